@@ -1,0 +1,143 @@
+import * as crypto from 'crypto';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { Construct } from 'constructs';
+import type { ApiGroup } from './api-group';
+import { Backend } from './backend';
+import { GatewayResponse } from './gateway-response';
+import { HttpMethod } from './http-method';
+import { LIMITS, RULES } from './limits';
+import { checkLiteral, Problem, problem, throwIf } from './private/checks';
+import { parsePath, PathSegment } from './private/paths';
+import { RequestParameter } from './request-parameter';
+
+/** Options of an API in a group. */
+export interface ApiOptions {
+  /** The HTTP method the API answers (ANY for every method). */
+  readonly method: HttpMethod;
+
+  /**
+   * The request path: starts with `/`, at most 512 characters, `{name}` parameters and a greedy
+   * `{name+}` as the last segment. Case-sensitive.
+   */
+  readonly path: string;
+
+  /** What the API calls. */
+  readonly backend: Backend;
+
+  /**
+   * The API's name (`$context.apiName`): 3-255 characters of letters, digits and `-_./:()`,
+   * starting with a letter or digit.
+   *
+   * @default - the construct id
+   */
+  readonly apiName?: string;
+
+  /**
+   * Request parameters the proxy validates (at most 50).
+   *
+   * @default - none; path parameters of the path are still required
+   */
+  readonly parameters?: RequestParameter[];
+
+  /**
+   * The group response whose rules render this API's gateway errors.
+   *
+   * @default - the group's `default` response
+   */
+  readonly gatewayResponse?: GatewayResponse;
+}
+
+const API_NAME = /^[A-Za-z0-9][A-Za-z0-9\-_./:()]{2,254}$/;
+
+/**
+ * An API of a group: a method and path, its backend, its request parameters and the gateway
+ * response it selects. Define one with `ApiGroup.addApi()`.
+ */
+export class Api extends Construct {
+  /** Stable id of the API in its group (`$context.apiId`): derived from the construct id. */
+  public readonly apiId: string;
+
+  /** The API's name (`$context.apiName`). */
+  public readonly apiName: string;
+
+  /** The HTTP method. */
+  public readonly method: HttpMethod;
+
+  /** The request path as declared. */
+  public readonly path: string;
+
+  /** The backend. */
+  public readonly backend: Backend;
+
+  /** The gateway response selected by this API. */
+  public readonly gatewayResponse: GatewayResponse;
+
+  /** The request parameters. */
+  public readonly parameters: RequestParameter[];
+
+  /** The API Gateway method that routes this API's requests to the group's proxy. */
+  public readonly restMethod: apigw.Method;
+
+  /** @internal the parsed path */
+  public readonly _segments: PathSegment[];
+
+  /**
+   * Defines an API in `group`. `group.addApi(id, options)` is the shorter way.
+   *
+   * @throws ApiGroupValidationError if a value breaks a limit
+   */
+  constructor(group: ApiGroup, id: string, options: ApiOptions) {
+    super(group, id);
+    this.method = options.method;
+    this.path = options.path;
+    this.backend = options.backend;
+    this.apiName = options.apiName ?? id;
+    this.parameters = [...(options.parameters ?? [])];
+    this.gatewayResponse = options.gatewayResponse ?? group.defaultResponse;
+    this.apiId = crypto.createHash('sha256').update(`${group.groupName}\0${id}`).digest('hex').slice(0, 32);
+
+    if (!Object.values(HttpMethod).includes(this.method)) {
+      throwIf(this, problem(RULES.method, this.method));
+    }
+    const segments = parsePath(this.path);
+    if (!Array.isArray(segments)) {
+      throwIf(this, segments);
+    }
+    this._segments = segments as PathSegment[];
+    throwIf(this, checkLiteral('API name', this.apiName)
+      ?? (API_NAME.test(this.apiName) ? undefined : problem(RULES.apiName, this.apiName)));
+    if (this.gatewayResponse.node.scope !== group) {
+      throw new Error(`${this.node.path}: gateway response "${this.gatewayResponse.responseName}" (${this.gatewayResponse.node.path}) belongs to another group`);
+    }
+    for (const found of this.parameterProblems()) { throwIf(this, found); }
+    for (const found of this.backend._problems(group._backendContext(this))) { throwIf(this, found); }
+
+    this.restMethod = group._registerApi(this);
+  }
+
+  /** Names of the path's `{name}` parameters. */
+  public get pathVariables(): string[] {
+    return this._segments.filter(s => s.variable !== undefined).map(s => s.variable!);
+  }
+
+  private parameterProblems(): Problem[] {
+    const found: Problem[] = [];
+    if (this.parameters.length > LIMITS.parametersPerApi) {
+      found.push(problem(RULES.parametersPerApi, this.parameters.length));
+    }
+    const seen = new Set<string>();
+    const pathVariables = new Set(this.pathVariables);
+    for (const p of this.parameters) {
+      found.push(...p._problems());
+      const key = `${p.location}:${p.name.toLowerCase()}`;
+      if (seen.has(key)) {
+        found.push(problem(RULES.parameterName, p.name, `declared twice in ${p.location}`));
+      }
+      seen.add(key);
+      if (p.location === 'path' && !pathVariables.has(p.name)) {
+        found.push(problem(RULES.pathParameter, p.name, `path ${this.path} has no {${p.name}}`));
+      }
+    }
+    return found;
+  }
+}

@@ -1,0 +1,10 @@
+export * from './api';
+export * from './api-group';
+export * from './backend';
+export * from './cors';
+export { ApiGroupErrors } from './errors';
+export * from './gateway-response';
+export * from './http-method';
+export * from './request-parameter';
+export * from './response-rule';
+export * from './response-type';

@@ -1,0 +1,95 @@
+import { Duration } from 'aws-cdk-lib';
+
+/**
+ * Every limit the library checks at synth time, in one table shared by validation, tests and the
+ * README. `subject` names what is checked; `allowed` says what is allowed, in the words the
+ * error message uses.
+ */
+export interface LimitRule {
+  /** Stable id, printed in messages as `[id]`. */
+  readonly id: string;
+  /** What is checked, e.g. "response name". */
+  readonly subject: string;
+  /** What is allowed. */
+  readonly allowed: string;
+  /** Where the limit comes from. */
+  readonly source: string;
+}
+
+const HUAWEI = 'Huawei APIG';
+const AWS = 'AWS API Gateway';
+const LAMBDA = 'AWS Lambda';
+const LIBRARY = 'cdk-api-groups';
+
+function rule(id: string, subject: string, allowed: string, source: string): LimitRule {
+  return { id, subject, allowed, source };
+}
+
+/** The numbers behind the rules. */
+export const LIMITS = {
+  customResponsesPerGroup: 4,
+  headersPerRule: 10,
+  headerValueLength: 1024,
+  apisPerGroup: 1000,
+  restResourcesPerApi: 300,
+  pathLength: 512,
+  parametersPerApi: 50,
+  backendTimeoutMin: Duration.millis(1),
+  backendTimeoutMax: Duration.millis(60_000),
+  backendTimeoutDefault: Duration.millis(5_000),
+  integrationTimeoutMin: Duration.millis(50),
+  integrationTimeoutDefault: Duration.millis(29_000),
+  /** Time the proxy keeps for itself between the backend timeout and the integration timeout. */
+  proxyHeadroom: Duration.millis(1_000),
+  stageVariables: 100,
+  stageVariableValueLength: 512,
+} as const;
+
+/** The rules, by id. */
+export const RULES = {
+  customResponses: rule('custom-responses', 'number of custom gateway responses',
+    `at most ${LIMITS.customResponsesPerGroup} besides "default"`, HUAWEI),
+  responseName: rule('response-name', 'gateway response name',
+    '1-64 letters, digits, "-" or "_", unique in the group, and not "default" (reserved for the built-in response)', HUAWEI),
+  ruleType: rule('rule-type', 'rule type', 'one rule per response type in a response', HUAWEI),
+  statusCode: rule('status-code', 'status code', 'an integer from 200 to 599, except 444', HUAWEI),
+  body: rule('body', 'body template',
+    'non-empty valid JSON as written, with variables only inside JSON strings and only known variables', HUAWEI),
+  headersPerRule: rule('headers-per-rule', 'number of headers in a rule', `at most ${LIMITS.headersPerRule}`, HUAWEI),
+  headerKey: rule('header-key', 'header name', '1-128 letters, digits, "_" or "-"', HUAWEI),
+  headerValue: rule('header-value', 'header value',
+    `1-${LIMITS.headerValueLength} characters, without "[[" or "]]", and only known variables`, HUAWEI),
+  apisPerGroup: rule('apis-per-group', 'number of APIs in a group', `at most ${LIMITS.apisPerGroup}`, HUAWEI),
+  restResources: rule('rest-resources', 'number of REST API resources synthesized',
+    `at most ${LIMITS.restResourcesPerApi} per REST API (raise the AWS quota first, then set maxRestResources)`, AWS),
+  method: rule('method', 'method', 'GET, POST, PUT, DELETE, HEAD, PATCH, OPTIONS or ANY, and (method, path) unique in the group', HUAWEI),
+  path: rule('path', 'path',
+    `starts with "/", at most ${LIMITS.pathLength} characters, segments of letters, digits and "*%-_.", ` +
+    '"{name}" parameters, a greedy "{name+}" only as the last segment, one variable name per level', HUAWEI),
+  parametersPerApi: rule('parameters-per-api', 'number of request parameters', `at most ${LIMITS.parametersPerApi} per API`, HUAWEI),
+  parameterName: rule('parameter-name', 'request parameter name',
+    '1-32 characters matching ^[A-Za-z][A-Za-z0-9._-]*$, not starting with "x-apig-" or "x-sdk-", not "x-stage", unique per location', HUAWEI),
+  pathParameter: rule('path-parameter', 'path parameter', 'a "{name}" of the API\'s path, always required', HUAWEI),
+  parameterRange: rule('parameter-range', 'parameter bounds',
+    'minimum/maximum only for NUMBER, minLength/maxLength (>= 0) only for STRING, min <= max, enumerations of the parameter\'s type', HUAWEI),
+  backendTimeout: rule('backend-timeout', 'backend timeout',
+    `${LIMITS.backendTimeoutMin.toMilliseconds()}-${LIMITS.backendTimeoutMax.toMilliseconds()} ms, and at least ` +
+    `${LIMITS.proxyHeadroom.toMilliseconds()} ms below the group's integration timeout`, `${HUAWEI} and ${AWS}`),
+  integrationTimeout: rule('integration-timeout', 'integration timeout',
+    `at least ${LIMITS.integrationTimeoutMin.toMilliseconds()} ms (above 29000 ms needs an AWS quota increase)`, AWS),
+  backendUrl: rule('backend-url', 'backend URL',
+    'an absolute http:// or https:// URL whose "{name}" placeholders are path parameters of the API', LIBRARY),
+  mockBackend: rule('mock-backend', 'mock backend', 'a status code from 100 to 599 and header names of letters, digits, "_" or "-"', LIBRARY),
+  stageName: rule('stage-name', 'stage name', '1-128 letters, digits, "-" or "_"', AWS),
+  stageVariables: rule('stage-variables', 'stage variable',
+    `at most ${LIMITS.stageVariables} per stage; name of 1-64 letters, digits or "_"; value of 1-${LIMITS.stageVariableValueLength} ` +
+    'characters from A-Z a-z 0-9 - . _ ~ : / ? # & = ,', `${AWS} and ${HUAWEI}`),
+  groupName: rule('group-name', 'group name', '3-255 characters of letters, digits and "-_./():", starting with a letter or digit', HUAWEI),
+  apiName: rule('api-name', 'API name', '3-255 characters of letters, digits and "-_./:()", starting with a letter or digit', HUAWEI),
+  cors: rule('cors', 'CORS origin', 'at least one origin, each "*" or scheme://host[:port]; "*" cannot be combined with allowCredentials', 'CORS (Fetch standard)'),
+  literal: rule('literal', 'value', 'a literal known at synth time, not a CloudFormation token', LIBRARY),
+  lambdaMemory: rule('proxy-memory', 'proxy memory size', '128-10240 MB', LAMBDA),
+} as const;
+
+/** All rules, in table order (README and tests iterate over this). */
+export const ALL_RULES: LimitRule[] = Object.values(RULES);
