@@ -65,7 +65,7 @@ export const RULES = {
   method: rule('method', 'method', 'GET, POST, PUT, DELETE, HEAD, PATCH, OPTIONS or ANY, and (method, path) unique in the group', HUAWEI),
   path: rule('path', 'path',
     `starts with "/", at most ${LIMITS.pathLength} characters, segments of letters, digits and "*%-_.", ` +
-    '"{name}" parameters, a greedy "{name+}" only as the last segment, one variable name per level', HUAWEI),
+    '"{name}" parameters, a greedy "{name+}" only as the last segment and never beside a "{name}" at the same level', HUAWEI),
   parametersPerApi: rule('parameters-per-api', 'number of request parameters', `at most ${LIMITS.parametersPerApi} per API`, HUAWEI),
   parameterName: rule('parameter-name', 'request parameter name',
     '1-32 characters matching ^[A-Za-z][A-Za-z0-9._-]*$, not starting with "x-apig-" or "x-sdk-", not "x-stage", unique per location', HUAWEI),

@@ -1,0 +1,44 @@
+/**
+ * The README is the user's reference for limits, response types and variables; these tests keep
+ * it in step with the tables the code enforces, so a new rule or a changed default cannot ship
+ * undocumented.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ALL_RULES } from '../../lib/limits';
+import { CONTEXT_VARIABLES } from '../../lib/private/template';
+import { ResponseType } from '../../lib/response-type';
+
+const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+
+function row(cells: string[]): RegExp {
+  const escaped = cells.map(c => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^\\| ${escaped.join(' \\| ')} \\|`, 'm');
+}
+
+test.each(ALL_RULES.map(r => [r.id, r] as const))('the limits table documents rule %s as enforced', (_id, rule) => {
+  expect(readme).toMatch(row([`\`${rule.id}\``, rule.subject, rule.allowed.replace(/\|/g, '\\|'), rule.source]));
+});
+
+test.each(ResponseType.all().map(t => [t.name, t] as const))('the response-type table documents %s with its status, code and sources', (_name, t) => {
+  const code = t.iamErrorCode ? `${t.defaultErrorCode} (IAM: ${t.iamErrorCode})` : t.defaultErrorCode;
+  const line = readme.split('\n').find(l => l.startsWith(`| \`${t.name}\` |`));
+  expect(line).toBeDefined();
+  const cells = line!.split('|').map(c => c.trim());
+  expect(cells.slice(2, 4)).toEqual([String(t.defaultStatusCode ?? '(original)'), code]);
+  expect(cells[4].startsWith(t.defaultErrorMessage)).toBe(true);
+  expect(cells[5]).toBe(t.awsSources.join(', ') || '—');
+});
+
+test('the variables table lists every known variable', () => {
+  for (const name of Object.keys(CONTEXT_VARIABLES)) {
+    expect(readme).toContain(`| \`$context.${name}\` |`);
+  }
+  expect(readme).toContain('| `$context.authorizer.frontend.<key>` |');
+  expect(readme).toContain('| `$stageVariables.<name>` |');
+});
+
+test('the README names the two fresh-machine commands', () => {
+  expect(readme).toContain('`npm ci && npm run example`');
+  expect(readme).toContain('`npm ci && npm test`');
+});
