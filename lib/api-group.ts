@@ -245,6 +245,11 @@ export class ApiGroup extends Construct {
    * @param name 1-64 letters, digits, `-` or `_`; unique in the group
    */
   public addGatewayResponse(name: string, options: GatewayResponseOptions = {}): GatewayResponse {
+    // Checked before the construct exists: a taken name would otherwise fail on the construct id first.
+    // (`default` is always taken: _registerResponse explains that it is reserved.)
+    if (name !== 'default' && this.findGatewayResponse(name)) {
+      throwIf(this, problem(RULES.responseName, name, 'already used in this group'));
+    }
     return new GatewayResponse(this, `Response${name}`, { responseName: name, rules: options.rules });
   }
 

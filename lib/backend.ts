@@ -142,7 +142,8 @@ class HttpBackend extends Backend {
         found.push(problem(RULES.backendUrl, this.url));
       }
     }
-    for (const m of this.url.matchAll(/\{([^}+]+)\+?\}/g)) {
+    // Placeholders use the path-parameter grammar, so a token's `${Token[...]}` is never taken for one.
+    for (const m of this.url.matchAll(/\{([A-Za-z][A-Za-z0-9._-]{0,31})\+?\}/g)) {
       if (!ctx.pathVariables.has(m[1])) {
         found.push(problem(RULES.backendUrl, this.url,
           `placeholder {${m[1]}} is not a path parameter (the path has ${[...ctx.pathVariables].map(v => `{${v}}`).join(', ') || 'none'})`));

@@ -43,7 +43,8 @@ export function checkLiteral(what: string, value: string | undefined): Problem |
 }
 
 export function checkStatusCode(status: number): Problem | undefined {
-  if (Token.isUnresolved(status)) { return checkLiteral('status code', String(status)); }
+  // String(aNumberToken) is a plain number, not a token string: Token.asString keeps it recognisable.
+  if (Token.isUnresolved(status)) { return checkLiteral('status code', Token.asString(status)); }
   if (!Number.isInteger(status) || status < 200 || status > 599 || status === 444) {
     return problem(RULES.statusCode, status);
   }

@@ -58,6 +58,10 @@ export function buildRuntimeConfig(input: RuntimeConfigInput): ConfigDocument {
         allowOrigins: [...input.cors.allowOrigins],
         allowCredentials: input.cors.allowCredentials ?? false,
         exposeHeaders: [...(input.cors.exposeHeaders ?? CORS_DEFAULTS.exposeHeaders)],
+        // The proxy answers the preflights that reach it with these: the same answer as the native preflight.
+        allowMethods: [...(input.cors.allowMethods ?? CORS_DEFAULTS.allowMethods)],
+        allowHeaders: [...(input.cors.allowHeaders ?? CORS_DEFAULTS.allowHeaders)],
+        ...(input.cors.maxAge !== undefined ? { maxAgeSeconds: input.cors.maxAge.toSeconds() } : {}),
       },
     } : {}),
   };

@@ -1,0 +1,28 @@
+/**
+ * What every backend kind implements: one call, bounded by the API's timeout, that yields the
+ * backend's proxy result (passed through whatever its status) or a gateway error.
+ */
+import { GatewayError } from '../gateway-error';
+import { RequestView } from '../request';
+import { ProxyResult } from '../types';
+
+export interface BackendCall {
+  readonly req: RequestView;
+  /** The matched API's path template (`/orders/{id}`), for the function payload. */
+  readonly apiPath: string;
+  readonly params: Record<string, string>;
+  readonly greedy?: { readonly name: string; readonly segments: readonly string[] };
+  /** Budget for the whole exchange, in ms: the API's timeout, capped by Lambda's remaining time. */
+  readonly timeoutMs: number;
+}
+
+export interface Backend {
+  /** The API's configured timeout (absent for mocks, which answer at once). */
+  readonly timeoutMs?: number;
+  invoke(call: BackendCall): Promise<ProxyResult | GatewayError> | ProxyResult | GatewayError;
+}
+
+/** A backend whose configuration could not be used (e.g. an unset environment variable). */
+export function brokenBackend(error: GatewayError): Backend {
+  return { invoke: () => error };
+}

@@ -1,0 +1,135 @@
+/**
+ * FUNCTION backend: invokes a Lambda function synchronously with the API Gateway proxy event
+ * (as if the function were the API's own integration) and passes its proxy result through.
+ *
+ * The AWS SDK is provided by the Lambda runtime, so it is not bundled, and it is loaded on the
+ * first function call only: groups without function backends never pay for it at cold start.
+ */
+import type { InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
+import { FunctionBackendDocument } from '../../../private/config-document';
+import { exceedsLambdaLimit, LAMBDA_PAYLOAD_LIMIT } from '../body';
+import { describeError } from '../errors';
+import {
+  backendResponseTooLarge, backendTimeout, backendUnavailable, GatewayError, internalError, requestTooLarge,
+} from '../gateway-error';
+import { isToken, stripControlCharacters } from '../headers';
+import { isHttpStatus } from '../render';
+import { isRecord, ProxyResult } from '../types';
+import { Backend, BackendCall } from './backend';
+
+type LambdaSdk = typeof import('@aws-sdk/client-lambda');
+
+let sdk: LambdaSdk | undefined;
+let client: LambdaClient | undefined;
+
+function lambdaClient(): { sdk: LambdaSdk; client: LambdaClient } {
+  if (!sdk) {
+    // A plain require of an external module: esbuild leaves it to the Lambda runtime.
+    sdk = require('@aws-sdk/client-lambda') as LambdaSdk;
+  }
+  client ??= new sdk.LambdaClient({});
+  return { sdk, client };
+}
+
+/** The event the function receives: the proxy's event, as if the matched API were its resource. */
+function functionEvent(call: BackendCall): Record<string, unknown> {
+  const event = call.req.event;
+  const context = isRecord(event.requestContext) ? event.requestContext : {};
+  return {
+    ...event,
+    resource: call.apiPath,
+    pathParameters: Object.keys(call.params).length > 0 ? call.params : null,
+    requestContext: { ...context, resourcePath: call.apiPath },
+  };
+}
+
+function headerText(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string': return stripControlCharacters(value);
+    case 'number':
+    case 'boolean': return String(value);
+    default: return undefined;
+  }
+}
+
+/** Reads the function's answer as API Gateway does: anything but a proxy result is malformed. */
+function proxyResultOf(payload: unknown): ProxyResult | undefined {
+  if (!isRecord(payload) || !isHttpStatus(payload.statusCode)) { return undefined; }
+  const body = payload.body ?? '';
+  if (typeof body !== 'string') { return undefined; }
+  const base64 = payload.isBase64Encoded ?? false;
+  if (typeof base64 !== 'boolean') { return undefined; }
+  const headers: Record<string, string> = {};
+  if (payload.headers !== undefined && payload.headers !== null) {
+    if (!isRecord(payload.headers)) { return undefined; }
+    for (const name of Object.keys(payload.headers)) {
+      const value = headerText(payload.headers[name]);
+      if (value === undefined) { return undefined; }
+      if (isToken(name)) { headers[name] = value; }
+    }
+  }
+  const result: ProxyResult = { statusCode: payload.statusCode, headers, body, isBase64Encoded: base64 };
+  if (payload.multiValueHeaders !== undefined && payload.multiValueHeaders !== null) {
+    if (!isRecord(payload.multiValueHeaders)) { return undefined; }
+    const multi: Record<string, string[]> = {};
+    for (const name of Object.keys(payload.multiValueHeaders)) {
+      const values = payload.multiValueHeaders[name];
+      if (!Array.isArray(values)) { return undefined; }
+      const texts: string[] = [];
+      for (const v of values) {
+        const text = headerText(v);
+        if (text === undefined) { return undefined; }
+        texts.push(text);
+      }
+      if (isToken(name)) { multi[name] = texts; }
+    }
+    result.multiValueHeaders = multi;
+  }
+  return result;
+}
+
+export function compileFunctionBackend(doc: FunctionBackendDocument, functionName: string): Backend {
+  return {
+    timeoutMs: doc.timeoutMs,
+    async invoke(call): Promise<ProxyResult | GatewayError> {
+      const payload = Buffer.from(JSON.stringify(functionEvent(call)), 'utf8');
+      if (payload.length > LAMBDA_PAYLOAD_LIMIT) { return requestTooLarge(); }
+      let lambda: ReturnType<typeof lambdaClient>;
+      try {
+        lambda = lambdaClient();
+      } catch (err) {
+        return internalError(`cannot load @aws-sdk/client-lambda: ${describeError(err)}`);
+      }
+      const abort = new AbortController();
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>(resolve => {
+        timer = setTimeout(() => {
+          abort.abort();
+          resolve('timeout');
+        }, call.timeoutMs);
+      });
+      let output: InvokeCommandOutput | 'timeout';
+      try {
+        const command = new lambda.sdk.InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: payload });
+        // The race keeps the timeout exact even if the SDK is slow to honour the abort.
+        output = await Promise.race([lambda.client.send(command, { abortSignal: abort.signal }), timedOut]);
+      } catch (err) {
+        if (abort.signal.aborted) { return backendTimeout(call.timeoutMs); }
+        return backendUnavailable(`function invoke failed: ${describeError(err)}`);
+      } finally {
+        clearTimeout(timer);
+      }
+      if (output === 'timeout') { return backendTimeout(call.timeoutMs); }
+      if (output.FunctionError) { return backendUnavailable(`function error: ${output.FunctionError.slice(0, 64)}`); }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(Buffer.from(output.Payload ?? new Uint8Array()).toString('utf8'));
+      } catch {
+        return backendUnavailable('function result is not JSON');
+      }
+      const result = proxyResultOf(parsed);
+      if (!result) { return backendUnavailable('function result is not a proxy result'); }
+      return exceedsLambdaLimit(result) ? backendResponseTooLarge() : result;
+    },
+  };
+}

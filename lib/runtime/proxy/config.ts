@@ -1,0 +1,173 @@
+/**
+ * The configuration document, loaded once at cold start and compiled into what the per-request
+ * path needs: the router, every rule's templates, every API's parameter validator and backend.
+ *
+ * A document the proxy cannot trust (another version, malformed JSON, a missing required rule)
+ * is refused as a whole: every request then gets DEFAULT_5XX with a built-in fallback. A problem
+ * confined to one API's backend only affects that API.
+ */
+import * as fs from 'fs';
+import {
+  ApiDocument, CONFIG_DOCUMENT_VERSION, ConfigDocument, ErrorDefaultsDocument, ParameterDocument,
+} from '../../private/config-document';
+import { Backend, compileBackend } from './backends';
+import { CorsPolicy } from './cors';
+import { PROXY_ERROR_STATUS } from './gateway-error';
+import { compileParameters, ParameterValidator } from './parameters';
+import { compileRule, CompiledRule, RuleSet } from './render';
+import { Router, RouteSpec } from './router';
+import { isRecord } from './types';
+
+export interface CompiledApi {
+  readonly id: string;
+  readonly name: string;
+  readonly path: string;
+  readonly rules: RuleSet;
+  readonly validate: ParameterValidator;
+  readonly backend: Backend;
+}
+
+export interface ProxyConfig {
+  readonly router: Router<CompiledApi>;
+  /** Rules of the `default` response: for errors raised before an API matched. */
+  readonly defaultRules: RuleSet;
+  readonly stage: string;
+  readonly cors?: CorsPolicy;
+  /** Problems confined to single APIs, logged once at cold start. */
+  readonly warnings: readonly string[];
+}
+
+export type ConfigState =
+  | { readonly ok: true; readonly config: ProxyConfig }
+  | { readonly ok: false; readonly reason: string };
+
+const DEFAULT_RESPONSE = 'default';
+const PARAMETER_LOCATIONS = new Set(['path', 'query', 'header']);
+const PARAMETER_TYPES = new Set(['STRING', 'NUMBER']);
+
+function fail(message: string): never {
+  throw new Error(message);
+}
+
+function errorDefaults(doc: Record<string, unknown>): Record<string, ErrorDefaultsDocument> {
+  if (!isRecord(doc.errors)) { fail('errors is not an object'); }
+  const out: Record<string, ErrorDefaultsDocument> = {};
+  for (const type of Object.keys(doc.errors)) {
+    const e = doc.errors[type];
+    if (!isRecord(e) || typeof e.code !== 'string' || typeof e.message !== 'string') { fail(`errors.${type} needs a string code and message`); }
+    out[type] = { code: e.code, message: e.message };
+  }
+  for (const type of Object.keys(PROXY_ERROR_STATUS)) {
+    if (!out[type]) { fail(`errors.${type} is missing`); }
+  }
+  return out;
+}
+
+/** Compiles every response; a type a custom response leaves out falls back to `default`'s rule. */
+function compileResponses(doc: Record<string, unknown>, errors: Record<string, ErrorDefaultsDocument>): Map<string, RuleSet> {
+  const responses = doc.responses;
+  if (!isRecord(responses)) { fail('responses is not an object'); }
+  if (!isRecord(responses[DEFAULT_RESPONSE])) { fail('responses.default is missing'); }
+  const compileSet = (name: string): Record<string, CompiledRule> => {
+    const rules = responses[name];
+    if (!isRecord(rules)) { fail(`responses.${name} is not an object`); }
+    const set: Record<string, CompiledRule> = {};
+    for (const type of Object.keys(rules)) {
+      const defaults = errors[type] ?? fail(`responses.${name}.${type}: no errors.${type} entry`);
+      try {
+        set[type] = compileRule(rules[type] as never, defaults);
+      } catch (err) {
+        fail(`responses.${name}.${type}: ${(err as Error).message}`);
+      }
+    }
+    return set;
+  };
+  const defaults = compileSet(DEFAULT_RESPONSE);
+  for (const type of Object.keys(PROXY_ERROR_STATUS)) {
+    if (!defaults[type]) { fail(`responses.default.${type} is missing`); }
+  }
+  const compiled = new Map<string, RuleSet>([[DEFAULT_RESPONSE, defaults]]);
+  for (const name of Object.keys(responses)) {
+    if (name !== DEFAULT_RESPONSE) { compiled.set(name, { ...defaults, ...compileSet(name) }); }
+  }
+  return compiled;
+}
+
+function checkParameters(api: Record<string, unknown>, where: string): ParameterDocument[] {
+  const params = api.parameters ?? [];
+  if (!Array.isArray(params)) { fail(`${where}.parameters is not an array`); }
+  params.forEach((p: unknown, i) => {
+    if (!isRecord(p) || typeof p.name !== 'string' || !PARAMETER_LOCATIONS.has(p.in as string) || !PARAMETER_TYPES.has(p.type as string)) {
+      fail(`${where}.parameters[${i}] needs a name, a location (path, query, header) and a type (STRING, NUMBER)`);
+    }
+    if (p.enumerations !== undefined && !(Array.isArray(p.enumerations) && p.enumerations.every(e => typeof e === 'string'))) {
+      fail(`${where}.parameters[${i}].enumerations is not a list of strings`);
+    }
+  });
+  return params as ParameterDocument[];
+}
+
+/**
+ * Compiles a parsed document.
+ *
+ * @throws Error naming the first problem when the document cannot be used
+ */
+export function compileConfig(doc: unknown, env: NodeJS.ProcessEnv): ProxyConfig {
+  if (!isRecord(doc)) { fail('the document is not a JSON object'); }
+  if (doc.version !== CONFIG_DOCUMENT_VERSION) {
+    fail(`document version ${JSON.stringify(doc.version)} is not supported (this proxy reads version ${CONFIG_DOCUMENT_VERSION})`);
+  }
+  const typed = doc as unknown as ConfigDocument;
+  if (!isRecord(typed.group) || typeof typed.group.stage !== 'string') { fail('group.stage is not a string'); }
+  const errors = errorDefaults(doc);
+  const responses = compileResponses(doc, errors);
+  if (!Array.isArray(doc.apis)) { fail('apis is not an array'); }
+  const warnings: string[] = [];
+  const routes: RouteSpec<CompiledApi>[] = (doc.apis as unknown[]).map((raw, i) => {
+    const where = `apis[${i}]`;
+    if (!isRecord(raw)) { fail(`${where} is not an object`); }
+    const api = raw as unknown as ApiDocument;
+    if (typeof api.id !== 'string' || typeof api.name !== 'string' || typeof api.method !== 'string' || typeof api.path !== 'string') {
+      fail(`${where} needs string id, name, method and path`);
+    }
+    const rules = responses.get(api.response) ?? fail(`${where}.response "${String(api.response)}" is not a response of the group`);
+    const compiled: CompiledApi = {
+      id: api.id,
+      name: api.name,
+      path: api.path,
+      rules,
+      validate: compileParameters(checkParameters(raw, where)),
+      backend: compileBackend(api.backend, env, reason => warnings.push(`api ${api.id}: ${reason}`)),
+    };
+    return { method: api.method, path: api.path, target: compiled };
+  });
+  let router: Router<CompiledApi>;
+  try {
+    router = new Router(routes);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  return {
+    router,
+    defaultRules: responses.get(DEFAULT_RESPONSE)!,
+    stage: typed.group.stage,
+    cors: isRecord(typed.cors) ? new CorsPolicy(typed.cors) : undefined,
+    warnings,
+  };
+}
+
+/** Reads and compiles the document; never throws. */
+export function loadConfig(file: string, env: NodeJS.ProcessEnv): ConfigState {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    return { ok: false, reason: `cannot read ${file}: ${typeof code === 'string' ? code : (err as Error).message}` };
+  }
+  try {
+    return { ok: true, config: compileConfig(doc, env) };
+  } catch (err) {
+    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+  }
+}

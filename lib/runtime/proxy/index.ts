@@ -1,0 +1,106 @@
+/**
+ * The group's Lambda proxy (AWS_PROXY integration on every method and on the catch-all):
+ * route → validate parameters → call the backend within its timeout → pass the answer through,
+ * or render a gateway error with the rule of the API's selected response.
+ *
+ * The handler never throws and never returns a malformed result: either would become AWS's
+ * generic 502, which bypasses every gateway response.
+ */
+import * as path from 'path';
+import { CONFIG_FILE_NAME } from '../../private/config-document';
+import { BackendCall } from './backends';
+import { CompiledApi, ConfigState, loadConfig, ProxyConfig } from './config';
+import { GatewayError, internalError, methodNotSupported, notFound } from './gateway-error';
+import { isToken, setResultHeader } from './headers';
+import { logEvent, stackFrames } from './log';
+import { FALLBACK_RULES, renderGatewayError, RenderScope, staticInternalError } from './render';
+import { RequestView } from './request';
+import { LambdaContextLike, ProxyResult } from './types';
+
+/** Time kept back from Lambda's own timeout to render and return a BACKEND_TIMEOUT. */
+const LAMBDA_TIMEOUT_MARGIN_MS = 200;
+
+const configFile = process.env.APIG_CONFIG_FILE || path.join(__dirname, CONFIG_FILE_NAME);
+const state: ConfigState = loadConfig(configFile, process.env);
+if (state.ok) {
+  for (const warning of state.config.warnings) { logEvent('configuration warning', { reason: warning }); }
+} else {
+  logEvent('configuration refused', { file: configFile, reason: state.reason });
+}
+
+const REFUSED_SCOPE: RenderScope = { rules: FALLBACK_RULES, apiId: '', apiName: '', defaultStage: '' };
+
+function scopeOf(config: ProxyConfig, api: CompiledApi | undefined): RenderScope {
+  return api
+    ? { rules: api.rules, apiId: api.id, apiName: api.name, defaultStage: config.stage, cors: config.cors }
+    : { rules: config.defaultRules, apiId: '', apiName: '', defaultStage: config.stage, cors: config.cors };
+}
+
+function timeoutFor(configured: number | undefined, context: LambdaContextLike | undefined): number {
+  const timeout = configured ?? 0;
+  const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
+  if (typeof remaining !== 'number' || !Number.isFinite(remaining)) { return timeout; }
+  return Math.max(1, Math.min(timeout, remaining - LAMBDA_TIMEOUT_MARGIN_MS));
+}
+
+async function handle(req: RequestView, config: ProxyConfig, context: LambdaContextLike | undefined): Promise<ProxyResult> {
+  const match = config.router.match(req.method, req.path);
+  if (config.cors && config.cors.isPreflight(req) && match.kind !== 'no-path' && !(match.kind === 'route' && !match.viaAny)) {
+    // A preflight on a served path, and no API declares OPTIONS there: the gateway answers it.
+    return withRequestId(config.cors.preflight(req), req);
+  }
+  if (match.kind === 'no-path') { return renderGatewayError(notFound(), req, scopeOf(config, undefined)); }
+  // A method that is not an HTTP token cannot be forwarded anywhere: unsupported, even by ANY.
+  if (match.kind === 'no-method' || (match.viaAny && !isToken(req.method))) {
+    return renderGatewayError(methodNotSupported(req.method), req, scopeOf(config, undefined));
+  }
+
+  const api = match.target;
+  req.api = api;
+  const invalid = api.validate(req, match.params);
+  if (invalid) { return renderGatewayError(invalid, req, scopeOf(config, api)); }
+
+  const call: BackendCall = {
+    req,
+    apiPath: api.path,
+    params: match.params,
+    greedy: match.greedy,
+    timeoutMs: timeoutFor(api.backend.timeoutMs, context),
+  };
+  const outcome = await api.backend.invoke(call);
+  if (outcome instanceof GatewayError) { return renderGatewayError(outcome, req, scopeOf(config, api)); }
+  if (config.cors) { config.cors.apply(outcome, req); }
+  return withRequestId(outcome, req);
+}
+
+function withRequestId(result: ProxyResult, req: RequestView): ProxyResult {
+  setResultHeader(result, 'X-Request-Id', req.requestIdHeader);
+  return result;
+}
+
+function unexpected(err: unknown, req: RequestView | undefined): ProxyResult {
+  try {
+    const request = req ?? new RequestView(undefined);
+    const reason = `unexpected error: ${err instanceof Error ? err.name : typeof err}`;
+    logEvent('unexpected error', { requestId: request.requestId, stack: stackFrames(err) });
+    if (!state.ok) { return renderGatewayError(internalError(reason), request, REFUSED_SCOPE); }
+    return renderGatewayError(internalError(reason), request, scopeOf(state.config, request.api));
+  } catch {
+    let id = '';
+    try { id = req ? req.requestIdHeader : ''; } catch { /* keep '' */ }
+    return staticInternalError(id);
+  }
+}
+
+export async function handler(event: unknown, context?: LambdaContextLike): Promise<ProxyResult> {
+  let req: RequestView | undefined;
+  try {
+    req = new RequestView(event);
+    if (!state.ok) {
+      return renderGatewayError(internalError(`configuration refused: ${state.reason}`.slice(0, 200)), req, REFUSED_SCOPE);
+    }
+    return await handle(req, state.config, context);
+  } catch (err) {
+    return unexpected(err, req);
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * One compact JSON line per gateway error. Only identifiers, the type, the status and a short
+ * reason chosen by the proxy: never header values, bodies or query values.
+ */
+
+const MAX_ID = 128;
+
+function cut(value: string): string {
+  return value.length > MAX_ID ? value.slice(0, MAX_ID) : value;
+}
+
+export function logGatewayError(requestId: string, apiId: string, type: string, status: number, reason: string): void {
+  console.log(JSON.stringify({ msg: 'gateway error', requestId: cut(requestId), apiId, type, status, reason }));
+}
+
+export function logEvent(msg: string, fields: Record<string, unknown>): void {
+  console.log(JSON.stringify({ msg, ...fields }));
+}
+
+/** Stack frames of an unexpected error, without its message (which may quote request data). */
+export function stackFrames(err: unknown): string[] | undefined {
+  if (!(err instanceof Error) || typeof err.stack !== 'string') { return undefined; }
+  return err.stack.split('\n').filter(l => /^\s+at /.test(l)).slice(0, 5).map(l => l.trim());
+}

@@ -1,0 +1,107 @@
+/**
+ * Rendering a gateway error with a response rule: status, JSON body and headers, plus
+ * Content-Type, X-Request-Id and the group's CORS headers. Rules are compiled once at cold
+ * start; rendering only walks precomputed pieces.
+ */
+import { ErrorDefaultsDocument, RuleDocument } from '../../private/config-document';
+import { CorsPolicy } from './cors';
+import { GatewayError } from './gateway-error';
+import { isToken } from './headers';
+import { logGatewayError } from './log';
+import { RequestView } from './request';
+import { compileTemplate, CompiledTemplate, RenderContext } from './templates';
+import { isRecord, ProxyResult } from './types';
+
+export interface CompiledRule {
+  /** Absent: keep the error's original status (DEFAULT_4XX / DEFAULT_5XX). */
+  readonly status?: number;
+  readonly code: string;
+  readonly message: string;
+  readonly body: CompiledTemplate;
+  readonly headers: ReadonlyArray<readonly [string, CompiledTemplate]>;
+}
+
+/** Rules of one response, by response type. */
+export type RuleSet = Readonly<Record<string, CompiledRule>>;
+
+/** Where a gateway error is rendered: the matched API (if any) and the group's settings. */
+export interface RenderScope {
+  readonly rules: RuleSet;
+  readonly apiId: string;
+  readonly apiName: string;
+  readonly defaultStage: string;
+  readonly cors?: CorsPolicy;
+}
+
+// Always set by the proxy, so a rule cannot override them.
+const RESERVED_HEADERS = new Set(['content-type', 'x-request-id']);
+
+export function isHttpStatus(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 100 && value <= 599;
+}
+
+/** @throws Error when the rule is malformed */
+export function compileRule(rule: RuleDocument, defaults: ErrorDefaultsDocument): CompiledRule {
+  if (!isRecord(rule)) { throw new Error('rule is not an object'); }
+  if (rule.status !== undefined && !isHttpStatus(rule.status)) { throw new Error(`status ${JSON.stringify(rule.status)} is not an HTTP status`); }
+  if (typeof rule.body !== 'string') { throw new Error('body is not a string'); }
+  const headers: Array<readonly [string, CompiledTemplate]> = [];
+  const seen = new Set<string>();
+  if (rule.headers !== undefined) {
+    if (!isRecord(rule.headers)) { throw new Error('headers is not an object'); }
+    for (const name of Object.keys(rule.headers)) {
+      const value = rule.headers[name];
+      if (typeof value !== 'string') { throw new Error(`header "${name}" is not a string`); }
+      const lower = name.toLowerCase();
+      if (!isToken(name) || RESERVED_HEADERS.has(lower) || seen.has(lower)) { continue; }
+      seen.add(lower);
+      headers.push([name, compileTemplate(value, 'header')]);
+    }
+  }
+  return {
+    status: rule.status,
+    code: defaults.code,
+    message: defaults.message,
+    body: compileTemplate(rule.body, 'json'),
+    headers,
+  };
+}
+
+const HUAWEI_DEFAULT_BODY = '{"error_code":"$context.error.code","error_msg":"$context.error.message","request_id":"$context.requestId"}';
+
+/** Used only when the document is refused: DEFAULT_5XX with Huawei's default body. */
+export const FALLBACK_RULES: RuleSet = {
+  DEFAULT_5XX: compileRule({ body: HUAWEI_DEFAULT_BODY, headers: {} }, { code: 'APIG.0601', message: 'Internal server error.' }),
+};
+
+export function renderGatewayError(err: GatewayError, req: RequestView, scope: RenderScope): ProxyResult {
+  const rule = scope.rules[err.type] ?? FALLBACK_RULES.DEFAULT_5XX;
+  const status = rule.status ?? err.status;
+  const context: RenderContext = {
+    req,
+    apiId: scope.apiId,
+    apiName: scope.apiName,
+    defaultStage: scope.defaultStage,
+    errorType: err.type,
+    errorCode: rule.code,
+    errorMessage: err.message ?? (err.detail === undefined ? rule.message : `${rule.message} ${err.detail}`),
+  };
+  const headers: Record<string, string> = {};
+  for (const [name, template] of rule.headers) { headers[name] = template.render(context); }
+  headers['Content-Type'] = 'application/json';
+  headers['X-Request-Id'] = req.requestIdHeader;
+  const result: ProxyResult = { statusCode: status, headers, body: rule.body.render(context), isBase64Encoded: false };
+  if (scope.cors) { scope.cors.apply(result, req); }
+  logGatewayError(req.requestId, scope.apiId, err.type, status, err.reason);
+  return result;
+}
+
+/** The answer of last resort, when rendering itself failed: static, valid JSON. */
+export function staticInternalError(requestId: string): ProxyResult {
+  return {
+    statusCode: 500,
+    headers: { 'Content-Type': 'application/json', 'X-Request-Id': requestId },
+    body: '{"error_code":"APIG.0601","error_msg":"Internal server error.","request_id":""}',
+    isBase64Encoded: false,
+  };
+}

@@ -1,0 +1,193 @@
+/**
+ * Routing on the request's own method and path (never on `event.resource`: the catch-all and
+ * every synthesized ANY send requests here, so the proxy decides).
+ *
+ * Precedence, per path segment: a static segment beats `{param}`, which beats a greedy
+ * `{param+}` (last segment only, one or more segments). Candidates are tried in that order with
+ * backtracking, and the first one that declares the request's method (or else ANY) wins: a
+ * specific method beats ANY on the same path, and `GET /users/me` falls through to
+ * `GET /users/{id}` when `/users/me` only declares DELETE. A trailing slash is ignored; segments
+ * are percent-decoded (a malformed escape is kept as written).
+ */
+
+/** One declared route, as the router needs it. */
+export interface RouteSpec<T> {
+  readonly method: string;
+  readonly path: string;
+  readonly target: T;
+}
+
+interface RouteEnd<T> {
+  readonly target: T;
+  /** Names of the `{param}` segments, in path order. */
+  readonly params: readonly string[];
+  /** Name of the trailing `{param+}`, if any. */
+  readonly greedy?: string;
+  readonly viaAny: boolean;
+}
+
+interface MethodTable<T> {
+  readonly byMethod: Map<string, RouteEnd<T>>;
+  any?: RouteEnd<T>;
+}
+
+interface Node<T> {
+  readonly statics: Map<string, Node<T>>;
+  param?: Node<T>;
+  /** Routes whose path ends here. */
+  end?: MethodTable<T>;
+  /** Routes whose path ends here with a greedy segment. */
+  greedy?: MethodTable<T>;
+}
+
+export type RouteMatch<T> =
+  | {
+    readonly kind: 'route';
+    readonly target: T;
+    /** Decoded path parameters; a greedy one is its segments joined with `/`. */
+    readonly params: Record<string, string>;
+    /** Decoded segments of the greedy parameter, for per-segment re-encoding. */
+    readonly greedy?: { readonly name: string; readonly segments: readonly string[] };
+    /** True when the route was chosen through its ANY method. */
+    readonly viaAny: boolean;
+  }
+  | { readonly kind: 'no-path' }
+  | { readonly kind: 'no-method' };
+
+const NO_PATH = { kind: 'no-path' } as const;
+const NO_METHOD = { kind: 'no-method' } as const;
+
+const PARAM = /^\{([^{}+]+)\}$/;
+const GREEDY = /^\{([^{}+]+)\+\}$/;
+
+function newNode<T>(): Node<T> {
+  return { statics: new Map() };
+}
+
+function safeDecode(segment: string): string {
+  if (segment.indexOf('%') < 0) { return segment; }
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** Splits a path into decoded segments: '/a/b%20c/' → ['a', 'b c'], '/' → []. */
+export function splitPath(path: string): string[] {
+  let end = path.length;
+  while (end > 0 && path.charCodeAt(end - 1) === 47 /* / */) { end--; }
+  const start = path.charCodeAt(0) === 47 ? 1 : 0;
+  if (end <= start) { return []; }
+  const raw = path.slice(start, end).split('/');
+  for (let i = 0; i < raw.length; i++) { raw[i] = safeDecode(raw[i]); }
+  return raw;
+}
+
+export class Router<T> {
+  private readonly root: Node<T> = newNode();
+
+  /** @throws Error when a path is not a valid route template */
+  public constructor(routes: readonly RouteSpec<T>[]) {
+    for (const route of routes) { this.add(route); }
+  }
+
+  public match(method: string, path: string): RouteMatch<T> {
+    const segments = splitPath(path);
+    const state: WalkState<T> = { method, segments, values: [], pathSeen: false, greedyAt: -1 };
+    const end = walk(this.root, 0, state);
+    if (!end) { return state.pathSeen ? NO_METHOD : NO_PATH; }
+    const params: Record<string, string> = {};
+    for (let i = 0; i < end.params.length; i++) { params[end.params[i]] = state.values[i]; }
+    let greedy: { name: string; segments: string[] } | undefined;
+    if (end.greedy !== undefined) {
+      const rest = segments.slice(state.greedyAt);
+      params[end.greedy] = rest.join('/');
+      greedy = { name: end.greedy, segments: rest };
+    }
+    return { kind: 'route', target: end.target, params, greedy, viaAny: end.viaAny };
+  }
+
+  private add(route: RouteSpec<T>): void {
+    if (!route.path.startsWith('/')) { throw new Error(`route path "${route.path}" must start with "/"`); }
+    const segments = route.path.split('/').slice(1);
+    while (segments.length > 0 && segments[segments.length - 1] === '') { segments.pop(); }
+    const params: string[] = [];
+    let greedy: string | undefined;
+    let node = this.root;
+    for (let i = 0; i < segments.length; i++) {
+      const segment = segments[i];
+      const g = GREEDY.exec(segment);
+      if (g) {
+        if (i !== segments.length - 1) { throw new Error(`route path "${route.path}": a greedy parameter must be the last segment`); }
+        greedy = g[1];
+        break;
+      }
+      const p = PARAM.exec(segment);
+      if (p) {
+        params.push(p[1]);
+        node = node.param ??= newNode();
+      } else {
+        const key = safeDecode(segment);
+        let next = node.statics.get(key);
+        if (!next) { next = newNode(); node.statics.set(key, next); }
+        node = next;
+      }
+    }
+    const method = route.method.toUpperCase();
+    const table: MethodTable<T> = greedy !== undefined
+      ? (node.greedy ??= { byMethod: new Map() })
+      : (node.end ??= { byMethod: new Map() });
+    const end: RouteEnd<T> = { target: route.target, params, greedy, viaAny: method === 'ANY' };
+    // (method, path) pairs are unique by synth-time validation; should one repeat, the first wins.
+    if (method === 'ANY') {
+      table.any ??= end;
+    } else if (!table.byMethod.has(method)) {
+      table.byMethod.set(method, end);
+    }
+  }
+}
+
+interface WalkState<T> {
+  readonly method: string;
+  readonly segments: readonly string[];
+  /** Values of the `{param}` segments on the current walk. */
+  readonly values: string[];
+  /** Some route matched the path, whatever its method. */
+  pathSeen: boolean;
+  /** Index of the first segment taken by the greedy parameter. */
+  greedyAt: number;
+}
+
+function pick<T>(table: MethodTable<T>, state: WalkState<T>): RouteEnd<T> | undefined {
+  state.pathSeen = true;
+  return table.byMethod.get(state.method) ?? table.any;
+}
+
+function walk<T>(node: Node<T>, i: number, state: WalkState<T>): RouteEnd<T> | undefined {
+  const segments = state.segments;
+  if (i === segments.length) {
+    return node.end ? pick(node.end, state) : undefined;
+  }
+  const segment = segments[i];
+  const child = node.statics.get(segment);
+  if (child) {
+    const found = walk(child, i + 1, state);
+    if (found) { return found; }
+  }
+  // A parameter takes a whole, non-empty segment.
+  if (node.param && segment !== '') {
+    state.values.push(segment);
+    const found = walk(node.param, i + 1, state);
+    if (found) { return found; }
+    state.values.pop();
+  }
+  if (node.greedy) {
+    const found = pick(node.greedy, state);
+    if (found) {
+      state.greedyAt = i;
+      return found;
+    }
+  }
+  return undefined;
+}

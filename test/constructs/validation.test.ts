@@ -1,0 +1,680 @@
+/**
+ * Synth-time validation: one or more tests per rule of lib/limits.ts. Every error must name the
+ * construct path, the offending value, what is allowed (the rule's own words) and the rule id,
+ * because that message is all a user sees when `cdk synth` stops.
+ */
+import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import {
+  ApiGroup, ApiGroupErrors, ApiGroupProps, ApiOptions, Backend, GatewayResponse, HttpMethod, ParameterType,
+  RequestParameter, ResponseRule, ResponseType,
+} from 'cdk-api-groups';
+import { ApiGroupValidationError } from '../../lib/errors';
+import { ALL_RULES, LimitRule, RULES } from '../../lib/limits';
+import { newApp, newGroup, newStack } from '../support/synth';
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/** Rule ids that have at least one test, collected when tests are declared (so `-t` filters do not matter). */
+const tested = new Set<string>();
+
+function ruleTest(rule: LimitRule, name: string, fn: () => void): void {
+  tested.add(rule.id);
+  test(`[${rule.id}] ${name}`, fn);
+}
+
+function ruleTestEach<T>(rule: LimitRule, cases: readonly T[], name: string, fn: (c: T) => void): void {
+  tested.add(rule.id);
+  test.each(cases.map(c => [c]))(`[${rule.id}] ${name}`, fn);
+}
+
+interface Expected {
+  /** Construct path the message starts with. */
+  readonly path: string;
+  readonly rule: LimitRule;
+  /** The offending value as the message shows it (strings in double quotes). */
+  readonly value: string;
+  /** What the message says about this particular value, when there is more to say. */
+  readonly detail?: string;
+}
+
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected an error, none was thrown');
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** `<prefix>...<value>...: allowed <rule.allowed> [<rule.id>]`, with the detail somewhere. */
+function expectMessage(message: string, prefix: string, x: Expected): void {
+  expect(message).toMatch(new RegExp(
+    `^${escape(prefix)}.*${escape(x.value)}.*: allowed ${escape(x.rule.allowed)} \\[${escape(x.rule.id)}\\]$`, 's'));
+  if (x.detail !== undefined) {
+    expect(message).toContain(x.detail);
+  }
+}
+
+/** An eager error: thrown from a constructor or an add*() call, as an ApiGroupValidationError. */
+function expectValidationError(fn: () => unknown, x: Expected): ApiGroupValidationError {
+  const error = thrownBy(fn);
+  expect(error).toBeInstanceOf(ApiGroupValidationError);
+  const e = error as ApiGroupValidationError;
+  expect({ constructPath: e.constructPath, ruleId: e.ruleId }).toEqual({ constructPath: x.path, ruleId: x.rule.id });
+  expectMessage(e.message, `${x.path}: `, x);
+  return e;
+}
+
+/** A whole-group error: reported by node.addValidation when the app is synthesized. */
+function expectSynthError(group: ApiGroup, x: Expected): void {
+  const error = thrownBy(() => Template.fromStack(Stack.of(group)));
+  expect(error).toBeInstanceOf(Error);
+  const lines = (error as Error).message.split('\n').map(l => l.trim());
+  const line = lines.find(l => l.startsWith(`[${x.path}] `) && l.endsWith(`[${x.rule.id}]`));
+  expect({ lines, found: line !== undefined }).toEqual({ lines, found: true });
+  expectMessage(line!, `[${x.path}] `, x);
+}
+
+const mock = (): Backend => Backend.mock();
+
+function api(group: ApiGroup, id: string, options: Partial<ApiOptions> = {}) {
+  return group.addApi(id, { method: HttpMethod.GET, path: '/orders', backend: mock(), ...options });
+}
+
+function groupWith(rule: ResponseRule, props: ApiGroupProps = {}): ApiGroup {
+  return newGroup({ ...props, defaultResponse: { rules: [rule] } });
+}
+
+/** A group whose props break a rule: the error comes from the ApiGroup constructor. */
+function expectGroupError(props: ApiGroupProps, x: Omit<Expected, 'path'>): void {
+  expectValidationError(() => newGroup(props), { path: 'Stack/Group', ...x });
+}
+
+/** A default-response rule that breaks a rule: the error comes from the `default` response. */
+function expectRuleError(rule: ResponseRule, x: Omit<Expected, 'path'>): void {
+  expectValidationError(() => groupWith(rule), { path: 'Stack/Group/DefaultResponse', ...x });
+}
+
+/** An API that breaks a rule: the error comes from addApi, with the API's path. */
+function expectApiError(options: Partial<ApiOptions>, x: Omit<Expected, 'path'>, props: ApiGroupProps = {}): void {
+  const group = newGroup(props);
+  expectValidationError(() => api(group, 'Api', options), { path: 'Stack/Group/Api', ...x });
+}
+
+const fnArn = 'arn:aws:lambda:eu-west-1:123456789012:function:inventory';
+
+// ---------------------------------------------------------------------------------------------
+
+describe('error class', () => {
+  test('every limit error is an ApiGroupValidationError, recognisable in every jsii language', () => {
+    // GIVEN / WHEN: a user writes a bad status code
+    const error = thrownBy(() => groupWith({ type: ResponseType.THROTTLED, statusCode: 444 }));
+
+    // THEN: TypeScript users can catch the class, other languages use ApiGroupErrors.isValidationError
+    expect(error).toBeInstanceOf(ApiGroupValidationError);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).name).toBe('ApiGroupValidationError');
+    expect(ApiGroupErrors.isValidationError(error)).toBe(true);
+    expect(ApiGroupErrors.isValidationError(new Error('x'))).toBe(false);
+    expect(ApiGroupErrors.isValidationError(undefined)).toBe(false);
+    expect(ApiGroupErrors.isValidationError(null)).toBe(false);
+    expect(ApiGroupErrors.isValidationError('Stack/Group: [status-code]')).toBe(false);
+  });
+
+  test('the message format is pinned: path, subject, value, detail, allowed, rule id', () => {
+    // Users grep logs and docs for these messages: a format change must be deliberate.
+    const group = newGroup();
+    const error = thrownBy(() => group.addGatewayResponse('strict', { rules: [{ type: ResponseType.NOT_FOUND, statusCode: 444 }] }));
+    expect((error as Error).message).toBe(
+      'Stack/Group/Responsestrict: rule NOT_FOUND: status code 444 is not allowed: ' +
+      'allowed an integer from 200 to 599, except 444 [status-code]');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('gateway responses', () => {
+  ruleTest(RULES.customResponses, 'a 5th custom response is refused, 4 are fine', () => {
+    // Huawei APIG allows 4 responses besides `default`; a 5th would not survive an export to APIG.
+    // GIVEN
+    const group = newGroup();
+    // WHEN
+    for (const name of ['r1', 'r2', 'r3', 'r4']) { group.addGatewayResponse(name); }
+    // THEN
+    expect(group.gatewayResponses.map(r => r.responseName)).toEqual(['default', 'r1', 'r2', 'r3', 'r4']);
+    expectValidationError(() => group.addGatewayResponse('r5'),
+      { path: 'Stack/Group/Responser5', rule: RULES.customResponses, value: '5', detail: '"r5" would be custom response number 5' });
+  });
+
+  ruleTestEach(RULES.responseName, ['not ok', 'a.b', 'ünicode', ''], 'response name %p has characters outside letters, digits, "-" and "_"', name => {
+    // Names travel into Huawei's console and exports: only its character set is portable.
+    const group = newGroup();
+    expectValidationError(() => group.addGatewayResponse(name),
+      { path: `Stack/Group/Response${name}`, rule: RULES.responseName, value: JSON.stringify(name) });
+  });
+
+  ruleTest(RULES.responseName, 'a 65-character name is refused, 64 is fine', () => {
+    // The limit is Huawei's; a longer name would be cut or refused there.
+    const group = newGroup();
+    group.addGatewayResponse('a'.repeat(64));
+    expectValidationError(() => group.addGatewayResponse('b'.repeat(65)),
+      { path: `Stack/Group/Response${'b'.repeat(65)}`, rule: RULES.responseName, value: `"${'b'.repeat(65)}"` });
+  });
+
+  ruleTest(RULES.responseName, 'a name already used in the group is refused (addGatewayResponse)', () => {
+    // APIs select responses by name: two with one name would make the choice ambiguous.
+    const group = newGroup();
+    group.addGatewayResponse('strict');
+    expectValidationError(() => group.addGatewayResponse('strict'),
+      { path: 'Stack/Group', rule: RULES.responseName, value: '"strict"', detail: 'already used in this group' });
+  });
+
+  ruleTest(RULES.responseName, 'a name already used in the group is refused (new GatewayResponse)', () => {
+    // The same rule holds when the construct is defined directly, with another construct id.
+    const group = newGroup();
+    group.addGatewayResponse('strict');
+    expectValidationError(() => new GatewayResponse(group, 'Other', { responseName: 'strict' }),
+      { path: 'Stack/Group/Other', rule: RULES.responseName, value: '"strict"', detail: 'already used in this group' });
+  });
+
+  ruleTest(RULES.responseName, '"default" is reserved for the built-in response', () => {
+    // `default` always exists and is edited through ApiGroupProps.defaultResponse, never re-added.
+    const group = newGroup();
+    expectValidationError(() => group.addGatewayResponse('default'),
+      { path: 'Stack/Group/Responsedefault', rule: RULES.responseName, value: '"default"', detail: 'reserved for the built-in response' });
+  });
+
+  ruleTest(RULES.ruleType, 'two rules for one type in a response are refused', () => {
+    // Only one rule can render a type; silently keeping one of two would surprise.
+    expectValidationError(() => newGroup({
+      defaultResponse: { rules: [{ type: ResponseType.THROTTLED }, { type: ResponseType.THROTTLED, statusCode: 503 }] },
+    }), {
+      path: 'Stack/Group/DefaultResponse', rule: RULES.ruleType, value: '"THROTTLED"',
+      detail: 'response "default" already has a rule for it',
+    });
+  });
+
+  ruleTest(RULES.ruleType, 'addRule refuses a second rule for a type of a custom response', () => {
+    // Same rule through the imperative API.
+    const group = newGroup();
+    const strict = group.addGatewayResponse('strict', { rules: [{ type: ResponseType.NOT_FOUND, statusCode: 410 }] });
+    strict.addRule({ type: ResponseType.THROTTLED });
+    expectValidationError(() => strict.addRule({ type: ResponseType.NOT_FOUND }), {
+      path: 'Stack/Group/Responsestrict', rule: RULES.ruleType, value: '"NOT_FOUND"',
+      detail: 'response "strict" already has a rule for it',
+    });
+  });
+
+  ruleTestEach(RULES.statusCode, [199, 600, 444, 1.5, 0, -404], 'status code %p is refused', status => {
+    // Huawei accepts 200-599 except 444 (nginx's "close connection"); anything else breaks the response.
+    expectRuleError({ type: ResponseType.THROTTLED, statusCode: status },
+      { rule: RULES.statusCode, value: `rule THROTTLED: status code ${status} is not allowed` });
+  });
+
+  ruleTest(RULES.statusCode, 'status codes 200 and 599 are allowed', () => {
+    // The bounds are inclusive.
+    expect(() => groupWith({ type: ResponseType.THROTTLED, statusCode: 200 })).not.toThrow();
+    expect(() => groupWith({ type: ResponseType.BACKEND_TIMEOUT, statusCode: 599 })).not.toThrow();
+  });
+
+  ruleTest(RULES.body, 'a body that is not valid JSON is refused', () => {
+    // Clients parse error bodies as JSON: a broken template would break every error response.
+    expectRuleError({ type: ResponseType.NOT_FOUND, body: '{"code": "x"' },
+      { rule: RULES.body, value: '"{\\"code\\": \\"x\\""', detail: 'not valid JSON' });
+  });
+
+  ruleTest(RULES.body, 'a variable outside a JSON string is refused, with a hint', () => {
+    // Values are JSON-escaped into strings; a bare variable could never give valid JSON.
+    expectRuleError({ type: ResponseType.NOT_FOUND, body: '{"rid":$context.requestId}' }, {
+      rule: RULES.body, value: '"{\\"rid\\":$context.requestId}"',
+      detail: 'put variables inside JSON strings, e.g. "$context.requestId"',
+    });
+  });
+
+  ruleTest(RULES.body, 'an unknown variable is refused', () => {
+    // A typo would otherwise render literally in production.
+    expectRuleError({ type: ResponseType.NOT_FOUND, body: '{"x":"$context.foo"}' },
+      { rule: RULES.body, value: '"{\\"x\\":\\"$context.foo\\"}"', detail: 'unknown variable "$context.foo"' });
+  });
+
+  ruleTestEach(RULES.body, ['', '   '], 'an empty body %p is refused', body => {
+    // Huawei requires a body; an empty one would give clients nothing to parse.
+    expectRuleError({ type: ResponseType.NOT_FOUND, body },
+      { rule: RULES.body, value: JSON.stringify(body), detail: 'empty' });
+  });
+
+  ruleTest(RULES.headersPerRule, '11 headers are refused, 10 are fine', () => {
+    // Huawei's limit per rule.
+    const headers = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`X-H${i}`, 'v']));
+    expect(() => groupWith({ type: ResponseType.THROTTLED, headers: headers(10) })).not.toThrow();
+    expectRuleError({ type: ResponseType.THROTTLED, headers: headers(11) },
+      { rule: RULES.headersPerRule, value: 'number of headers in a rule 11', detail: '"X-H10"' });
+  });
+
+  ruleTestEach(RULES.headerKey, ['Bad Header', 'X:Y', 'x'.repeat(129)], 'header name %p is refused', key => {
+    // Header names outside token characters cannot be sent on HTTP.
+    expectRuleError({ type: ResponseType.THROTTLED, headers: { [key]: 'v' } },
+      { rule: RULES.headerKey, value: `header name ${JSON.stringify(key).slice(0, 100)}` });
+  });
+
+  ruleTest(RULES.headerKey, 'the same header twice, in another case, is refused', () => {
+    // HTTP header names ignore case: the second would overwrite the first.
+    expectRuleError({ type: ResponseType.THROTTLED, headers: { 'X-A': '1', 'x-a': '2' } },
+      { rule: RULES.headerKey, value: '"x-a"', detail: 'declared twice (header names ignore case)' });
+  });
+
+  ruleTestEach(RULES.headerValue, ['a[[b', 'a]]b'], 'header value %p with "[[" or "]]" is refused', value => {
+    // Huawei reserves the brackets in header values.
+    expectRuleError({ type: ResponseType.THROTTLED, headers: { 'X-V': value } },
+      { rule: RULES.headerValue, value: JSON.stringify(value), detail: 'header X-V contains "[[" or "]]"' });
+  });
+
+  ruleTest(RULES.headerValue, 'a 1025-character value is refused, 1024 is fine', () => {
+    // Huawei's limit; the runtime also cuts rendered values to 1024.
+    expect(() => groupWith({ type: ResponseType.THROTTLED, headers: { 'X-V': 'v'.repeat(1024) } })).not.toThrow();
+    expectRuleError({ type: ResponseType.THROTTLED, headers: { 'X-V': 'v'.repeat(1025) } },
+      { rule: RULES.headerValue, value: `"${'v'.repeat(50)}`, detail: 'header X-V: length 1025' });
+  });
+
+  ruleTest(RULES.headerValue, 'an empty value is refused', () => {
+    // An empty header is almost always a mistake in the declaration.
+    expectRuleError({ type: ResponseType.THROTTLED, headers: { 'X-V': '' } },
+      { rule: RULES.headerValue, value: '""', detail: 'header X-V: length 0' });
+  });
+
+  ruleTest(RULES.headerValue, 'an unknown variable in a header value is refused', () => {
+    // A typo would otherwise be sent literally to clients.
+    expectRuleError({ type: ResponseType.THROTTLED, headers: { 'X-V': 'id=$context.nope' } },
+      { rule: RULES.headerValue, value: '"id=$context.nope"', detail: 'header X-V: unknown variable "$context.nope"' });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('APIs', () => {
+  ruleTest(RULES.apisPerGroup, 'the 1001st API is refused, 1000 are fine', () => {
+    // Huawei's per-group limit; mock backends keep this fast.
+    const group = newGroup({ maxRestResources: 2000 });
+    for (let i = 0; i < 1000; i++) { api(group, `Api${i}`, { path: `/p${i}` }); }
+    expect(group.apis).toHaveLength(1000);
+    expectValidationError(() => api(group, 'Api1000', { path: '/p1000' }),
+      { path: 'Stack/Group/Api1000', rule: RULES.apisPerGroup, value: 'number of APIs in a group 1001' });
+  });
+
+  ruleTest(RULES.restResources, 'more resources than maxRestResources fail at synthesis (catch-all counted)', () => {
+    // The resource count is only known once every API is added; deploying over quota fails late and slowly.
+    // GIVEN: /a, /a/b, /c and the catch-all /{proxy+} = 4 resources
+    const group = newGroup({ maxRestResources: 3 });
+    api(group, 'ApiAb', { path: '/a/b' });
+    api(group, 'ApiC', { path: '/c' });
+    // THEN
+    expectSynthError(group, {
+      path: 'Stack/Group', rule: RULES.restResources, value: 'number of REST API resources synthesized 4',
+      detail: 'the group\'s paths need 4 resources, the limit is 3',
+    });
+  });
+
+  ruleTest(RULES.restResources, 'the default limit is API Gateway\'s quota of 300 resources', () => {
+    // 299 paths + the catch-all fit; one more path does not. (CloudFormation's own limit of 500
+    // resources per stack is lifted here: it is a separate, stack-wide check.)
+    const noStackLimit = () => newStack(newApp({ context: { '@aws-cdk/core:stackResourceLimit': 0 } }));
+    const fits = newGroup({}, noStackLimit());
+    for (let i = 0; i < 299; i++) { api(fits, `Api${i}`, { path: `/p${i}` }); }
+    expect(() => Template.fromStack(Stack.of(fits))).not.toThrow();
+
+    const over = newGroup({}, noStackLimit());
+    for (let i = 0; i < 300; i++) { api(over, `Api${i}`, { path: `/p${i}` }); }
+    expectSynthError(over, {
+      path: 'Stack/Group', rule: RULES.restResources, value: '301', detail: 'the limit is 300',
+    });
+  });
+
+  ruleTestEach(RULES.method, ['FETCH', 'get', 'CONNECT'], 'method %p is refused', method => {
+    // Only Huawei's methods are routable (a jsii language may pass any string).
+    expectApiError({ method: method as HttpMethod }, { rule: RULES.method, value: `method ${JSON.stringify(method)}` });
+  });
+
+  ruleTest(RULES.method, 'the same (method, path) twice is refused', () => {
+    // Two APIs on one route: only one could ever be called.
+    const group = newGroup();
+    api(group, 'First', { path: '/orders' });
+    api(group, 'Other', { path: '/orders', method: HttpMethod.POST }); // another method is fine
+    api(group, 'Any', { path: '/orders', method: HttpMethod.ANY }); // ANY beside GET is fine
+    expectValidationError(() => api(group, 'Second', { path: '/orders' }), {
+      path: 'Stack/Group/Second', rule: RULES.method, value: '"GET /orders"',
+      detail: 'same route as Stack/Group/First (GET /orders)',
+    });
+  });
+
+  ruleTest(RULES.method, '/a/{x} and /a/{y} are the same route', () => {
+    // Parameter names do not distinguish requests: GET /a/1 would match both.
+    const group = newGroup();
+    api(group, 'First', { path: '/a/{x}' });
+    expectValidationError(() => api(group, 'Second', { path: '/a/{y}' }), {
+      path: 'Stack/Group/Second', rule: RULES.method, value: '"GET /a/{y}"',
+      detail: 'same route as Stack/Group/First (GET /a/{x})',
+    });
+  });
+
+  ruleTest(RULES.path, 'a path without a leading "/" is refused', () => {
+    // Huawei paths are absolute.
+    expectApiError({ path: 'orders' }, { rule: RULES.path, value: '"orders"', detail: 'does not start with "/"' });
+  });
+
+  ruleTest(RULES.path, 'a 513-character path is refused, 512 is fine', () => {
+    // Huawei's limit.
+    const group = newGroup();
+    api(group, 'Fits', { path: '/' + 'a'.repeat(511) });
+    expectValidationError(() => api(group, 'Api', { path: '/' + 'b'.repeat(512) }),
+      { path: 'Stack/Group/Api', rule: RULES.path, value: `"/${'b'.repeat(50)}`, detail: '513 characters' });
+  });
+
+  ruleTest(RULES.path, 'a greedy parameter that is not the last segment is refused', () => {
+    // {name+} swallows the rest of the path: nothing can follow it.
+    expectApiError({ path: '/files/{key+}/meta' },
+      { rule: RULES.path, value: '"/files/{key+}/meta"', detail: 'greedy parameter {key+} is not the last segment' });
+  });
+
+  ruleTestEach(RULES.path, [['/orders/a b', 'segment "a b"'], ['/orders?x=1', 'segment "orders?x=1"'], ['/a//b', 'empty segment'],
+    ['/{1abc}', 'segment "{1abc}"']] as const, 'path %p is refused', ([path, detail]) => {
+    // Characters outside Huawei's set cannot be routed by API Gateway either.
+    expectApiError({ path }, { rule: RULES.path, value: JSON.stringify(path), detail });
+  });
+
+  ruleTest(RULES.path, 'a parameter repeated in one path is refused', () => {
+    // {id} twice: which value would the backend get?
+    expectApiError({ path: '/a/{id}/b/{id}' }, { rule: RULES.path, value: '"/a/{id}/b/{id}"', detail: 'parameter {id} appears twice' });
+  });
+
+  ruleTest(RULES.path, 'a greedy and a non-greedy variable at the same level are refused', () => {
+    // API Gateway allows one variable child per resource.
+    const group = newGroup();
+    api(group, 'First', { path: '/a/{x}' });
+    expectValidationError(() => api(group, 'Second', { path: '/a/{y+}' }), {
+      path: 'Stack/Group/Second', rule: RULES.path, value: '"/a/{y+}"',
+      detail: 'API Gateway allows one variable segment per level, and /a/{x} is already defined there',
+    });
+  });
+
+  ruleTest(RULES.apiName, 'an API name outside Huawei\'s rules is refused', () => {
+    // $context.apiName and exports use it.
+    expectApiError({ apiName: 'ab' }, { rule: RULES.apiName, value: '"ab"' });
+    expectApiError({ apiName: 'get order' }, { rule: RULES.apiName, value: '"get order"' });
+    expectApiError({ apiName: '-get-order' }, { rule: RULES.apiName, value: '"-get-order"' });
+  });
+
+  ruleTest(RULES.apiName, 'the default API name (the construct id) is checked too', () => {
+    // Without apiName the id is used: a short id needs an explicit apiName, and the message says which value failed.
+    const group = newGroup();
+    expectValidationError(() => group.addApi('Fn', { method: HttpMethod.GET, path: '/fn', backend: mock() }),
+      { path: 'Stack/Group/Fn', rule: RULES.apiName, value: '"Fn"' });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('request parameters', () => {
+  ruleTest(RULES.parametersPerApi, '51 parameters are refused, 50 are fine', () => {
+    // Huawei's limit per API.
+    const params = (n: number) => Array.from({ length: n }, (_, i) => RequestParameter.query(`q${i}`));
+    const group = newGroup();
+    api(group, 'Fits', { parameters: params(50) });
+    expectValidationError(() => api(group, 'Api', { path: '/other', parameters: params(51) }),
+      { path: 'Stack/Group/Api', rule: RULES.parametersPerApi, value: 'number of request parameters 51' });
+  });
+
+  ruleTestEach(RULES.parameterName, ['x-apig-foo', 'X-Stage', '1abc', 'X-Sdk-Date', 'a'.repeat(33), 'a b'],
+    'parameter name %p is refused', name => {
+      // Reserved prefixes collide with the gateway's own headers; others break Huawei's grammar.
+      expectApiError({ parameters: [RequestParameter.header(name)] },
+        { rule: RULES.parameterName, value: `request parameter name ${JSON.stringify(name)}` });
+    });
+
+  ruleTest(RULES.parameterName, 'the same parameter twice in one location is refused (headers ignore case)', () => {
+    // The second declaration would silently replace the first.
+    expectApiError({ parameters: [RequestParameter.header('Trace'), RequestParameter.header('trace')] },
+      { rule: RULES.parameterName, value: '"trace"', detail: 'declared twice in header' });
+    expectApiError({ parameters: [RequestParameter.query('q'), RequestParameter.query('q')] },
+      { rule: RULES.parameterName, value: '"q"', detail: 'declared twice in query' });
+  });
+
+  ruleTest(RULES.pathParameter, 'an optional path parameter is refused', () => {
+    // A path parameter is part of the route: it is always present.
+    expectApiError({ path: '/orders/{id}', parameters: [RequestParameter.path('id', { required: false })] },
+      { rule: RULES.pathParameter, value: '"id"', detail: 'path parameters cannot be optional' });
+  });
+
+  ruleTest(RULES.pathParameter, 'a path parameter that is not in the path is refused', () => {
+    // Its validation could never run.
+    expectApiError({ path: '/orders/{id}', parameters: [RequestParameter.path('sku')] },
+      { rule: RULES.pathParameter, value: '"sku"', detail: 'path /orders/{id} has no {sku}' });
+  });
+
+  ruleTest(RULES.parameterRange, 'minimum on a STRING parameter is refused', () => {
+    // Bounds of the wrong kind would be ignored at runtime.
+    expectApiError({ parameters: [RequestParameter.query('q', { minimum: 1 })] },
+      { rule: RULES.parameterRange, value: '"q"', detail: 'query parameter q is a STRING: use minLength/maxLength' });
+  });
+
+  ruleTest(RULES.parameterRange, 'minLength on a NUMBER parameter is refused', () => {
+    // Same mistake the other way round.
+    expectApiError({ parameters: [RequestParameter.query('n', { type: ParameterType.NUMBER, minLength: 1 })] },
+      { rule: RULES.parameterRange, value: '"n"', detail: 'query parameter n is a NUMBER: use minimum/maximum' });
+  });
+
+  ruleTest(RULES.parameterRange, 'minimum above maximum is refused', () => {
+    // No value could ever pass.
+    expectApiError({ parameters: [RequestParameter.query('n', { type: ParameterType.NUMBER, minimum: 10, maximum: 1 })] },
+      { rule: RULES.parameterRange, value: '"10 > 1"', detail: 'query parameter n: minimum is above its maximum' });
+    expectApiError({ parameters: [RequestParameter.query('s', { minLength: 5, maxLength: 2 })] },
+      { rule: RULES.parameterRange, value: '"5 > 2"', detail: 'query parameter s: minLength is above its maximum' });
+  });
+
+  ruleTest(RULES.parameterRange, 'NUMBER enumerations that are not numbers are refused', () => {
+    // "two" can never equal a NUMBER value.
+    expectApiError({ parameters: [RequestParameter.query('n', { type: ParameterType.NUMBER, enumerations: ['1', 'two', '3'] })] },
+      { rule: RULES.parameterRange, value: '"two"', detail: 'query parameter n is a NUMBER: enumerations must be numbers' });
+  });
+
+  ruleTest(RULES.parameterRange, 'negative lengths and empty enumerations are refused', () => {
+    // Both make the parameter impossible (or meaningless) to validate.
+    expectApiError({ parameters: [RequestParameter.query('s', { minLength: -1 })] },
+      { rule: RULES.parameterRange, value: '-1', detail: 'lengths are whole numbers >= 0' });
+    expectApiError({ parameters: [RequestParameter.query('s', { enumerations: [] })] },
+      { rule: RULES.parameterRange, value: '"[]"', detail: 'enumerations must list at least one value' });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('backends', () => {
+  ruleTestEach(RULES.backendTimeout, [0, 60_001, 1.5], 'a backend timeout of %p ms is refused', ms => {
+    // Huawei allows 1 ms - 60 s.
+    expectApiError({ backend: Backend.http('https://orders.example.com', { timeout: Duration.millis(ms) }) },
+      { rule: RULES.backendTimeout, value: `"${ms} ms"` }, { integrationTimeout: Duration.seconds(90) });
+  });
+
+  ruleTest(RULES.backendTimeout, 'a backend timeout above the integration timeout minus 1 s is refused', () => {
+    // API Gateway would cut the request first and answer its own 504, bypassing the API's response.
+    const group = newGroup();
+    api(group, 'Fits', { backend: Backend.http('https://orders.example.com', { timeout: Duration.millis(28_000) }) });
+    expectValidationError(() => api(group, 'Api', { path: '/other', backend: Backend.http('https://orders.example.com', { timeout: Duration.millis(28_001) }) }), {
+      path: 'Stack/Group/Api', rule: RULES.backendTimeout, value: '"28001 ms"',
+      detail: 'the group\'s integration timeout is 29000 ms, so at most 28000 ms fits',
+    });
+  });
+
+  ruleTest(RULES.backendTimeout, 'function backends are held to the same limits, against a raised integration timeout', () => {
+    // The ceiling follows the group's integrationTimeout.
+    const group = newGroup({ integrationTimeout: Duration.seconds(45) });
+    const fn = lambda.Function.fromFunctionArn(group, 'Fn', fnArn);
+    api(group, 'Fits', { backend: Backend.fn(fn, { timeout: Duration.seconds(44) }) });
+    expectValidationError(() => api(group, 'Api', { path: '/other', backend: Backend.fn(fn, { timeout: Duration.millis(44_001) }) }),
+      { path: 'Stack/Group/Api', rule: RULES.backendTimeout, value: '"44001 ms"', detail: 'at most 44000 ms fits' });
+  });
+
+  ruleTest(RULES.integrationTimeout, 'an integration timeout below 50 ms is refused', () => {
+    // API Gateway's lower bound.
+    expectGroupError({ integrationTimeout: Duration.millis(49) }, { rule: RULES.integrationTimeout, value: '"49 ms"' });
+  });
+
+  ruleTestEach(RULES.backendUrl, ['ftp://files.example.com/x', 'orders.example.com/x', 'https://'], 'backend URL %p is refused', url => {
+    // The proxy can only call absolute http(s) URLs.
+    expectApiError({ backend: Backend.http(url) }, { rule: RULES.backendUrl, value: JSON.stringify(url) });
+  });
+
+  ruleTest(RULES.backendUrl, 'a URL placeholder that is not a path parameter is refused', () => {
+    // It could never be filled in: the backend would receive "{orderId}" literally.
+    expectApiError({ path: '/orders/{id}', backend: Backend.http('https://orders.example.com/orders/{orderId}') }, {
+      rule: RULES.backendUrl, value: '"https://orders.example.com/orders/{orderId}"',
+      detail: 'placeholder {orderId} is not a path parameter (the path has {id})',
+    });
+  });
+
+  ruleTest(RULES.backendUrl, 'a URL holding tokens is accepted, its placeholders still checked', () => {
+    // e.g. a load balancer's DNS name: the token's own ${Token[...]} is not a placeholder.
+    const group = newGroup();
+    const host = Lazy.string({ produce: () => 'internal.example.com' });
+    expect(() => api(group, 'Accepted', { path: '/orders/{id}', backend: Backend.http(`https://${host}/orders/{id}`) })).not.toThrow();
+    expectValidationError(() => api(group, 'Api', { path: '/items/{id}', backend: Backend.http(`https://${host}/items/{sku}`) }),
+      { path: 'Stack/Group/Api', rule: RULES.backendUrl, value: '/items/{sku}"', detail: 'placeholder {sku} is not a path parameter' });
+  });
+
+  ruleTestEach(RULES.mockBackend, [700, 99, 200.5], 'mock status %p is refused', statusCode => {
+    // Not an HTTP status.
+    expectApiError({ backend: Backend.mock({ statusCode }) }, { rule: RULES.mockBackend, value: `mock backend ${statusCode}` });
+  });
+
+  ruleTest(RULES.mockBackend, 'a mock header name outside token characters is refused', () => {
+    // It could not be sent.
+    expectApiError({ backend: Backend.mock({ headers: { 'Bad Header': 'x' } }) },
+      { rule: RULES.mockBackend, value: '"Bad Header"', detail: 'header name' });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('group properties', () => {
+  ruleTestEach(RULES.stageName, ['prod stage', 'a'.repeat(129), 'v1.0'], 'stage name %p is refused', stageName => {
+    // API Gateway's stage-name rule.
+    expectGroupError({ stageName }, { rule: RULES.stageName, value: `stage name ${JSON.stringify(stageName).slice(0, 50)}` });
+  });
+
+  ruleTest(RULES.stageVariables, '101 stage variables are refused, 100 are fine', () => {
+    // API Gateway's and Huawei's limit.
+    const vars = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`v${i}`, 'x']));
+    expect(() => newGroup({ stageVariables: vars(100) })).not.toThrow();
+    expectGroupError({ stageVariables: vars(101) }, { rule: RULES.stageVariables, value: '"101 variables"' });
+  });
+
+  ruleTest(RULES.stageVariables, 'a stage variable name outside letters, digits and "_" is refused', () => {
+    // $stageVariables.<name> could not refer to it.
+    expectGroupError({ stageVariables: { 'my-var': 'x' } }, { rule: RULES.stageVariables, value: '"my-var"', detail: 'name' });
+  });
+
+  ruleTestEach(RULES.stageVariables, ['a b', 'x'.repeat(513), ''], 'stage variable value %p is refused', value => {
+    // API Gateway refuses the stage at deploy time otherwise.
+    expectGroupError({ stageVariables: { v: value } },
+      { rule: RULES.stageVariables, value: JSON.stringify(value).slice(0, 50), detail: 'value of v' });
+  });
+
+  ruleTestEach(RULES.groupName, ['ab', '-orders', 'orders group', 'o'.repeat(256)], 'group name %p is refused', groupName => {
+    // Huawei's group-name rule (also the REST API's name).
+    expectGroupError({ groupName }, { rule: RULES.groupName, value: `group name ${JSON.stringify(groupName).slice(0, 50)}` });
+  });
+
+  ruleTest(RULES.cors, 'CORS without an origin is refused', () => {
+    // Nothing would be allowed: almost certainly a mistake.
+    expectGroupError({ cors: { allowOrigins: [] } }, { rule: RULES.cors, value: '"[]"', detail: 'no origin' });
+  });
+
+  ruleTestEach(RULES.cors, ['shop.example.com', 'https://shop.example.com/', 'https://shop.example.com/app'], 'origin %p is refused', origin => {
+    // Browsers send scheme://host[:port]; anything else never matches.
+    expectGroupError({ cors: { allowOrigins: [origin] } }, { rule: RULES.cors, value: JSON.stringify(origin) });
+  });
+
+  ruleTest(RULES.cors, '"*" with credentials, or mixed with origins, is refused', () => {
+    // Browsers reject "*" with credentials; "*" beside origins is contradictory.
+    expectGroupError({ cors: { allowOrigins: ['*'], allowCredentials: true } },
+      { rule: RULES.cors, value: '"*"', detail: '"*" with allowCredentials' });
+    expectGroupError({ cors: { allowOrigins: ['*', 'https://shop.example.com'] } },
+      { rule: RULES.cors, value: '"*,https://shop.example.com"', detail: '"*" mixed with origins' });
+  });
+
+  ruleTestEach(RULES.lambdaMemory, [64, 10_241, 1.5], 'proxy memory %p MB is refused', proxyMemorySize => {
+    // Lambda's range: deployment would fail.
+    expectGroupError({ proxyMemorySize }, { rule: RULES.lambdaMemory, value: `proxy memory size ${proxyMemorySize}` });
+  });
+
+  ruleTest(RULES.lambdaMemory, '128 and 10240 MB are allowed', () => {
+    // The bounds are inclusive.
+    expect(() => newGroup({ proxyMemorySize: 128 })).not.toThrow();
+    expect(() => newGroup({ proxyMemorySize: 10_240 })).not.toThrow();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('tokens where a literal is required', () => {
+  const token = () => Lazy.string({ produce: () => 'x' });
+
+  ruleTest(RULES.literal, 'a token group name is refused', () => {
+    // The name is validated and written into the configuration document at synth time.
+    const groupName = token();
+    expectGroupError({ groupName }, { rule: RULES.literal, value: JSON.stringify(groupName), detail: 'group name must not be a token' });
+  });
+
+  ruleTest(RULES.literal, 'a token stage name is refused', () => {
+    // Same for the stage.
+    const stageName = token();
+    expectGroupError({ stageName }, { rule: RULES.literal, value: JSON.stringify(stageName), detail: 'stage name must not be a token' });
+  });
+
+  ruleTest(RULES.literal, 'a token path is refused', () => {
+    // Routing is decided at synth time.
+    const path = token();
+    expectApiError({ path }, { rule: RULES.literal, value: JSON.stringify(path), detail: 'path must not be a token' });
+  });
+
+  ruleTest(RULES.literal, 'token body, header value and status code are refused', () => {
+    // Templates are parsed at synth time and translated into API Gateway's syntax.
+    const body = token();
+    expectRuleError({ type: ResponseType.THROTTLED, body }, { rule: RULES.literal, value: JSON.stringify(body), detail: 'body template must not be a token' });
+    const value = token();
+    expectRuleError({ type: ResponseType.THROTTLED, headers: { 'X-Tenant': value } },
+      { rule: RULES.literal, value: JSON.stringify(value), detail: 'header value of X-Tenant must not be a token' });
+    const statusCode = Token.asNumber(Lazy.number({ produce: () => 429 }));
+    expectRuleError({ type: ResponseType.THROTTLED, statusCode },
+      { rule: RULES.literal, value: '${Token[', detail: 'status code must not be a token' });
+  });
+
+  ruleTest(RULES.literal, 'a token response name is refused', () => {
+    // APIs select responses by name.
+    const group = newGroup();
+    const name = token();
+    expectValidationError(() => group.addGatewayResponse(name),
+      { path: `Stack/Group/Response${name}`, rule: RULES.literal, value: JSON.stringify(name), detail: 'gateway response name must not be a token' });
+  });
+
+  ruleTest(RULES.literal, 'a token backend timeout is refused', () => {
+    // The timeout is checked against the integration timeout at synth time.
+    expectApiError({ backend: Backend.http('https://orders.example.com', { timeout: Duration.millis(Token.asNumber(Lazy.number({ produce: () => 5 }))) }) },
+      { rule: RULES.literal, value: '"timeout"' });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+test('every rule of lib/limits.ts has at least one test', () => {
+  // A rule added to the table without a test must fail the suite.
+  expect(ALL_RULES.map(r => r.id).filter(id => !tested.has(id))).toEqual([]);
+  expect([...tested].filter(id => !ALL_RULES.some(r => r.id === id))).toEqual([]);
+  expect(new Set(ALL_RULES.map(r => r.id)).size).toBe(ALL_RULES.length);
+});

@@ -1,0 +1,58 @@
+/**
+ * The built asset itself: what Lambda loads and what users' asset hashes are computed from.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { proxyEvent } from '../support/events';
+import { closedPort } from '../support/http-servers';
+import { cleanWorkDirs, freshWorkDir, PROXY_ASSET, REPO_ROOT } from '../support/proxy-harness';
+import { document, fn } from './documents';
+
+const code = fs.readFileSync(PROXY_ASSET, 'utf8');
+
+afterAll(() => { cleanWorkDirs(); });
+
+test('the bundle is deterministic and holds no machine-specific path', () => {
+  // why: the asset hash (and users' snapshots) must not change between machines or builds
+  const out = freshWorkDir('rebuild');
+  execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'bundle.mjs'), '--outdir', out], { cwd: REPO_ROOT, stdio: 'ignore' });
+  expect(fs.readFileSync(path.join(out, 'proxy', 'index.js'), 'utf8')).toBe(code);
+  expect(code).not.toContain(REPO_ROOT);
+  expect(code).not.toMatch(/sourceMappingURL|lib\/runtime/);
+});
+
+test('the AWS SDK is not bundled but required from the runtime', () => {
+  // why: Lambda's Node runtime provides @aws-sdk/*; bundling it would add megabytes
+  expect(code).toContain('require("@aws-sdk/client-lambda")');
+  expect(code).not.toMatch(/@smithy|@aws-sdk\/(?!client-lambda)/);
+  expect(code.length).toBeLessThan(100 * 1024);
+});
+
+test('the SDK is loaded on the first function call, not at cold start', async () => {
+  // why: groups without function backends must not pay the SDK's load time at cold start
+  const dir = freshWorkDir('lazy-sdk');
+  fs.copyFileSync(PROXY_ASSET, path.join(dir, 'index.js'));
+  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(document({
+    apis: [{ path: '/mock' }, { path: '/fn', backend: fn('arn:aws:lambda:us-east-1:123456789012:function:f', 3000) }],
+  })));
+  const port = await closedPort();
+  const script = `
+    console.log = () => {};
+    const loaded = () => Object.keys(require.cache).some(k => k.includes('@aws-sdk'));
+    const { handler } = require('./index.js');
+    (async () => {
+      const atStart = loaded();
+      const mock = await handler(${JSON.stringify(proxyEvent({ path: '/mock' }))});
+      const afterMock = loaded();
+      const fnResult = await handler(${JSON.stringify(proxyEvent({ path: '/fn' }))});
+      process.stdout.write(JSON.stringify({ atStart, afterMock, afterFunction: loaded(), mock: mock.statusCode, fn: fnResult.statusCode }));
+    })();`;
+  const out = execFileSync(process.execPath, ['-e', script], {
+    cwd: dir,
+    env: { ...process.env, AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${port}`, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_MAX_ATTEMPTS: '1' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  expect(JSON.parse(out)).toEqual({ atStart: false, afterMock: false, afterFunction: true, mock: 200, fn: 502 });
+});

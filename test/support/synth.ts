@@ -1,0 +1,142 @@
+/**
+ * Helpers for the construct tests (test/constructs): a fresh app, stack and group, synthesis,
+ * and access to what a user deploys (the template, the proxy's asset and its config.json).
+ *
+ * Apps write their cloud assembly under test/.work/constructs/ (git-ignored, and removed after
+ * each test file), never into the system temp folder.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, AppProps, Stack, Stage } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { ApiGroup, ApiGroupProps } from 'cdk-api-groups';
+import { ConfigDocument } from '../../lib/private/config-document';
+
+/** Where construct tests write cloud assemblies. */
+export const WORK_ROOT = path.join(__dirname, '..', '.work', 'constructs');
+
+const created: string[] = [];
+afterAll(() => {
+  for (const dir of created.splice(0)) { fs.rmSync(dir, { recursive: true, force: true }); }
+});
+
+/** A new folder under test/.work/constructs, removed after the test file. */
+export function workDir(prefix: string): string {
+  fs.mkdirSync(WORK_ROOT, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(WORK_ROOT, prefix));
+  created.push(dir);
+  return dir;
+}
+
+/**
+ * A new App writing to its own folder under test/.work/constructs (unless `outdir` is given). The built-in CloudFormation
+ * validator is off (it costs ~1.5 s per file and the tests assert the template themselves), and
+ * asset metadata is on, as the cdk CLI sets it, so a test can find the proxy's asset folder.
+ */
+export function newApp(props: AppProps = {}): App {
+  const outdir = props.outdir ?? workDir('app-');
+  return new App({
+    builtinCloudFormationValidation: false,
+    ...props,
+    outdir,
+    context: { 'aws:cdk:enable-asset-metadata': true, ...props.context },
+  });
+}
+
+/** A new stack `Stack` in a new app (construct paths in messages start with `Stack/`). */
+export function newStack(app: App = newApp()): Stack {
+  return new Stack(app, 'Stack');
+}
+
+/** A new group `Group` (construct path `Stack/Group`) in a new stack. */
+export function newGroup(props: ApiGroupProps = {}, stack: Stack = newStack()): ApiGroup {
+  return new ApiGroup(stack, 'Group', props);
+}
+
+/** The template of the group's stack (synthesizes the app, which finalises the group). */
+export function templateOf(group: ApiGroup): Template {
+  return Template.fromStack(Stack.of(group));
+}
+
+/** The logical id of the group's API Gateway deployment, from the synthesized template. */
+export function deploymentLogicalId(group: ApiGroup, template: Template = templateOf(group)): string {
+  const ids = Object.keys(template.findResources('AWS::ApiGateway::Deployment'));
+  expect(ids).toHaveLength(1);
+  return ids[0];
+}
+
+/** What the proxy function ships: its asset hash, folder, and the group's configuration document. */
+export interface ProxyAsset {
+  /** The asset's sha256 (the S3 key without `.zip`). */
+  readonly hash: string;
+  /** The staged asset folder inside the cloud assembly. */
+  readonly dir: string;
+  /** `config.json` as written. */
+  readonly configText: string;
+  readonly config: ConfigDocument;
+}
+
+/**
+ * The proxy's asset, located the way the cdk CLI and the local gateway do: through the
+ * function's `aws:asset:path` metadata in the synthesized template.
+ */
+export function proxyAsset(group: ApiGroup, template: Template = templateOf(group)): ProxyAsset {
+  const stack = Stack.of(group);
+  const logicalId = stack.resolve((group.proxyFunction.node.defaultChild as lambda.CfnFunction).logicalId);
+  const resource = template.toJSON().Resources[logicalId];
+  const assetPath: string = resource.Metadata['aws:asset:path'];
+  expect(resource.Metadata['aws:asset:property']).toBe('Code');
+  const s3Key: string = resource.Properties.Code.S3Key;
+  expect(s3Key).toMatch(/^[0-9a-f]{64}\.zip$/);
+  const dir = path.join(Stage.of(stack)!.outdir, assetPath);
+  const configText = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
+  return { hash: s3Key.replace(/\.zip$/, ''), dir, configText, config: JSON.parse(configText) };
+}
+
+/** The logical id of the only resource of `type` whose properties match `props` (exactly one must). */
+export function logicalIdOf(template: Template, type: string, props: object): string {
+  const found = Object.keys(template.findResources(type, { Properties: props }));
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+/** Full path (`/orders/{id}`) of every AWS::ApiGateway::Resource, by logical id; the root is `/`. */
+export function resourcePaths(template: Template): Record<string, string> {
+  const resources = template.findResources('AWS::ApiGateway::Resource');
+  const paths: Record<string, string> = {};
+  const pathOf = (id: string): string => {
+    if (paths[id] === undefined) {
+      const parent = resources[id].Properties.ParentId;
+      const parentPath = parent.Ref ? pathOf(parent.Ref) : '';
+      paths[id] = `${parentPath}/${resources[id].Properties.PathPart}`;
+    }
+    return paths[id];
+  };
+  Object.keys(resources).forEach(pathOf);
+  return paths;
+}
+
+/** `path → sorted HTTP methods` of the synthesized REST API: its routing table at a glance. */
+export function methodsByPath(template: Template): Record<string, string[]> {
+  const paths = resourcePaths(template);
+  const table: Record<string, string[]> = {};
+  for (const method of Object.values(template.findResources('AWS::ApiGateway::Method'))) {
+    const resourceId = method.Properties.ResourceId;
+    const path = resourceId.Ref ? paths[resourceId.Ref] : '/'; // the root is Fn::GetAtt RootResourceId
+    (table[path] ??= []).push(method.Properties.HttpMethod);
+  }
+  for (const methods of Object.values(table)) { methods.sort(); }
+  return table;
+}
+
+/** The properties of the method `httpMethod` on `path`. */
+export function methodAt(template: Template, path: string, httpMethod: string): any {
+  const paths = resourcePaths(template);
+  const found = Object.values(template.findResources('AWS::ApiGateway::Method')).filter(m => {
+    const resourceId = m.Properties.ResourceId;
+    return m.Properties.HttpMethod === httpMethod && (resourceId.Ref ? paths[resourceId.Ref] : '/') === path;
+  });
+  expect(found).toHaveLength(1);
+  return found[0].Properties;
+}
