@@ -326,7 +326,13 @@ export class ApiGroup extends Construct {
         }
         return { env: name };
       },
-      grantInvoke: fn => { fn.grantInvoke(this.proxyFunction); },
+      // On the role only: works for imported functions too, and grants exactly these ARNs.
+      grantInvoke: fn => {
+        this.proxyFunction.addToRolePolicy(new iam.PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: [fn.functionArn, `${fn.functionArn}:*`],
+        }));
+      },
     };
   }
 

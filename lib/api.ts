@@ -105,7 +105,8 @@ export class Api extends Construct {
     }
     this._segments = segments as PathSegment[];
     throwIf(this, checkLiteral('API name', this.apiName)
-      ?? (API_NAME.test(this.apiName) ? undefined : problem(RULES.apiName, this.apiName)));
+      ?? (API_NAME.test(this.apiName) ? undefined
+        : problem(RULES.apiName, this.apiName, options.apiName === undefined ? 'the default, taken from the construct id: set apiName' : undefined)));
     if (this.gatewayResponse.node.scope !== group) {
       throw new Error(`${this.node.path}: gateway response "${this.gatewayResponse.responseName}" (${this.gatewayResponse.node.path}) belongs to another group`);
     }

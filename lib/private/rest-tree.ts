@@ -34,7 +34,8 @@ export class RestTree {
         parent = existing.resource;
         continue;
       }
-      const name = /^[A-Za-z_][A-Za-z0-9_]*$/.test(segment.variable) ? segment.variable : 'param';
+      // API Gateway variable names take letters, digits and `_`; Huawei's also `.` and `-`.
+      const name = segment.variable.replace(/[^A-Za-z0-9_]/g, '_');
       const resource = this.track(parent.addResource(segment.greedy ? `{${name}+}` : `{${name}}`));
       this.variableChild.set(parent, { resource, greedy: segment.greedy });
       parent = resource;

@@ -212,6 +212,7 @@ describe('CORS headers on native responses', () => {
   const CORS = 'gatewayresponse.header.Access-Control-';
 
   test('without CORS, only X-Request-Id', () => {
+    // No CORS declared: nothing cross-origin is promised, and the request id is always there for support.
     const template = templateOf(group());
     for (const [aws] of TABLE) {
       expect(headersOf(template, aws)).toEqual({ 'gatewayresponse.header.X-Request-Id': 'context.requestId' });
@@ -219,6 +220,7 @@ describe('CORS headers on native responses', () => {
   });
 
   test('one origin: quoted, with Vary and the exposed headers', () => {
+    // The browser may read the error and its X-Request-Id; caches keep answers per Origin.
     const template = templateOf(group({ cors: { allowOrigins: ['https://shop.example.com'] } }));
     for (const [aws] of TABLE) {
       expect(headersOf(template, aws)).toEqual({
@@ -231,6 +233,7 @@ describe('CORS headers on native responses', () => {
   });
 
   test('"*": quoted, no Vary', () => {
+    // Any page may read the error; the answer does not depend on the caller.
     const template = templateOf(group({ cors: { allowOrigins: ['*'], exposeHeaders: ['X-Request-Id', 'X-Total'] } }));
     expect(headersOf(template, 'THROTTLED')).toEqual({
       [`${CORS}Allow-Origin`]: '\'*\'',
@@ -240,6 +243,7 @@ describe('CORS headers on native responses', () => {
   });
 
   test('several origins: the request\'s Origin is echoed (AWS cannot compare), with a warning when credentials are allowed', () => {
+    // Echoing is the only way to name one of several origins natively; with credentials the user must know it is looser.
     // GIVEN
     const g = group({ cors: { allowOrigins: ['https://a.example.com', 'https://b.example.com'], allowCredentials: true } });
     // WHEN
@@ -257,6 +261,7 @@ describe('CORS headers on native responses', () => {
   });
 
   test('rule headers sit beside the CORS headers', () => {
+    // A rule's own headers must not drop the CORS ones (or the browser could not read a 429's Retry-After).
     const template = templateOf(withDefaultRules([{ type: ResponseType.THROTTLED, headers: { 'Retry-After': '1' } }],
       { cors: { allowOrigins: ['https://shop.example.com'] } }));
     expect(headersOf(template, 'THROTTLED')).toMatchObject({

@@ -12,7 +12,7 @@ import {
 } from '../gateway-error';
 import { connectionTokens, isHopByHop, isToken, isValidHeaderValue } from '../headers';
 import { encodeComponent, RequestView } from '../request';
-import { ProxyResult } from '../types';
+import { isRecord, ProxyResult } from '../types';
 import { Backend, BackendCall } from './backend';
 
 // Module-level keep-alive agents: connections survive between invocations of a warm Lambda.
@@ -87,21 +87,52 @@ function buildPath(target: Target, call: BackendCall): string {
   return path;
 }
 
+/**
+ * The request headers to forward, read straight from the event in one pass (this is the hot
+ * path): multi-value headers win over single-value ones, names are lower-cased, hop-by-hop and
+ * invalid headers are dropped.
+ */
 function forwardedHeaders(req: RequestView): http.OutgoingHttpHeaders {
-  const incoming = req.headers;
-  const listed = connectionTokens(incoming.get('connection'));
-  const out: http.OutgoingHttpHeaders = {};
-  for (const [name, values] of incoming) {
-    if (isHopByHop(name) || NOT_FORWARDED.has(name) || (listed && listed.has(name)) || !isToken(name)) { continue; }
-    const valid = values.filter(isValidHeaderValue);
-    if (valid.length > 0) { out[name] = valid.length === 1 ? valid[0] : valid; }
+  const out: Record<string, string | string[]> = {};
+  let listed: string[] | undefined;
+  let chain = '';
+  const take = (name: string, values: readonly unknown[]): void => {
+    const lower = name.toLowerCase();
+    if (out[lower] !== undefined) { return; }
+    if (lower === 'connection') { listed = values.filter((v): v is string => typeof v === 'string'); return; }
+    if (lower === 'x-forwarded-for') {
+      if (chain === '') { chain = values.filter((v): v is string => typeof v === 'string' && isValidHeaderValue(v)).join(', '); }
+      return;
+    }
+    if (isHopByHop(lower) || NOT_FORWARDED.has(lower) || !isToken(name)) { return; }
+    if (values.length === 1) {
+      const v = values[0];
+      if (typeof v === 'string' && isValidHeaderValue(v)) { out[lower] = v; }
+      return;
+    }
+    const valid = values.filter((v): v is string => typeof v === 'string' && isValidHeaderValue(v));
+    if (valid.length > 0) { out[lower] = valid.length === 1 ? valid[0] : valid; }
+  };
+  const event = req.event;
+  const multi = event.multiValueHeaders;
+  if (isRecord(multi)) {
+    for (const name of Object.keys(multi)) {
+      const values = multi[name];
+      if (Array.isArray(values)) { take(name, values); }
+    }
+  }
+  const single = event.headers;
+  if (isRecord(single)) {
+    for (const name of Object.keys(single)) { take(name, [single[name]]); }
+  }
+  const extra = connectionTokens(listed);
+  if (extra) {
+    for (const name of extra) { delete out[name]; }
   }
   out['x-request-id'] = req.requestIdHeader;
   // API Gateway already lists the client; add the source IP only when it is not there yet.
-  const chain = (incoming.get('x-forwarded-for') ?? []).filter(isValidHeaderValue).join(', ');
   const ip = req.sourceIp;
-  const hops = chain.split(',').map(s => s.trim());
-  if (ip !== '' && isValidHeaderValue(ip) && !hops.includes(ip)) {
+  if (ip !== '' && isValidHeaderValue(ip) && !chain.split(',').some(hop => hop.trim() === ip)) {
     out['x-forwarded-for'] = chain === '' ? ip : `${chain}, ${ip}`;
   } else if (chain !== '') {
     out['x-forwarded-for'] = chain;
@@ -114,31 +145,55 @@ function responseResult(res: http.IncomingMessage, body: Buffer): ProxyResult | 
   if (status === undefined || !Number.isInteger(status) || status < 100 || status > 599) {
     return backendUnavailable(`backend status ${String(status)} is not usable`);
   }
-  const connection = res.headers.connection;
-  const listed = connectionTokens(connection === undefined ? undefined : [connection]);
-  // rawHeaders keeps the backend's spelling and every repeated header (Set-Cookie).
-  const groups = new Map<string, { name: string; values: string[] }>();
+  // One pass over rawHeaders (res.headers would build a second, lower-cased copy): it keeps the
+  // backend's spelling, and a repeated header (Set-Cookie) moves to multiValueHeaders.
+  const headers: Record<string, string> = {};
+  let multiValueHeaders: Record<string, string[]> | undefined;
+  const spelling: Record<string, string> = Object.create(null);
+  let contentType: string | undefined;
+  let contentEncoding: string | undefined;
+  let connection: string[] | undefined;
   const raw = res.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const lower = raw[i].toLowerCase();
-    if (isHopByHop(lower) || lower === 'content-length' || (listed && listed.has(lower))) { continue; }
-    const group = groups.get(lower);
-    if (group) { group.values.push(raw[i + 1]); } else { groups.set(lower, { name: raw[i], values: [raw[i + 1]] }); }
-  }
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  let multi = false;
-  for (const { name, values } of groups.values()) {
-    if (values.length === 1) {
-      headers[name] = values[0];
+    const name = raw[i];
+    const value = raw[i + 1];
+    const lower = name.toLowerCase();
+    if (lower === 'content-type') {
+      contentType = value;
+    } else if (lower === 'content-encoding') {
+      contentEncoding = value;
+    } else if (lower === 'content-length' || isHopByHop(lower)) {
+      if (lower === 'connection') { (connection ??= []).push(value); }
+      continue;
+    }
+    const first = spelling[lower];
+    if (first === undefined) {
+      spelling[lower] = name;
+      headers[name] = value;
     } else {
-      multiValueHeaders[name] = values;
-      multi = true;
+      multiValueHeaders ??= {};
+      const values = multiValueHeaders[first];
+      if (values) {
+        values.push(value);
+      } else {
+        multiValueHeaders[first] = [headers[first], value];
+        delete headers[first];
+      }
     }
   }
-  const encoded = encodeBody(body, res.headers['content-type'], res.headers['content-encoding']);
+  const listed = connectionTokens(connection);
+  if (listed) {
+    for (const lower of listed) {
+      const name = spelling[lower];
+      if (name !== undefined) {
+        delete headers[name];
+        if (multiValueHeaders) { delete multiValueHeaders[name]; }
+      }
+    }
+  }
+  const encoded = encodeBody(body, contentType, contentEncoding);
   const result: ProxyResult = { statusCode: status, headers, body: encoded.body, isBase64Encoded: encoded.isBase64Encoded };
-  if (multi) { result.multiValueHeaders = multiValueHeaders; }
+  if (multiValueHeaders) { result.multiValueHeaders = multiValueHeaders; }
   return result;
 }
 
