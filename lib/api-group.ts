@@ -10,7 +10,7 @@ import { CorsOptions } from './cors';
 import { GatewayResponse, GatewayResponseOptions } from './gateway-response';
 import { HttpMethod } from './http-method';
 import { LIMITS, RULES } from './limits';
-import { checkLiteral, formatAll, Problem, problem, show, throwIf } from './private/checks';
+import { checkLiteral, checkLiteralNumber, formatAll, Problem, problem, show, throwIf } from './private/checks';
 import { EnvReference } from './private/config-document';
 import { DeferredAssetCode, stageHandlerFolder } from './private/handler-asset';
 import { degradedVariables, headerDegrades, nativeResponses } from './private/native-responses';
@@ -427,7 +427,10 @@ export class ApiGroup extends Construct {
       }
     }
     const timeout = this.integrationTimeout.toMilliseconds({ integral: false });
-    if (!Number.isInteger(timeout) || timeout < LIMITS.integrationTimeoutMin.toMilliseconds()) {
+    const timeoutToken = checkLiteralNumber('integration timeout', timeout);
+    if (timeoutToken) {
+      found.push(timeoutToken);
+    } else if (!Number.isInteger(timeout) || timeout < LIMITS.integrationTimeoutMin.toMilliseconds()) {
       found.push(problem(RULES.integrationTimeout, `${timeout} ms`));
     }
     const memory = p.proxyMemorySize;

@@ -2,7 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { HttpMethod } from './http-method';
 import { LIMITS, RULES } from './limits';
-import { Problem, problem, show } from './private/checks';
+import { checkLiteralNumber, Problem, problem, show } from './private/checks';
 import type { BackendDocument, DeployTimeString } from './private/config-document';
 
 /** Options of an HTTP(S) backend. */
@@ -109,9 +109,8 @@ export abstract class Backend {
 }
 
 function checkTimeout(timeout: Duration, ctx: BackendBindContext): Problem[] {
-  if (Token.isUnresolved(timeout.toMilliseconds({ integral: false }))) {
-    return [problem(RULES.literal, 'timeout')];
-  }
+  const literal = checkLiteralNumber('backend timeout', timeout.toMilliseconds({ integral: false }));
+  if (literal) { return [literal]; }
   const ms = timeout.toMilliseconds({ integral: false });
   const ceiling = ctx.integrationTimeout.toMilliseconds() - LIMITS.proxyHeadroom.toMilliseconds();
   if (!Number.isInteger(ms) || ms < LIMITS.backendTimeoutMin.toMilliseconds() || ms > LIMITS.backendTimeoutMax.toMilliseconds()) {
@@ -196,7 +195,10 @@ class MockBackend extends Backend {
   public _problems(): Problem[] {
     const found: Problem[] = [];
     const status = this.options.statusCode ?? 200;
-    if (!Number.isInteger(status) || status < 100 || status > 599) {
+    const literal = checkLiteralNumber('mock status code', this.options.statusCode);
+    if (literal) {
+      found.push(literal);
+    } else if (!Number.isInteger(status) || status < 100 || status > 599) {
       found.push(problem(RULES.mockBackend, status));
     }
     for (const [key, value] of Object.entries(this.options.headers ?? {})) {

@@ -1,5 +1,5 @@
 import { RULES } from './limits';
-import { checkLiteral, Problem, problem } from './private/checks';
+import { checkLiteral, checkLiteralNumber, Problem, problem } from './private/checks';
 import type { ParameterDocument, ParameterLocation } from './private/config-document';
 
 /** Type of a request parameter's value. */
@@ -111,6 +111,10 @@ export class RequestParameter {
     }
     if (this.location === 'path' && o.required === false) {
       found.push(problem(RULES.pathParameter, this.name, 'path parameters cannot be optional'));
+    }
+    for (const [label, value] of [['minimum', o.minimum], ['maximum', o.maximum], ['minLength', o.minLength], ['maxLength', o.maxLength]] as const) {
+      const token = checkLiteralNumber(`${label} of parameter ${this.name}`, value);
+      if (token) { return [token]; }
     }
     const type = o.type ?? ParameterType.STRING;
     const where = `${this.location} parameter ${this.name}`;

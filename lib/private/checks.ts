@@ -42,6 +42,11 @@ export function checkLiteral(what: string, value: string | undefined): Problem |
   return undefined;
 }
 
+/** Numbers drive validation and the configuration document, so they must be known at synth time. */
+export function checkLiteralNumber(what: string, value: number | undefined): Problem | undefined {
+  return value !== undefined && Token.isUnresolved(value) ? checkLiteral(what, Token.asString(value)) : undefined;
+}
+
 export function checkStatusCode(status: number): Problem | undefined {
   // String(aNumberToken) is a plain number, not a token string: Token.asString keeps it recognisable.
   if (Token.isUnresolved(status)) { return checkLiteral('status code', Token.asString(status)); }

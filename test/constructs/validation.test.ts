@@ -666,7 +666,7 @@ describe('tokens where a literal is required', () => {
   ruleTest(RULES.literal, 'a token backend timeout is refused', () => {
     // The timeout is checked against the integration timeout at synth time.
     expectApiError({ backend: Backend.http('https://orders.example.com', { timeout: Duration.millis(Token.asNumber(Lazy.number({ produce: () => 5 }))) }) },
-      { rule: RULES.literal, value: '"timeout"' });
+      { rule: RULES.literal, value: '${Token[', detail: 'backend timeout must not be a token' });
   });
 });
 

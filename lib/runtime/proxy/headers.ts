@@ -6,16 +6,20 @@
 import { ProxyResult } from './types';
 
 // RFC 9110 section 7.6.1 hop-by-hop headers; `proxy-*` is matched by prefix.
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 /** A header meaningful only for one connection, never forwarded (lower-case name). */
 export function isHopByHop(lowerName: string): boolean {
-  return HOP_BY_HOP.has(lowerName) || lowerName.startsWith('proxy-');
+  return HOP_BY_HOP_HEADERS.has(lowerName) || lowerName.startsWith('proxy-');
 }
+
+const PLAIN_CONNECTION = /^\s*(?:keep-alive|close)\s*$/i;
 
 /** Extra hop-by-hop names listed in a Connection header (`Connection: close, x-foo`). */
 export function connectionTokens(values: readonly string[] | undefined): Set<string> | undefined {
   if (!values || values.length === 0) { return undefined; }
+  // The usual `Connection: keep-alive` / `close` names no other header.
+  if (values.length === 1 && PLAIN_CONNECTION.test(values[0])) { return undefined; }
   const tokens = new Set<string>();
   for (const v of values) {
     for (const t of v.split(',')) {

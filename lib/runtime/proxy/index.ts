@@ -43,7 +43,8 @@ function timeoutFor(configured: number | undefined, context: LambdaContextLike |
   return Math.max(1, Math.min(timeout, remaining - LAMBDA_TIMEOUT_MARGIN_MS));
 }
 
-async function handle(req: RequestView, config: ProxyConfig, context: LambdaContextLike | undefined): Promise<ProxyResult> {
+/** Routes, validates and calls the backend; synchronous unless a backend is called. */
+function handle(req: RequestView, config: ProxyConfig, context: LambdaContextLike | undefined): ProxyResult | Promise<ProxyResult> {
   const match = config.router.match(req.method, req.path);
   if (config.cors && config.cors.isPreflight(req) && match.kind !== 'no-path' && !(match.kind === 'route' && !match.viaAny)) {
     // A preflight on a served path, and no API declares OPTIONS there: the gateway answers it.
@@ -67,7 +68,12 @@ async function handle(req: RequestView, config: ProxyConfig, context: LambdaCont
     greedy: match.greedy,
     timeoutMs: timeoutFor(api.backend.timeoutMs, context),
   };
-  const outcome = await api.backend.invoke(call);
+  const outcome = api.backend.invoke(call);
+  return outcome instanceof Promise ? outcome.then(o => finish(o, req, config, api)) : finish(outcome, req, config, api);
+}
+
+/** The backend's answer passed through (plus X-Request-Id and CORS), or its gateway error rendered. */
+function finish(outcome: ProxyResult | GatewayError, req: RequestView, config: ProxyConfig, api: CompiledApi): ProxyResult {
   if (outcome instanceof GatewayError) { return renderGatewayError(outcome, req, scopeOf(config, api)); }
   if (config.cors) { config.cors.apply(outcome, req); }
   return withRequestId(outcome, req);
@@ -92,15 +98,20 @@ function unexpected(err: unknown, req: RequestView | undefined): ProxyResult {
   }
 }
 
-export async function handler(event: unknown, context?: LambdaContextLike): Promise<ProxyResult> {
+export function handler(event: unknown, context?: LambdaContextLike): Promise<ProxyResult> {
   let req: RequestView | undefined;
   try {
     req = new RequestView(event);
     if (!state.ok) {
-      return renderGatewayError(internalError(`configuration refused: ${state.reason}`.slice(0, 200)), req, REFUSED_SCOPE);
+      return Promise.resolve(renderGatewayError(internalError(`configuration refused: ${state.reason}`.slice(0, 200)), req, REFUSED_SCOPE));
     }
-    return await handle(req, state.config, context);
+    const result = handle(req, state.config, context);
+    if (result instanceof Promise) {
+      const request = req;
+      return result.then(undefined, (err: unknown) => unexpected(err, request));
+    }
+    return Promise.resolve(result);
   } catch (err) {
-    return unexpected(err, req);
+    return Promise.resolve(unexpected(err, req));
   }
 }

@@ -12,6 +12,7 @@ const EMPTY: Record<string, unknown> = Object.freeze({}) as Record<string, unkno
 
 // Characters a header value cannot carry as such (beyond Latin-1), by code point.
 const NOT_LATIN1 = /[^\x00-\xff]/gu;
+const HAS_NOT_LATIN1 = /[^\x00-\xff]/;
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
@@ -84,7 +85,8 @@ export class RequestView {
    */
   public get requestIdHeader(): string {
     if (this.requestIdHeaderValue === undefined) {
-      this.requestIdHeaderValue = cleanHeaderValue(this.requestId).replace(NOT_LATIN1, encodeComponent);
+      const clean = cleanHeaderValue(this.requestId);
+      this.requestIdHeaderValue = HAS_NOT_LATIN1.test(clean) ? clean.replace(NOT_LATIN1, encodeComponent) : clean;
     }
     return this.requestIdHeaderValue;
   }
