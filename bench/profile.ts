@@ -57,7 +57,8 @@ function area(frame: CallFrame, locate?: Locator): string {
 
 function frameName(frame: CallFrame, locate?: Locator): string {
   const file = fileOf(frame.url);
-  let short = `${path.relative(ROOT, file)}:${frame.lineNumber + 1}`;
+  // TypeScript loaded through tsx runs as transformed code: its line numbers mean nothing in the source.
+  let short = file.endsWith('.ts') ? path.relative(ROOT, file) : `${path.relative(ROOT, file)}:${frame.lineNumber + 1}`;
   if (file.includes('node_modules/')) { short = `${file.slice(file.lastIndexOf('node_modules/') + 13)}:${frame.lineNumber + 1}`; }
   const located = file ? locate?.(file, frame.lineNumber + 1) : undefined;
   if (located) { short = located.where; }

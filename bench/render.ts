@@ -27,9 +27,15 @@ interface RenderInput {
   readonly quick: boolean;
 }
 
+/** One repetition: renders per second of wall-clock time and per second of CPU time. */
+interface Rate {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
 interface RenderOutput {
-  readonly withLog: number[];
-  readonly withoutLog: number[];
+  readonly withLog: Rate[];
+  readonly withoutLog: Rate[];
   readonly calls: number;
   readonly sample: { statusCode: number; body: string; headers: Record<string, string> };
   readonly bundleOverride?: string;
@@ -41,7 +47,6 @@ async function child(input: RenderInput): Promise<RenderOutput> {
   const dir = freshCopy(input.proxyAsset, 'render');
   process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   const bundleOverride = overrideBundle(dir);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const handler = require(path.join(dir, 'index.js')).handler as Handler;
   const events = Array.from({ length: 1024 }, (_, n) => restEvent('GET', '/{proxy+}', `/no/such/path/${n}`,
     { proxy: `no/such/path/${n}` }, null, n));
@@ -49,17 +54,20 @@ async function child(input: RenderInput): Promise<RenderOutput> {
 
   const realLog = console.log;
   const silent = (): void => { /* no-op */ };
-  const calls = input.quick ? 40_000 : 150_000;
-  const run = async (count: number): Promise<number> => {
+  const calls = input.quick ? 40_000 : 100_000;
+  const run = async (count: number): Promise<Rate> => {
+    const cpu = process.cpuUsage();
     const start = performance.now();
     for (let i = 0; i < count; i++) { await handler(events[i & 1023]); }
-    return count / ((performance.now() - start) / 1000);
+    const wallMs = performance.now() - start;
+    const used = process.cpuUsage(cpu);
+    return { wall: count / (wallMs / 1000), cpu: count / ((used.user + used.system) / 1e6) };
   };
   const gc = (globalThis as { gc?: () => void }).gc;
   await run(input.quick ? 10_000 : 50_000); // warm-up
-  const withLog: number[] = [];
-  const withoutLog: number[] = [];
-  const reps = input.quick ? 2 : 4;
+  const withLog: Rate[] = [];
+  const withoutLog: Rate[] = [];
+  const reps = input.quick ? 2 : 6;
   for (let rep = 0; rep < reps; rep++) {
     for (const logging of rep % 2 === 0 ? [true, false] : [false, true]) {
       console.log = logging ? realLog : silent;
@@ -75,8 +83,8 @@ export async function measure(ctx: BenchContext): Promise<Section> {
   if (!ctx.fixture) { throw new Error(ctx.fixtureError ?? 'no fixture'); }
   const out = await runChild<RenderOutput>('render.ts', 'render',
     { proxyAsset: ctx.fixture.proxyAsset, quick: ctx.quick } satisfies RenderInput, ['--expose-gc'], 300_000);
-  const withLog = median(out.withLog);
-  const withoutLog = median(out.withoutLog);
+  const rates = (list: Rate[], f: (r: Rate) => number) => median(list.map(f));
+  const cpuWithLog = rates(out.withLog, r => r.cpu);
   const notes: string[] = [];
   if (out.sample.statusCode !== 404) {
     notes.push(`The handler answered ${out.sample.statusCode}, not 404: it did not render the NOT_FOUND rule (${out.sample.body.slice(0, 200)}).`);
@@ -84,22 +92,30 @@ export async function measure(ctx: BenchContext): Promise<Section> {
   if (out.bundleOverride) { notes.push(`BENCH_PROXY_BUNDLE=${out.bundleOverride} replaced the synthesized index.js.`); }
   notes.push(`Body template: \`${NOT_FOUND_BODY}\`, plus headers X-Error-Code: $context.error.code and Cache-Control. `
     + `Sample answer: ${out.sample.statusCode} \`${out.sample.body}\`.`);
-  notes.push(`${fmtInt(out.calls)} sequential awaited handler calls per repetition, median of ${out.withLog.length} repetitions per mode `
-    + '(rates of every repetition in the table).');
+  notes.push(`${fmtInt(out.calls)} sequential awaited handler calls per repetition, ${out.withLog.length} repetitions per mode, `
+    + 'modes alternating; medians shown. "per CPU-second" divides by the process\'s CPU time (user + system, all its threads, '
+    + 'so GC helpers count): that is the rate one core sustains, and it is what the goal is judged on because wall-clock rates '
+    + 'on a shared 2-core machine drop whenever another process takes the core. Wall-clock repetitions: with log '
+    + `${out.withLog.map(r => fmtInt(r.wall)).join(', ')}; stubbed ${out.withoutLog.map(r => fmtInt(r.wall)).join(', ')}.`);
+  const row = (label: string, list: Rate[]) => {
+    const cpu = rates(list, r => r.cpu);
+    const wall = rates(list, r => r.wall);
+    return [label, fmtInt(cpu), (1e6 / cpu).toFixed(2), fmtInt(wall), fmtInt(Math.max(...list.map(r => r.wall))), fmtRatio(cpu / GOAL)];
+  };
   return {
     title: TITLE,
     tables: [{
-      columns: ['mode', 'renders/s (median)', 'µs per render', 'repetitions (renders/s)', 'vs goal'],
+      columns: ['mode', 'renders per CPU-second', 'CPU µs per render', 'renders/s wall-clock', 'best repetition, wall', 'CPU rate vs goal'],
       rows: [
-        ['handler as shipped (log line to /dev/null)', fmtInt(withLog), (1e6 / withLog).toFixed(2), out.withLog.map(fmtInt).join(', '), fmtRatio(withLog / GOAL)],
-        ['console.log stubbed (rendering alone)', fmtInt(withoutLog), (1e6 / withoutLog).toFixed(2), out.withoutLog.map(fmtInt).join(', '), fmtRatio(withoutLog / GOAL)],
+        row('handler as shipped (log line to /dev/null)', out.withLog),
+        row('console.log stubbed (rendering alone)', out.withoutLog),
       ],
     }],
     goals: [{
-      name: 'NOT_FOUND renders per second, one core (handler as shipped)',
+      name: 'NOT_FOUND renders per second on one core (handler as shipped, per CPU-second)',
       target: `>= ${fmtInt(GOAL)}/s`,
-      actual: `${fmtInt(withLog)}/s`,
-      met: Number.isFinite(withLog) ? withLog >= GOAL : undefined,
+      actual: `${fmtInt(cpuWithLog)}/s (wall-clock ${fmtInt(rates(out.withLog, r => r.wall))}/s)`,
+      met: Number.isFinite(cpuWithLog) ? cpuWithLog >= GOAL : undefined,
     }],
     notes,
   };

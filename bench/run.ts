@@ -54,6 +54,48 @@ function loadAverage(): string {
   return os.loadavg().map(l => l.toFixed(2)).join(' / ');
 }
 
+/** Clock ticks: the whole machine's busy time (/proc/stat) and this process tree's CPU (/proc/self/stat). */
+function ticks(): { busy: number; total: number; ours: number } | undefined {
+  try {
+    const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal
+    const busy = cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6] + (cpu[7] ?? 0);
+    const total = busy + cpu[3] + cpu[4];
+    const self = fs.readFileSync('/proc/self/stat', 'utf8');
+    const f = self.slice(self.lastIndexOf(')') + 2).split(' ').map(Number);
+    // after the command: state(3) ... utime(14) stime(15) cutime(16) cstime(17), here 0-based from field 3
+    const ours = f[11] + f[12] + f[13] + f[14];
+    return { busy, total, ours };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Measures how much of the machine other processes used during the run: every child of the
+ * benchmark has exited (and been waited for) by the end, so this process tree's CPU is known.
+ */
+function watchMachine(): { stop(): number | undefined } {
+  const start = ticks();
+  return {
+    stop: () => {
+      const end = ticks();
+      if (!start || !end || end.total === start.total) { return undefined; }
+      const others = (end.busy - start.busy) - (end.ours - start.ours);
+      return Math.max(0, others / (end.total - start.total));
+    },
+  };
+}
+
+/** Warns when other processes took a noticeable share of the machine. */
+function busyWarning(othersShare: number | undefined): string | undefined {
+  return othersShare !== undefined && othersShare > 0.15
+    ? `The machine was busy: other processes used ${(othersShare * 100).toFixed(0)}% of its CPU capacity during the run. `
+      + 'They competed with the measurements, so absolute figures are pessimistic and ratios noisier than usual: rerun on a '
+      + 'quiet machine before acting on a result near its goal.'
+    : undefined;
+}
+
 function printSection(section: Section, seconds: number): void {
   console.log(`\n=== ${section.title} (${seconds.toFixed(1)} s)`);
   for (const table of section.tables) {
@@ -67,8 +109,10 @@ function printSection(section: Section, seconds: number): void {
   if (section.extra) { console.log(`\n${section.extra}`); }
 }
 
-function markdown(machine: MachineInfo, revision: string, load: [string, string], sections: Section[], seconds: number): string {
+function markdown(machine: MachineInfo, revision: string, load: [string, string], othersShare: number | undefined,
+  sections: Section[], seconds: number): string {
   const goals: Goal[] = sections.flatMap(s => s.goals);
+  const busy = busyWarning(othersShare);
   const parts: string[] = [
     '# Benchmarks',
     '',
@@ -81,11 +125,12 @@ function markdown(machine: MachineInfo, revision: string, load: [string, string]
     'npm run bench                 # build, measure everything (~2-3 min on 2 cores), rewrite this file',
     'BENCH_ONLY=proxy,render npm run bench   # a subset; this file is left alone (BENCH_WRITE=1 to write)',
     'BENCH_QUICK=1 npm run bench   # fewer iterations, to try the harness out',
-    'BENCH_PROFILE=1 npm run bench # also CPU-profile the 300-API synthesis when its goal is met',
+    'BENCH_PROFILE=1 npm run bench # CPU-profile the proxy and the 300-API synthesis even when their goals are met',
     '```',
     '',
-    'Goals are reported as PASS or MISS; a miss never fails the command. Scratch files go to `test/.work/bench/` '
-      + '(gitignored) and the system temp folder.',
+    'Goals are reported as PASS or MISS; a miss never fails the command. A missed goal of the proxy or of synthesis '
+      + 'adds a CPU profile summary below its table; the `.cpuprofile` files stay on the machine that ran the benchmark, '
+      + 'in `test/.work/bench/profiles/` (gitignored). Other scratch files go to `test/.work/bench/` and the system temp folder.',
     '',
     '## Machine',
     '',
@@ -99,8 +144,11 @@ function markdown(machine: MachineInfo, revision: string, load: [string, string]
     `| date | ${machine.date} |`,
     `| revision | ${revision} |`,
     `| load average (1/5/15 min) at start / end | ${load[0]} — ${load[1]} |`,
+    `| CPU used by other processes during the run | ${othersShare === undefined ? 'unknown' : `${(othersShare * 100).toFixed(0)}% of the machine`} |`,
     `| duration of the run | ${seconds.toFixed(0)} s |`,
+    ...(process.env.BENCH_PROFILE === '1' ? ['| options | BENCH_PROFILE=1 (profiles shown whether or not goals are met) |'] : []),
     '',
+    ...(busy ? [`> **Warning.** ${busy}`, ''] : []),
     '## Goals',
     '',
     '| goal | target | measured | result |',
@@ -122,20 +170,24 @@ function markdown(machine: MachineInfo, revision: string, load: [string, string]
     '## Method and noise',
     '',
     '- **One run, side by side.** Each comparison is made within a single run: contenders alternate (the proxy '
-      + 'benchmark rotates their order over 4 rounds; synthesis alternates sides run after run; cold loads alternate '
-      + 'bundle and empty module), so slow phases of the machine spread over all of them.',
+      + 'benchmark rotates their order over 8 rounds; rendering alternates its two modes; cold loads rotate bundle, its '
+      + 'built-in modules and an empty module; synthesis alternates sides run after run), so slow phases of the machine '
+      + 'spread over all of them.',
     '- **Proxy.** The built handler is `require`d from a fresh copy of the synthesized asset folder (index.js + '
       + 'config.json), as Lambda does, and called in-process; API Gateway and Lambda themselves are not part of the '
       + 'measurement. The backend runs in its own process on 127.0.0.1 with keep-alive; every contender has its own '
       + 'keep-alive agent. Warm-up first; a fixed request count per contender; `gc()` before every chunk. p99 on a '
-      + 'shared 2-core machine mostly measures scheduling of the other processes, so it is noisy; p50 and req/s are the '
-      + 'robust figures.',
+      + 'shared 2-core machine mostly measures scheduling of the other processes, so it is noisy. The CPU time per request '
+      + '(of the calling process) is the least disturbed figure and shows whether a latency gap is the code\'s own cost.',
     '- **Rendering.** One thread, sequential awaited calls, so the figure includes the promise round trip of an async '
-      + 'handler; the log line the proxy writes for every gateway error goes to /dev/null (synchronous file writes).',
+      + 'handler; the log line the proxy writes for every gateway error goes to /dev/null (synchronous file writes). '
+      + 'Judged per CPU-second (the rate one core sustains); wall-clock rates are shown beside it.',
     '- **Cold load.** Time around `require()` in a fresh `node -e` process, without Node start-up; the empty module '
-      + 'shows the fixed cost of `require` itself. Lambda adds its own runtime start-up on top of both.',
+      + 'shows the fixed cost of `require` itself, and requiring only the bundle\'s built-in modules (http, https...) '
+      + 'shows how much of the load is Node\'s own. Lambda adds its runtime start-up on top of all of them.',
     '- **Synthesis.** One fresh process per sample, so each includes cold JIT, as `cdk synth` does; module loading '
-      + 'is timed separately and not compared. The CloudFormation validator is off on both sides.',
+      + 'is timed separately and not compared. The CloudFormation validator is off on both sides. Judged on the main '
+      + 'thread\'s on-CPU time in each phase; wall-clock is shown beside it.',
     '- **Noise.** The machine has 2 cores and is shared (other builds and test runs may run at the same time; see the '
       + 'load average above). Expect ±10% run to run on ratios near a goal; rerun before acting on a marginal PASS or MISS.',
     '',
@@ -177,6 +229,7 @@ async function main(): Promise<void> {
   }
   const ctx: BenchContext = { fixture, fixtureError, backendPort: backend?.port, quick };
 
+  const machineUse = watchMachine();
   const sections: Section[] = [];
   try {
     for (const m of selected) {
@@ -197,17 +250,21 @@ async function main(): Promise<void> {
   }
 
   const seconds = (Date.now() - started) / 1000;
+  const othersShare = machineUse.stop();
   const goals = sections.flatMap(s => s.goals);
   console.log('\n=== Goals');
   for (const g of goals) { console.log(`  ${passMiss(g.met).padEnd(4)}  ${g.name}: ${g.actual} (goal ${g.target})`); }
   console.log(`\n${goals.filter(g => g.met === true).length} met, ${goals.filter(g => g.met === false).length} missed, `
-    + `${goals.filter(g => g.met === undefined).length} not measured; ${seconds.toFixed(0)} s; load average now ${loadAverage()}`);
+    + `${goals.filter(g => g.met === undefined).length} not measured; ${seconds.toFixed(0)} s; load average now ${loadAverage()}; `
+    + `other processes used ${othersShare === undefined ? 'an unknown share' : `${(othersShare * 100).toFixed(0)}%`} of the machine`);
+  const busy = busyWarning(othersShare);
+  if (busy) { console.log(`WARNING: ${busy}`); }
 
   if ((only || quick) && process.env.BENCH_WRITE !== '1') {
     console.log('BENCHMARKS.md left alone (subset or quick run; BENCH_WRITE=1 to write it anyway)');
     return;
   }
-  fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), markdown(machine, revision, [loadStart, loadAverage()], sections, seconds));
+  fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), markdown(machine, revision, [loadStart, loadAverage()], othersShare, sections, seconds));
   console.log('BENCHMARKS.md written');
 }
 

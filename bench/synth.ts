@@ -3,8 +3,9 @@
  * aws-cdk-lib RestApi with the same resources and methods on one LambdaIntegration.
  *
  * Every sample is a fresh Node process (module caches, JIT and heap start cold, as in `cdk synth`)
- * that builds one app and times construction and `app.synth()` separately; module loading is
- * timed too but not compared. Both sides get the same App settings: the 500-resource stack limit
+ * that builds one app and times construction and `app.synth()` separately, in main-thread CPU time (judged:
+ * it does not grow when another process takes the core) and in wall-clock time (shown); module
+ * loading is timed too but not compared. Both sides get the same App settings: the 500-resource stack limit
  * off (context `@aws-cdk/core:stackResourceLimit: 0`) and the built-in CloudFormation validator
  * off (`builtinCloudFormationValidation: false`, tooling notes section 4), whose fixed start-up
  * cost (WASM engine) would otherwise hide the difference. Sides alternate run after run; one
@@ -36,12 +37,18 @@ interface SynthInput {
   readonly outdir: string;
   /** Write a CPU profile of construction + synth here. */
   readonly profile?: string;
+  /** Keep aws-cdk-lib's built-in CloudFormation validator on (as users have it by default). */
+  readonly validate?: boolean;
 }
 
 interface SynthOutput {
   readonly loadMs: number;
+  /** CPU time of the main thread (where all the synthesis work runs) during construction and app.synth(). */
   readonly constructMs: number;
   readonly synthMs: number;
+  /** Wall-clock time of the same two phases. */
+  readonly wallConstructMs: number;
+  readonly wallSynthMs: number;
   readonly cfnResources: number;
   readonly restResources: number;
   readonly methods: number;
@@ -57,6 +64,20 @@ function apiShape(i: number): { method: 'GET' | 'POST'; path: string; param?: st
   }
 }
 
+/**
+ * On-CPU time of the calling thread in ms, from Linux's scheduler statistics (nanoseconds);
+ * elsewhere the whole process's CPU time. Background threads (V8's JIT compilers, GC helpers)
+ * are left out: they run beside the main thread, not in its way.
+ */
+function mainThreadCpuMs(): number {
+  try {
+    return Number(fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  }
+}
+
 async function synthChild(input: SynthInput): Promise<SynthOutput> {
   const t0 = performance.now();
   const cdk = await import('aws-cdk-lib');
@@ -67,10 +88,11 @@ async function synthChild(input: SynthInput): Promise<SynthOutput> {
 
   const stopProfiler = input.profile ? await startProfiler(200) : undefined;
 
+  const c2 = mainThreadCpuMs();
   const t2 = performance.now();
   const app = new cdk.App({
     outdir: input.outdir,
-    builtinCloudFormationValidation: false,
+    builtinCloudFormationValidation: input.validate === true,
     context: { '@aws-cdk/core:stackResourceLimit': 0 },
   });
   const stack = new cdk.Stack(app, 'Bench');
@@ -104,8 +126,10 @@ async function synthChild(input: SynthInput): Promise<SynthOutput> {
     }
   }
   const t3 = performance.now();
+  const c3 = mainThreadCpuMs();
   const assembly = app.synth();
   const t4 = performance.now();
+  const c4 = mainThreadCpuMs();
 
   await stopProfiler?.(input.profile!);
 
@@ -113,17 +137,19 @@ async function synthChild(input: SynthInput): Promise<SynthOutput> {
   fs.rmSync(input.outdir, { recursive: true, force: true });
   return {
     loadMs: t1 - t0,
-    constructMs: t3 - t2,
-    synthMs: t4 - t3,
+    constructMs: c3 - c2,
+    synthMs: c4 - c3,
+    wallConstructMs: t3 - t2,
+    wallSynthMs: t4 - t3,
     cfnResources: resources.length,
     restResources: resources.filter(r => r.Type === 'AWS::ApiGateway::Resource').length,
     methods: resources.filter(r => r.Type === 'AWS::ApiGateway::Method').length,
   };
 }
 
-function runSynth(variant: Variant, apis: number, profile?: string): Promise<SynthOutput> {
+function runSynth(variant: Variant, apis: number, profile?: string, validate?: boolean): Promise<SynthOutput> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `cdk-api-groups-bench-synth-${variant}-${apis}-`));
-  return runChild<SynthOutput>('synth.ts', 'synth', { variant, apis, outdir, profile } satisfies SynthInput, [], 180_000)
+  return runChild<SynthOutput>('synth.ts', 'synth', { variant, apis, outdir, profile, validate } satisfies SynthInput, [], 180_000)
     .finally(() => fs.rmSync(outdir, { recursive: true, force: true }));
 }
 
@@ -133,7 +159,7 @@ function profileMarkdown(ours: ProfileSummary, plain: ProfileSummary, files: str
   const vsPlain = (map: Map<string, number>) => ({ label: 'plain', map, total: plain.totalMs });
   const inBench = (k: string) => !/ bench\//.test(k);
   return [
-    `#### CPU profile at 300 APIs: construction + app.synth(), one run per side (${fmt(ours.totalMs, 0)} ms of samples ours, `
+    `#### CPU profile at 300 APIs: construction + app.synth(), the faster of two profiled runs per side (${fmt(ours.totalMs, 0)} ms of samples ours, `
       + `${fmt(plain.totalMs, 0)} ms plain)`,
     '',
     `Profiles: ${files.map(f => `\`${path.relative(ROOT, f)}\``).join(', ')} (open in Chrome DevTools, Performance tab).`,
@@ -151,7 +177,7 @@ function profileMarkdown(ours: ProfileSummary, plain: ProfileSummary, files: str
 // ---------------------------------------------------------------- measurement
 
 export async function measure(ctx: BenchContext): Promise<Section> {
-  const runs = ctx.quick ? 1 : 3;
+  const runs = ctx.quick ? 1 : 5;
   const sizes = SIZES;
   const samples = new Map<string, SynthOutput[]>();
   const key = (v: Variant, n: number) => `${v}:${n}`;
@@ -199,11 +225,18 @@ export async function measure(ctx: BenchContext): Promise<Section> {
     }
   }
 
+  const wallRows = sizes.map(n => {
+    const ws = (s: SynthOutput) => s.wallSynthMs;
+    const wt = (s: SynthOutput) => s.wallConstructMs + s.wallSynthMs;
+    return [String(n),
+      `${fmt(med('ours', n, ws), 0)} / ${fmt(med('plain', n, ws), 0)}`, fmtRatio(med('ours', n, ws) / med('plain', n, ws)),
+      `${fmt(med('ours', n, wt), 0)} / ${fmt(med('plain', n, wt), 0)}`, fmtRatio(med('ours', n, wt) / med('plain', n, wt))];
+  });
   const ratioSynth = med('ours', 300, synth) / med('plain', 300, synth);
   const ratioTotal = med('ours', 300, total) / med('plain', 300, total);
   const goals: Goal[] = [
-    { name: 'app.synth() ours / plain at 300 APIs', target: `<= ${GOAL_RATIO}x`, actual: fmtRatio(ratioSynth), met: ratioSynth <= GOAL_RATIO },
-    { name: 'construct + synth ours / plain at 300 APIs', target: `<= ${GOAL_RATIO}x`, actual: fmtRatio(ratioTotal), met: ratioTotal <= GOAL_RATIO },
+    { name: 'app.synth() ours / plain at 300 APIs (CPU time)', target: `<= ${GOAL_RATIO}x`, actual: `${ratioSynth.toFixed(3)}x`, met: ratioSynth <= GOAL_RATIO },
+    { name: 'construct + synth ours / plain at 300 APIs (CPU time)', target: `<= ${GOAL_RATIO}x`, actual: `${ratioTotal.toFixed(3)}x`, met: ratioTotal <= GOAL_RATIO },
     {
       name: 'app.synth() growth (ours): ms/API 100→300 vs 10→100',
       target: `linear (<= ${LINEAR_TOLERANCE}x)`,
@@ -220,30 +253,54 @@ export async function measure(ctx: BenchContext): Promise<Section> {
 
   let extra: string | undefined;
   const notes: string[] = [
-    `Median of ${runs} fresh processes per cell (after one discarded warm-up each), sides alternating. `
+    `Median of ${runs} fresh processes per cell (after one discarded warm-up each), sides alternating. Times are the `
+      + 'on-CPU time of the child\'s main thread over each phase (Linux scheduler statistics): synthesis runs there, so on an '
+      + 'idle machine this is its wall-clock time less waits for I/O, but unlike wall-clock it does not grow when another '
+      + 'process takes the core, which on this shared 2-core machine moved wall-clock ratios by ±30% between runs. '
+      + 'Goals are judged on it. '
       + 'Cells read "ours / plain". APIs: GET and POST /r{g}/items and GET /r{g}/items/{id} (NUMBER path parameter) per group g; '
       + 'ours: HTTP backends; plain: the same resources and methods on one LambdaIntegration (its default per-method permissions).',
     'Ours does more by design: an ANY method on every resource, the catch-all /{proxy+}, 21 gateway responses, '
-      + 'the configuration document and its asset, the proxy role and log group; hence more CloudFormation resources.',
+      + 'the configuration document and its asset, the proxy role and log group; plain has two Lambda permissions per method. '
+      + 'Ours also does part of its work in app.synth() (an aspect completes the group: ANY methods, gateway responses, '
+      + 'configuration asset) where plain does it while constructing, so "construct + synth" is the like-for-like figure; '
+      + 'both are judged.',
+    'aws-cdk-lib\'s built-in CloudFormation validator (on by default for users) is off on both sides: when on, it adds '
+      + 'several seconds per synthesis at 300 APIs on this machine, on both sides, with run-to-run swings larger than the '
+      + 'whole difference measured here. "module load" (importing aws-cdk-lib and the library) is shown for scale, not compared.',
   ];
   if (ratioSynth > GOAL_RATIO || ratioTotal > GOAL_RATIO || process.env.BENCH_PROFILE === '1') {
     const dir = path.join(WORK, 'profiles');
     fs.mkdirSync(dir, { recursive: true });
-    const files = [path.join(dir, 'synth-ours-300.cpuprofile'), path.join(dir, 'synth-plain-300.cpuprofile')];
-    await runSynth('ours', 300, files[0]);
-    await runSynth('plain', 300, files[1]);
-    extra = profileMarkdown(summariseProfile(files[0]), summariseProfile(files[1]), files);
+    // Two profiled runs per side, keeping the faster: a run slowed by another process would mislead.
+    const profiled = async (v: Variant): Promise<[string, ProfileSummary]> => {
+      const file = path.join(dir, `synth-${v}-300.cpuprofile`);
+      const spare = path.join(dir, `synth-${v}-300.spare.cpuprofile`);
+      await runSynth(v, 300, file);
+      await runSynth(v, 300, spare);
+      const [a, b] = [summariseProfile(file), summariseProfile(spare)];
+      if (b.totalMs < a.totalMs) { fs.renameSync(spare, file); } else { fs.rmSync(spare, { force: true }); }
+      return [file, b.totalMs < a.totalMs ? b : a];
+    };
+    const [oursFile, ours] = await profiled('ours');
+    const [plainFile, plain] = await profiled('plain');
+    extra = profileMarkdown(ours, plain, [oursFile, plainFile]);
   }
 
   const tables: Table[] = [
     {
-      caption: 'Times in ms, "ours / plain"',
+      caption: 'Main-thread CPU time in ms, "ours / plain"',
       columns: ['APIs', 'CFN resources', 'REST resources+methods', 'construct', 'app.synth()', 'synth ratio',
         'construct+synth', 'total ratio', 'module load'],
       rows,
     },
     {
-      caption: 'Growth: marginal ms per API',
+      caption: 'The same runs on wall-clock time (ms, "ours / plain"; not judged: see the note on CPU time)',
+      columns: ['APIs', 'app.synth()', 'synth ratio', 'construct+synth', 'total ratio'],
+      rows: wallRows,
+    },
+    {
+      caption: 'Growth: marginal CPU ms per API',
       columns: ['timed', 'side', '10→100', '100→300', 'rise', 'ms/API at 300'],
       rows: growthRows,
     },
