@@ -205,6 +205,23 @@ describe('failures', () => {
     expect(ms).toBeLessThan(500 + 1500);
   });
 
+  test('concurrent calls each time out on their own API\'s timeout', async () => {
+    // why: one API's long timeout must not delay (or cut short) another's
+    const slow = await slowServer(5000);
+    const proxy = await loadProxyAsset(document({
+      apis: [{ path: '/long', backend: http(slow.url, 1200) }, { path: '/short', backend: http(slow.url, 300) }],
+    }));
+    const started = performance.now();
+    const ended: Record<string, number> = {};
+    const call = (path: string) => proxy.invoke(proxyEvent({ path })).then(r => { ended[path] = performance.now() - started; return r; });
+    const [long, short] = await Promise.all([call('/long'), call('/short')]);
+    expect([long.statusCode, short.statusCode]).toEqual([504, 504]);
+    expect(ended['/short']).toBeGreaterThanOrEqual(290);
+    expect(ended['/short']).toBeLessThan(1000);
+    expect(ended['/long']).toBeGreaterThanOrEqual(1190);
+    expect(ended['/long']).toBeLessThan(1200 + 1500);
+  });
+
   test('the timeout covers the whole exchange, including a body that trickles', async () => {
     const trickle = await startServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/plain' });

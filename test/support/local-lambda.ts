@@ -47,6 +47,8 @@ export function lambdaEnv(endpoint: string): Record<string, string> {
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: 'AKIDLOCALLAMBDA',
     AWS_SECRET_ACCESS_KEY: 'local-lambda-secret',
+    // The tests run on Node 20; Lambda runs 22+. The SDK's end-of-support notice is noise here.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }
 

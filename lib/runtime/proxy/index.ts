@@ -69,7 +69,15 @@ function handle(req: RequestView, config: ProxyConfig, context: LambdaContextLik
     timeoutMs: timeoutFor(api.backend.timeoutMs, context),
   };
   const outcome = api.backend.invoke(call);
-  return outcome instanceof Promise ? outcome.then(o => finish(o, req, config, api)) : finish(outcome, req, config, api);
+  if (!(outcome instanceof Promise)) { return finish(outcome, req, config, api); }
+  // One continuation for both outcomes: every extra hop delays the answer.
+  return outcome.then(o => {
+    try {
+      return finish(o, req, config, api);
+    } catch (err) {
+      return unexpected(err, req);
+    }
+  }, (err: unknown) => unexpected(err, req));
 }
 
 /** The backend's answer passed through (plus X-Request-Id and CORS), or its gateway error rendered. */
@@ -106,11 +114,8 @@ export function handler(event: unknown, context?: LambdaContextLike): Promise<Pr
       return Promise.resolve(renderGatewayError(internalError(`configuration refused: ${state.reason}`.slice(0, 200)), req, REFUSED_SCOPE));
     }
     const result = handle(req, state.config, context);
-    if (result instanceof Promise) {
-      const request = req;
-      return result.then(undefined, (err: unknown) => unexpected(err, request));
-    }
-    return Promise.resolve(result);
+    // A promise from handle() never rejects: it catches its own failures.
+    return result instanceof Promise ? result : Promise.resolve(result);
   } catch (err) {
     return Promise.resolve(unexpected(err, req));
   }

@@ -25,6 +25,11 @@ export function encodeComponent(value: string): string {
   }
 }
 
+/** True for a multi-value entry that holds at least one string (it then hides the single value). */
+function hasUsableValues(raw: unknown): boolean {
+  return Array.isArray(raw) && raw.some(v => typeof v === 'string');
+}
+
 /** Builds a lower-cased (headers) or exact (query) name → values map; multi-value maps win. */
 function valueMap(multi: unknown, single: unknown, lowerCase: boolean): Map<string, string[]> {
   const map = new Map<string, string[]>();
@@ -116,12 +121,25 @@ export class RequestView {
   /** The query string rebuilt from the parameters, percent-encoded, without `?` ('' when none). */
   public get queryString(): string {
     if (this.queryText === undefined) {
-      const parts: string[] = [];
-      for (const [name, values] of this.query) {
-        const key = encodeComponent(name);
-        for (const v of values) { parts.push(`${key}=${encodeComponent(v)}`); }
+      let text = '';
+      const add = (name: string, value: unknown): void => {
+        if (typeof value === 'string') { text += `${text === '' ? '' : '&'}${encodeComponent(name)}=${encodeComponent(value)}`; }
+      };
+      // Straight from the event (same precedence as `query`): no map needed just to forward it.
+      const multi = this.event.multiValueQueryStringParameters;
+      const single = this.event.queryStringParameters;
+      if (isRecord(multi)) {
+        for (const name in multi) {
+          const values = multi[name];
+          if (Array.isArray(values)) { for (const v of values) { add(name, v); } }
+        }
       }
-      this.queryText = parts.join('&');
+      if (isRecord(single)) {
+        for (const name in single) {
+          if (!isRecord(multi) || !hasUsableValues(multi[name])) { add(name, single[name]); }
+        }
+      }
+      this.queryText = text;
     }
     return this.queryText;
   }

@@ -8,6 +8,7 @@
 import type { InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import { FunctionBackendDocument } from '../../../private/config-document';
 import { exceedsLambdaLimit, LAMBDA_PAYLOAD_LIMIT } from '../body';
+import { cancelDeadline, Deadline, startDeadline } from '../deadlines';
 import { describeError } from '../errors';
 import {
   backendResponseTooLarge, backendTimeout, backendUnavailable, GatewayError, internalError, requestTooLarge,
@@ -101,12 +102,12 @@ export function compileFunctionBackend(doc: FunctionBackendDocument, functionNam
         return internalError(`cannot load @aws-sdk/client-lambda: ${describeError(err)}`);
       }
       const abort = new AbortController();
-      let timer: NodeJS.Timeout | undefined;
+      let deadline: Deadline | undefined;
       const timedOut = new Promise<'timeout'>(resolve => {
-        timer = setTimeout(() => {
+        deadline = startDeadline(call.timeoutMs, () => {
           abort.abort();
           resolve('timeout');
-        }, call.timeoutMs);
+        });
       });
       let output: InvokeCommandOutput | 'timeout';
       try {
@@ -117,7 +118,7 @@ export function compileFunctionBackend(doc: FunctionBackendDocument, functionNam
         if (abort.signal.aborted) { return backendTimeout(call.timeoutMs); }
         return backendUnavailable(`function invoke failed: ${describeError(err)}`);
       } finally {
-        clearTimeout(timer);
+        if (deadline) { cancelDeadline(deadline); }
       }
       if (output === 'timeout') { return backendTimeout(call.timeoutMs); }
       if (output.FunctionError) { return backendUnavailable(`function error: ${output.FunctionError.slice(0, 64)}`); }

@@ -6,6 +6,7 @@ import * as http from 'http';
 import * as https from 'https';
 import { HttpBackendDocument } from '../../../private/config-document';
 import { encodeBody, exceedsLambdaLimit, LAMBDA_PAYLOAD_LIMIT } from '../body';
+import { cancelDeadline, Deadline, startDeadline } from '../deadlines';
 import { describeError, errorCode, isBackendUnavailable } from '../errors';
 import {
   backendResponseTooLarge, backendTimeout, backendUnavailable, GatewayError, internalError,
@@ -20,7 +21,6 @@ const AGENTS = {
   'http:': new http.Agent({ keepAlive: true }),
   'https:': new https.Agent({ keepAlive: true }),
 };
-
 
 type UrlPiece = string | { readonly param: string };
 
@@ -94,72 +94,98 @@ const SPECIAL_REQUEST_HEADERS = new Map<string, 'drop' | 'connection' | 'x-forwa
   ['x-forwarded-for', 'x-forwarded-for'],
 ]);
 
-function stringValues(values: readonly unknown[]): string[] {
-  return values.filter((v): v is string => typeof v === 'string' && isValidHeaderValue(v));
+function stringValues(values: readonly unknown[], strict: boolean): string[] {
+  return values.filter((v): v is string => typeof v === 'string' && (!strict || isValidHeaderValue(v)));
+}
+
+/** Collects forwarded headers; a class rather than closures, as this runs for every header. */
+class HeaderCollector {
+  public readonly out: Record<string, string | string[]> = {};
+  /** Values of the request's Connection header. */
+  public listed: string[] | undefined = undefined;
+  /** The request's X-Forwarded-For chain. */
+  public chain: string | undefined = undefined;
+
+  public constructor(private readonly strict: boolean) {}
+
+  public take(name: string, values: readonly unknown[]): void {
+    const lower = name.toLowerCase();
+    const out = this.out;
+    // `__proto__` cannot be an own key of a plain object: such a header is dropped.
+    if (lower === '__proto__' || Object.prototype.hasOwnProperty.call(out, lower)) { return; }
+    const special = SPECIAL_REQUEST_HEADERS.get(lower);
+    if (special !== undefined) {
+      if (special === 'connection') {
+        this.listed ??= stringValues(values, false);
+      } else if (special === 'x-forwarded-for') {
+        // Always checked: the proxy builds a new value from it.
+        this.chain ??= stringValues(values, true).join(', ');
+      }
+      return;
+    }
+    if (lower.startsWith('proxy-') || (this.strict && !isToken(name))) { return; }
+    if (values.length === 1) {
+      const v = values[0];
+      if (typeof v === 'string' && (!this.strict || isValidHeaderValue(v))) { out[lower] = v; }
+      return;
+    }
+    const valid = stringValues(values, this.strict);
+    if (valid.length > 0) { out[lower] = valid.length === 1 ? valid[0] : valid; }
+  }
 }
 
 /**
  * The request headers to forward, read straight from the event in one pass (this is the hot
- * path): multi-value headers win over single-value ones, names are lower-cased, hop-by-hop and
- * invalid headers are dropped.
+ * path): multi-value headers win over single-value ones, names are lower-cased, hop-by-hop
+ * headers are dropped.
+ *
+ * Node validates every header it sends and throws on an invalid one; API Gateway's headers are
+ * valid, so the first attempt leaves checking to node (`strict` false) and only after such a
+ * throw are invalid names and values dropped one by one (`strict` true).
  */
-function forwardedHeaders(req: RequestView): http.OutgoingHttpHeaders {
-  const out: Record<string, string | string[]> = {};
-  let listed: string[] | undefined;
-  let chain: string | undefined;
-  const take = (name: string, values: readonly unknown[]): void => {
-    const lower = name.toLowerCase();
-    if (out[lower] !== undefined) { return; }
-    const special = SPECIAL_REQUEST_HEADERS.get(lower);
-    if (special !== undefined) {
-      if (special === 'connection') { listed ??= stringValues(values); }
-      if (special === 'x-forwarded-for') { chain ??= stringValues(values).join(', '); }
-      return;
-    }
-    if (lower.startsWith('proxy-') || !isToken(name)) { return; }
-    if (values.length === 1) {
-      const v = values[0];
-      if (typeof v === 'string' && isValidHeaderValue(v)) { out[lower] = v; }
-      return;
-    }
-    const valid = stringValues(values);
-    if (valid.length > 0) { out[lower] = valid.length === 1 ? valid[0] : valid; }
-  };
+function forwardedHeaders(req: RequestView, strict: boolean): http.OutgoingHttpHeaders {
+  const collector = new HeaderCollector(strict);
   const event = req.event;
   const multi = isRecord(event.multiValueHeaders) ? event.multiValueHeaders : undefined;
   if (multi) {
-    for (const name of Object.keys(multi)) {
+    for (const name in multi) {
       const values = multi[name];
-      if (Array.isArray(values)) { take(name, values); }
+      if (Array.isArray(values)) { collector.take(name, values); }
     }
   }
   const single = event.headers;
   if (isRecord(single)) {
-    for (const name of Object.keys(single)) {
+    for (const name in single) {
       // Usually the same names as the multi-value map, already taken.
-      if (multi === undefined || !Object.prototype.hasOwnProperty.call(multi, name)) { take(name, [single[name]]); }
+      if (multi === undefined || !Object.prototype.hasOwnProperty.call(multi, name)) { collector.take(name, [single[name]]); }
     }
   }
-  const extra = connectionTokens(listed);
+  const out = collector.out;
+  const extra = connectionTokens(collector.listed);
   if (extra) {
     for (const name of extra) { delete out[name]; }
   }
   out['x-request-id'] = req.requestIdHeader;
   // API Gateway already lists the client; add the source IP only when it is not there yet.
   const ip = req.sourceIp;
-  const hops = chain ?? '';
-  if (ip !== '' && isValidHeaderValue(ip) && !listsHop(hops, ip)) {
-    out['x-forwarded-for'] = hops === '' ? ip : `${hops}, ${ip}`;
-  } else if (hops !== '') {
-    out['x-forwarded-for'] = hops;
+  const chain = collector.chain ?? '';
+  if (ip !== '' && isValidHeaderValue(ip) && !listsHop(chain, ip)) {
+    out['x-forwarded-for'] = chain === '' ? ip : `${chain}, ${ip}`;
+  } else if (chain !== '') {
+    out['x-forwarded-for'] = chain;
   }
   return out;
 }
 
 /** True when the comma-separated `chain` holds `hop` as one of its entries. */
 function listsHop(chain: string, hop: string): boolean {
-  if (chain.indexOf(hop) < 0) { return false; }
-  return chain.split(',').some(h => h.trim() === hop);
+  for (let i = chain.indexOf(hop); i >= 0; i = chain.indexOf(hop, i + 1)) {
+    const end = i + hop.length;
+    const startsEntry = i === 0 || chain[i - 1] === ',' || chain[i - 1] === ' ';
+    const endsEntry = end === chain.length || chain[end] === ',' || chain[end] === ' ';
+    if (startsEntry && endsEntry) { return true; }
+  }
+  return false;
 }
 
 function responseResult(res: http.IncomingMessage, body: Buffer): ProxyResult | GatewayError {
@@ -219,38 +245,57 @@ function responseResult(res: http.IncomingMessage, body: Buffer): ProxyResult | 
   return result;
 }
 
-interface Attempt {
-  readonly outcome: ProxyResult | GatewayError;
-  /** A reset on a reused keep-alive socket before any response: safe to try once more. */
-  readonly staleSocket: boolean;
+/** One call to the backend, as prepared by `invoke`. */
+interface Exchange {
+  readonly request: typeof http.request;
+  readonly options: http.RequestOptions;
+  /** The headers again, each one checked: after node refused one. */
+  readonly strictHeaders: () => http.OutgoingHttpHeaders;
+  readonly body: Buffer | undefined;
+  /** When the whole exchange must be over (ms since the epoch). */
+  readonly deadlineAt: number;
+  /** The budget as configured, for the log. */
+  readonly timeoutMs: number;
 }
 
-function exchange(target: Target, options: http.RequestOptions, body: Buffer | undefined, budgetMs: number, timeoutMs: number): Promise<Attempt> {
+/** Node's errors for a header it refuses to send. */
+const INVALID_HEADER = new Set(['ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN', 'ERR_HTTP_INVALID_HEADER_VALUE']);
+
+/** Sends the request and reads the whole answer, within the deadline; never rejects. */
+function exchange(x: Exchange, mayRetry: boolean): Promise<ProxyResult | GatewayError> {
   return new Promise(resolve => {
     let settled = false;
     let responded = false;
-    let timer: NodeJS.Timeout | undefined;
-    const settle = (outcome: ProxyResult | GatewayError, staleSocket = false): void => {
+    let deadline: Deadline | undefined;
+    const settle = (outcome: ProxyResult | GatewayError | Promise<ProxyResult | GatewayError>): void => {
       if (settled) { return; }
       settled = true;
-      if (timer) { clearTimeout(timer); }
-      resolve({ outcome, staleSocket });
+      if (deadline) { cancelDeadline(deadline); }
+      resolve(outcome);
     };
     const fail = (err: unknown): void => {
-      if (isBackendUnavailable(err)) {
-        const code = errorCode(err);
-        const stale = !responded && req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE');
-        settle(backendUnavailable(`backend connection failed: ${describeError(err)}`), stale);
-      } else {
+      if (!isBackendUnavailable(err)) {
         settle(internalError(`backend request failed: ${describeError(err)}`));
+        return;
       }
+      const code = errorCode(err);
+      if (mayRetry && !responded && req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE') && x.deadlineAt > Date.now()) {
+        // A kept-alive socket may have died while the Lambda was frozen: one retry on a fresh one.
+        settle(exchange(x, false));
+        return;
+      }
+      settle(backendUnavailable(`backend connection failed: ${describeError(err)}`));
     };
-    const request = target.protocol === 'https:' ? https.request : http.request;
     let req: http.ClientRequest;
     try {
-      req = request(options, onResponse);
+      try {
+        req = x.request(x.options, onResponse);
+      } catch (err) {
+        if (!INVALID_HEADER.has(errorCode(err) ?? '')) { throw err; }
+        req = x.request({ ...x.options, headers: x.strictHeaders() }, onResponse);
+      }
     } catch (err) {
-      // Options node refuses (a method or header it cannot send): the proxy's fault, not the backend's.
+      // Options node still refuses (e.g. the method): the proxy's fault, not the backend's.
       settle(internalError(`backend request refused: ${describeError(err)}`));
       return;
     }
@@ -270,36 +315,37 @@ function exchange(target: Target, options: http.RequestOptions, body: Buffer | u
       });
       res.on('end', () => {
         if (settled) { return; }
-        const result = responseResult(res, Buffer.concat(chunks, size));
+        const result = responseResult(res, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
         settle(result instanceof GatewayError || !exceedsLambdaLimit(result) ? result : backendResponseTooLarge());
       });
+      // Also a connection closed before the body ended: node reports it as ECONNRESET "aborted".
       res.on('error', fail);
-      // A connection closed before the body ended (reset mid-response).
-      res.on('close', () => {
-        if (!res.complete) { settle(backendUnavailable('backend connection closed mid-response')); }
-      });
     }
     req.on('error', fail);
-    timer = setTimeout(() => {
-      settle(backendTimeout(timeoutMs));
+    deadline = startDeadline(x.deadlineAt - Date.now(), () => {
+      settle(backendTimeout(x.timeoutMs));
       req.destroy();
-    }, budgetMs);
-    req.end(body);
+    });
+    req.end(x.body);
   });
 }
 
 /** @throws Error when the document is malformed */
 export function compileHttpBackend(doc: HttpBackendDocument, url: string): Backend {
   const target = parseTarget(url);
+  const request = target.protocol === 'https:' ? https.request : http.request;
   const method = typeof doc.method === 'string' && doc.method !== '' && doc.method.toUpperCase() !== 'ANY'
     ? doc.method.toUpperCase() : undefined;
   return {
     timeoutMs: doc.timeoutMs,
     invoke(call) {
-      const deadline = Date.now() + call.timeoutMs;
-      const headers = forwardedHeaders(call.req);
+      const deadlineAt = Date.now() + call.timeoutMs;
       const body = call.req.body();
-      if (body !== undefined) { headers['content-length'] = String(body.length); }
+      const headersFor = (strict: boolean): http.OutgoingHttpHeaders => {
+        const h = forwardedHeaders(call.req, strict);
+        if (body !== undefined) { h['content-length'] = String(body.length); }
+        return h;
+      };
       const options: http.RequestOptions = {
         protocol: target.protocol,
         hostname: target.hostname,
@@ -307,16 +353,10 @@ export function compileHttpBackend(doc: HttpBackendDocument, url: string): Backe
         auth: target.auth,
         method: method ?? call.req.method,
         path: buildPath(target, call),
-        headers,
+        headers: headersFor(false),
         agent: AGENTS[target.protocol],
       };
-      // Promise chains rather than async/await: fewer microtask hops on the hot path.
-      return exchange(target, options, body, call.timeoutMs, call.timeoutMs).then(attempt => {
-        const left = deadline - Date.now();
-        if (!attempt.staleSocket || left <= 0) { return attempt.outcome; }
-        // A kept-alive socket may have died while the Lambda was frozen: one retry on a fresh one.
-        return exchange(target, options, body, left, call.timeoutMs).then(retry => retry.outcome);
-      });
+      return exchange({ request, options, strictHeaders: () => headersFor(true), body, deadlineAt, timeoutMs: call.timeoutMs }, true);
     },
   };
 }
