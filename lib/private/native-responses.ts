@@ -1,7 +1,7 @@
 import { CorsOptions } from '../cors';
 import type { GatewayResponse } from '../gateway-response';
 import { ResponseType } from '../response-type';
-import { parseTemplate, VariableRef, variableName } from './template';
+import { authorizerContextKey, parseTemplate, VariableRef, variableName } from './template';
 
 /**
  * Translation of the group's `default` response into API Gateway's own gateway responses, for
@@ -19,11 +19,6 @@ export interface NativeResponse {
   readonly body: string;
 }
 
-/** The AWS authorizer-context key under which our authorizer publishes a frontend context key. */
-export function awsAuthorizerKey(key: string): string {
-  return `frontend_${key.replace(/-/g, '_')}`;
-}
-
 /** Variables API Gateway cannot render in gateway responses: they render empty there. */
 export function degradedVariables(template: string): string[] {
   return parseTemplate(template).variables
@@ -36,7 +31,7 @@ export function degradedVariables(template: string): string[] {
 function bodyText(ref: VariableRef, type: ResponseType, awsType: string): string {
   switch (ref.kind) {
     case 'stageVariable': return `$stageVariables.${ref.name}`;
-    case 'authorizer': return ref.source === 'frontend' ? `$context.authorizer.${awsAuthorizerKey(ref.key)}` : '';
+    case 'authorizer': return ref.source === 'frontend' ? `$context.authorizer.${authorizerContextKey(ref.key)}` : '';
     case 'context': {
       const mapped = contextMapping(ref.name, type, awsType);
       return mapped.expression ? `$${mapped.expression}` : jsonEscape(mapped.literal);
@@ -92,7 +87,7 @@ export function translateHeader(value: string, type: ResponseType, awsType: stri
   if (parsed.variables.length === 1 && parsed.texts[0] === '' && parsed.texts[1] === '') {
     const ref = parsed.variables[0];
     if (ref.kind === 'stageVariable') { return `stageVariables.${ref.name}`; }
-    if (ref.kind === 'authorizer') { return ref.source === 'frontend' ? `context.authorizer.${awsAuthorizerKey(ref.key)}` : undefined; }
+    if (ref.kind === 'authorizer') { return ref.source === 'frontend' ? `context.authorizer.${authorizerContextKey(ref.key)}` : undefined; }
     const mapped = contextMapping(ref.name, type, awsType);
     if (mapped.expression) { return mapped.expression; }
     return mapped.literal === '' ? undefined : quote(mapped.literal);

@@ -32,6 +32,16 @@ export const CONTEXT_VARIABLES: Record<string, string> = {
 /** Pattern of an authorizer context key (Huawei custom authorizer contract). */
 export const AUTHORIZER_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
 
+/**
+ * The key under which a frontend authorizer's context key travels in API Gateway's
+ * `requestContext.authorizer` (and `$context.authorizer.*` of native responses): namespaced so it
+ * cannot collide with `principalId` or the library's own keys, and with `-` turned into `_`,
+ * the only special character AWS allows there.
+ */
+export function authorizerContextKey(key: string): string {
+  return `frontend_${key.replace(/-/g, '_')}`;
+}
+
 /** Pattern of a stage variable name (API Gateway). */
 export const STAGE_VARIABLE_NAME_PATTERN = /^[A-Za-z0-9_]{1,64}$/;
 

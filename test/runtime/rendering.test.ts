@@ -96,7 +96,7 @@ describe('context variables', () => {
       sourceIp: '203.0.113.9',
       stage: 'RELEASE',
       stageVariables: { env: 'prod' },
-      authorizer: { tenant: 'acme', level: 3, vip: true, appId: 'app-9', appName: 'mobile' },
+      authorizer: { frontend_tenant: 'acme', frontend_level: 3, frontend_vip: true, appId: 'app-9', appName: 'mobile' },
     }));
     expect(r.statusCode).toBe(400);
     expect(json(r)).toEqual({
@@ -158,7 +158,7 @@ describe('escaping', () => {
       headers: { 'Origin': `https://o.example${NASTY}`, 'X-Nasty': NASTY },
       requestId: 'rid-esc',
       stageVariables: { s: NASTY },
-      authorizer: { x: NASTY },
+      authorizer: { frontend_x: NASTY },
     }));
     expect(r.statusCode).toBe(404);
     const body = json(r);

@@ -130,7 +130,7 @@ describe('a synthesized group, run from its cloud assembly', () => {
     expect(body).toMatchObject({
       apiId: apis.create.apiId, apiName: 'create-order', appId: '', appName: '', requestId: 'rid-vars', stage: 'RELEASE',
       sourceIp: '198.51.100.7', reqPath: '/orders', reqMethod: 'POST', code: 'APIG.0201', type: 'REQUEST_PARAMETERS_FAILURE',
-      backend: '', region: 'eu-west-1', missing: '',
+      user: 'u-1', backend: '', region: 'eu-west-1', missing: '',
     });
     expect(body.reqUri).toMatch(/^\/orders\?/);
     expect(body.reqUri).toContain('mode=x');

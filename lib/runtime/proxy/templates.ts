@@ -3,7 +3,7 @@
  * (lib/private/template.ts). Rendering is one pass over precomputed pieces: a substituted value
  * is never scanned again, so a value holding `$context.requestId` stays literal.
  */
-import { parseTemplate, VariableRef } from '../../private/template';
+import { authorizerContextKey, parseTemplate, VariableRef } from '../../private/template';
 import { cleanHeaderValue } from './headers';
 import { RequestView } from './request';
 
@@ -47,7 +47,7 @@ function getterFor(ref: VariableRef): Getter {
     case 'authorizer': {
       // No backend authorizer exists yet: its keys render empty.
       if (ref.source === 'backend') { return EMPTY_GETTER; }
-      const key = ref.key;
+      const key = authorizerContextKey(ref.key);
       return c => c.req.authorizerValue(key);
     }
     case 'stageVariable': {
