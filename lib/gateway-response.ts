@@ -26,9 +26,17 @@ export interface GatewayResponseProps extends GatewayResponseOptions {
 
 /** A rule with every default applied: what the runtime and the native responses render. */
 export interface ResolvedRule {
+  /** The response type. */
   readonly type: ResponseType;
+  /**
+   * The status code.
+   *
+   * @default - none for DEFAULT_4XX and DEFAULT_5XX without a rule: the original status is kept
+   */
   readonly statusCode?: number;
+  /** The body template. */
   readonly body: string;
+  /** The header templates. */
   readonly headers: { [name: string]: string };
   /** True when the user customised this type. */
   readonly customised: boolean;
