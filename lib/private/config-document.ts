@@ -89,6 +89,85 @@ export interface MockBackendDocument {
 
 export type BackendDocument = HttpBackendDocument | FunctionBackendDocument | MockBackendDocument;
 
+/** How an API authenticates its callers (DESIGN sections 2 and 7). */
+export interface AuthDocument {
+  /**
+   * NONE: anyone. APP: an app's AppCode in `X-Apig-AppCode`. IAM: SigV4, checked natively by API
+   * Gateway. CUSTOM: a custom authorizer function. THIRD_PARTY: an HTTP auth service.
+   */
+  readonly type: 'NONE' | 'APP' | 'IAM' | 'CUSTOM' | 'THIRD_PARTY';
+  /** APP: names of the apps authorised for this API (keys of `apps`). */
+  readonly apps?: string[];
+  /** CUSTOM: the authorizer; with APP or IAM: the second factor (Huawei's two-factor mode). A key of `customAuthorizers`. */
+  readonly customAuthorizer?: string;
+  /** THIRD_PARTY: a key of `thirdPartyAuthorizers`. */
+  readonly thirdPartyAuthorizer?: string;
+}
+
+/** An IP access-control rule: only ALLOW-listed sources may call, or DENY-listed ones may not. */
+export interface AccessControlDocument {
+  readonly action: 'ALLOW' | 'DENY';
+  /** IPv4 or IPv6 CIDR blocks (a bare address is a /32 or /128). */
+  readonly cidrs: string[];
+}
+
+/** An app (Huawei: credential). Its AppCodes are never in the document: only where to read them. */
+export interface AppDocument {
+  /** Stable id (`$context.appId`). */
+  readonly id: string;
+  /** `$context.appName`. */
+  readonly name: string;
+  /** ARN of the Secrets Manager secret holding `{"appCodes": ["...", ...]}`. */
+  readonly secretArn: DeployTimeString;
+  /**
+   * Value of the app's API key in its usage plan, returned by the authorizer as
+   * `usageIdentifierKey` so API Gateway applies the app's throttle and quota. Not a secret: with
+   * the REST API's key source set to AUTHORIZER, callers cannot present it themselves.
+   */
+  readonly usageKey?: string;
+}
+
+/** Where an identity source is read from, and its optional validation (a regular expression). */
+export interface IdentityDocument {
+  readonly in: 'header' | 'query';
+  readonly name: string;
+  /** ECMAScript regular expression the whole value must match. */
+  readonly validation?: string;
+}
+
+/** A custom authorizer: a Lambda function with Huawei's FunctionGraph contract (DESIGN section 7). */
+export interface CustomAuthorizerDocument {
+  readonly name: string;
+  readonly functionArn: DeployTimeString;
+  readonly identities: IdentityDocument[];
+  /** Result cache TTL, per identity values; 0 = no cache. */
+  readonly ttlSeconds: number;
+  /** Passed to the function as `user_data`. */
+  readonly userData?: string;
+  /** Relaxed mode: a failing function lets the request through with an empty context. */
+  readonly relaxed: boolean;
+  /** How long to wait for the function. */
+  readonly timeoutMs: number;
+}
+
+/** A third-party authorizer: the user's HTTP(S) auth service. */
+export interface ThirdPartyAuthorizerDocument {
+  readonly name: string;
+  readonly url: DeployTimeString;
+  /** GET, POST, PUT or HEAD. */
+  readonly method: string;
+  /** At most 10 headers and 10 query parameters, sent to the service as they came. */
+  readonly identities: IdentityDocument[];
+  readonly timeoutMs: number;
+  /** Simple mode: any 2xx allows. Otherwise a 2xx allows only with `matchHeader` set to its value. */
+  readonly simpleMode: boolean;
+  readonly matchHeader?: { readonly name: string; readonly value: string };
+  /** Relaxed mode: a 5xx, a timeout or an unreachable service lets the request through. */
+  readonly relaxed: boolean;
+  /** Result cache TTL, per identity values; 0 = no cache. */
+  readonly ttlSeconds: number;
+}
+
 export interface ApiDocument {
   /** Stable id of the API in its group (`$context.apiId`). */
   readonly id: string;
@@ -102,6 +181,10 @@ export interface ApiDocument {
   readonly response: string;
   readonly parameters: ParameterDocument[];
   readonly backend: BackendDocument;
+  /** Absent: NONE. */
+  readonly auth?: AuthDocument;
+  /** IP rule of this API, checked after the group's. */
+  readonly accessControl?: AccessControlDocument;
 }
 
 export interface CorsDocument {
@@ -137,4 +220,34 @@ export interface ConfigDocument {
   readonly apis: ApiDocument[];
   /** Present when the group declares CORS. */
   readonly cors?: CorsDocument;
+  /** The group's IP rule, checked for every API. */
+  readonly accessControl?: AccessControlDocument;
+  /** Apps by name. */
+  readonly apps?: Record<string, AppDocument>;
+  /** Custom authorizers by name. */
+  readonly customAuthorizers?: Record<string, CustomAuthorizerDocument>;
+  /** Third-party authorizers by name. */
+  readonly thirdPartyAuthorizers?: Record<string, ThirdPartyAuthorizerDocument>;
 }
+
+/**
+ * The verdict the bundled authorizer hands the proxy, in the `context` of its (always Allow)
+ * policy, which API Gateway passes on as `requestContext.authorizer`. Values are strings, as API
+ * Gateway stringifies context values. The proxy refuses a request to an authenticated API whose
+ * verdict is missing, malformed, or for another API (fail closed).
+ */
+export const VERDICT_KEYS = {
+  /** `ok`, or the response type to answer (e.g. `AUTH_FAILURE`). */
+  verdict: 'apigVerdict',
+  /** The id of the API the verdict was reached for. */
+  api: 'apigApi',
+  /** Error code and message of a refusal (default: the type's). */
+  code: 'apigErrorCode',
+  message: 'apigErrorMessage',
+  /** The calling app, after app authentication. */
+  appId: 'appId',
+  appName: 'appName',
+} as const;
+
+/** Prefix of a custom or third-party authorizer's context keys in the verdict (see authorizerContextKey). */
+export const FRONTEND_CONTEXT_PREFIX = 'frontend_';
