@@ -1,17 +1,24 @@
-import { Annotations, Aspects, Aws, Duration, IAspect, Names, Token } from 'aws-cdk-lib';
+import * as crypto from 'crypto';
+import { Annotations, Aspects, Aws, Duration, IAspect, Names, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
+import { AccessControl } from './access-control';
 import { Api, ApiOptions } from './api';
+import { AppCredential, AppCredentialOptions } from './app-credential';
+import { AuthType } from './auth';
+import {
+  CustomAuthorizer, CustomAuthorizerOptions, ThirdPartyAuthorizer, ThirdPartyAuthorizerOptions,
+} from './authorizers';
 import { BackendBindContext } from './backend';
 import { CorsOptions } from './cors';
 import { GatewayResponse, GatewayResponseOptions } from './gateway-response';
 import { HttpMethod } from './http-method';
 import { LIMITS, RULES } from './limits';
 import { checkLiteral, checkLiteralNumber, formatAll, Problem, problem, show, throwIf } from './private/checks';
-import { EnvReference } from './private/config-document';
+import { ConfigDocument, EnvReference } from './private/config-document';
 import { DeferredAssetCode, stageHandlerFolder } from './private/handler-asset';
 import { degradedVariables, headerDegrades, nativeResponses } from './private/native-responses';
 import { routeShape } from './private/paths';
@@ -19,6 +26,8 @@ import { addPreflight } from './private/preflight';
 import { RestTree } from './private/rest-tree';
 import { buildRuntimeConfig } from './private/runtime-config';
 import { STAGE_VARIABLE_NAME_PATTERN } from './private/template';
+import { throttleProblems } from './private/throttling';
+import { addUsagePlan, usageKeyFor } from './private/usage-plans';
 import { ResponseType } from './response-type';
 
 /** Properties of an API group. */
@@ -82,7 +91,7 @@ export interface ApiGroupProps {
   readonly proxyMemorySize?: number;
 
   /**
-   * Retention of the proxy's log group.
+   * Retention of the proxy's and the authorizer's log groups.
    *
    * @default logs.RetentionDays.THREE_MONTHS
    */
@@ -95,6 +104,22 @@ export interface ApiGroupProps {
    * @default 300
    */
   readonly maxRestResources?: number;
+
+  /**
+   * An IP allow or deny list checked for every API of the group (ACCESS_DENIED); an API's own
+   * rule is checked after it.
+   *
+   * @default - every source may call
+   */
+  readonly accessControl?: AccessControl;
+
+  /**
+   * The stage's request rate limit (every method of the group's stage), enforced natively by API
+   * Gateway (THROTTLED).
+   *
+   * @default - the account's limits only
+   */
+  readonly throttle?: apigw.ThrottleSettings;
 }
 
 /** Warning ids, for `Annotations` acknowledgements. */
@@ -106,18 +131,52 @@ const WARN = {
   corsEcho: 'cdk-api-groups:nativeCorsEchoesOrigin',
 } as const;
 
+/** Reasons of the cdk-nag (AwsSolutions) findings that the library's design answers. */
+const NAG = {
+  requestValidation: {
+    id: 'AwsSolutions::AwsSolutions-APIG2',
+    reason: 'The bundled proxy validates every API\'s request parameters (REQUEST_PARAMETERS_FAILURE, rendered with the API\'s ' +
+      'own gateway response); an API Gateway request validator would answer with a native response instead.',
+  },
+  routedToProxy: [
+    {
+      id: 'AwsSolutions::AwsSolutions-APIG4',
+      reason: 'Fallback route to the bundled proxy: it routes on the request\'s own method and path and answers NOT_FOUND or ' +
+        'REQUEST_PARAMETERS_FAILURE; a request it routes to an authenticated API is refused without the authorizer\'s verdict (fail closed).',
+    },
+    {
+      id: 'AwsSolutions::AwsSolutions-COG4',
+      reason: 'Fallback route to the bundled proxy, which enforces the authentication of the API it routes to (fail closed).',
+    },
+  ],
+  authorizer: {
+    id: 'AwsSolutions::AwsSolutions-COG4',
+    reason: 'Authenticated by the group\'s bundled REQUEST authorizer (apps, custom or third-party authorizers), not Cognito.',
+  },
+  iam: {
+    id: 'AwsSolutions::AwsSolutions-COG4',
+    reason: 'Authenticated natively with IAM (SigV4), as declared with ApiAuth.iam(), not Cognito.',
+  },
+} as const;
+
+/** HTTP methods an ANY API's throttle applies to (API Gateway keys method settings by concrete method). */
+const CONCRETE_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
+
 const GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9\-_./():]{2,254}$/;
 const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 const STAGE_VALUE = /^[A-Za-z0-9\-._~:/?#&=,]+$/;
 
 /**
  * An API group, as Huawei Cloud API Gateway models it, deployed on AWS API Gateway: a set of
- * APIs sharing a stage and gateway responses (the `default` one plus up to 4 more).
+ * APIs sharing a stage, gateway responses (the `default` one plus up to 4 more), apps
+ * (credentials), authorizers, IP rules and throttles.
  *
  * Synthesizes a regional REST API (every API's method, the catch-all routes, CORS preflight, and
  * API Gateway's 21 gateway responses translated from the `default` response) and the bundled
- * proxy function that routes requests, validates parameters, calls backends and renders gateway
- * errors with each API's selected response.
+ * proxy function that routes requests, enforces authentication verdicts and IP rules, validates
+ * parameters, calls backends and renders gateway errors with each API's selected response. With
+ * app, custom or third-party authentication it adds the bundled REQUEST authorizer; with per-app
+ * limits, usage plans.
  */
 export class ApiGroup extends Construct {
   /** The group's name. */
@@ -132,6 +191,14 @@ export class ApiGroup extends Construct {
   /** The bundled proxy function behind every method. */
   public readonly proxyFunction: lambda.Function;
 
+  /**
+   * The usage key of refused requests: the authorizer hands it to API Gateway for requests it
+   * refuses, so that they reach the proxy's gateway response (present with per-app usage plans).
+   */
+  public get refusalUsageKey(): string | undefined {
+    return this.refusalUsage?.key;
+  }
+
   /** The proxy's log group. */
   public readonly proxyLogGroup: logs.LogGroup;
 
@@ -142,6 +209,11 @@ export class ApiGroup extends Construct {
   private readonly integrationTimeout: Duration;
   private readonly integration: apigw.Integration;
   private readonly proxyCode = new DeferredAssetCode('proxy');
+  private readonly authorizerCode = new DeferredAssetCode('authorizer');
+  private authorizer?: { fn: lambda.Function; logGroup: logs.LogGroup; requestAuthorizer: apigw.RequestAuthorizer };
+  private readonly appList: AppCredential[] = [];
+  private readonly authorizerList: Array<CustomAuthorizer | ThirdPartyAuthorizer> = [];
+  private refusalUsage?: { key: string; plan: apigw.UsagePlan };
   private readonly tree: RestTree;
   private readonly responseList: GatewayResponse[] = [];
   private readonly apiList: Api[] = [];
@@ -174,8 +246,14 @@ export class ApiGroup extends Construct {
       // Every media type is binary, so bodies reach the proxy (and return) as base64, byte for byte.
       binaryMediaTypes: ['*/*'],
       cloudWatchRole: false,
-      deployOptions: { stageName: this.stageName, variables: props.stageVariables },
+      deployOptions: {
+        stageName: this.stageName,
+        variables: props.stageVariables,
+        throttlingRateLimit: props.throttle?.rateLimit,
+        throttlingBurstLimit: props.throttle?.burstLimit,
+      },
     });
+    Validations.of(this.restApi).acknowledge(NAG.requestValidation);
 
     this.proxyLogGroup = new logs.LogGroup(this, 'ProxyLogs', {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
@@ -239,6 +317,103 @@ export class ApiGroup extends Construct {
     return [...this.responseList];
   }
 
+  /** The group's apps, in definition order. */
+  public get apps(): AppCredential[] {
+    return [...this.appList];
+  }
+
+  /** The group's custom authorizers, in definition order. */
+  public get customAuthorizers(): CustomAuthorizer[] {
+    return this.authorizerList.filter((a): a is CustomAuthorizer => a instanceof CustomAuthorizer);
+  }
+
+  /** The group's third-party authorizers, in definition order. */
+  public get thirdPartyAuthorizers(): ThirdPartyAuthorizer[] {
+    return this.authorizerList.filter((a): a is ThirdPartyAuthorizer => a instanceof ThirdPartyAuthorizer);
+  }
+
+  /**
+   * The bundled authorizer function (Node.js 24, arm64), present once an API uses app, custom or
+   * third-party authentication. Its role may read exactly the apps' secrets and invoke exactly the
+   * custom authorizer functions it calls.
+   */
+  public get authorizerFunction(): lambda.Function | undefined {
+    return this.authorizer?.fn;
+  }
+
+  /** The authorizer function's log group, present with the function. */
+  public get authorizerLogGroup(): logs.LogGroup | undefined {
+    return this.authorizer?.logGroup;
+  }
+
+  /**
+   * The REST API's REQUEST authorizer backed by `authorizerFunction` (no identity sources, result
+   * TTL 0: its verdict depends on the API), present with the function.
+   */
+  public get requestAuthorizer(): apigw.RequestAuthorizer | undefined {
+    return this.authorizer?.requestAuthorizer;
+  }
+
+  /**
+   * Defines an app (Huawei: credential) whose AppCodes live in AWS Secrets Manager (at most 50
+   * per group). Authorise it for APIs with `ApiAuth.app({ apps: [app] })`.
+   *
+   * @param name 3-64 letters, digits or `_`, starting with a letter; unique in the group (`$context.appName`)
+   */
+  public addApp(name: string, options: AppCredentialOptions = {}): AppCredential {
+    if (this.appList.some(a => a.appName === name)) {
+      throwIf(this, problem(RULES.appName, name, 'already used in this group'));
+    }
+    return new AppCredential(this, `App${name}`, { ...options, appName: name });
+  }
+
+  /**
+   * Defines a custom authorizer backed by your Lambda function, for `ApiAuth.custom()` or as the
+   * second factor of `ApiAuth.app()` / `ApiAuth.iam()`.
+   *
+   * @param name 3-64 letters, digits or `_`, starting with a letter; unique among the group's authorizers
+   */
+  public addCustomAuthorizer(name: string, options: CustomAuthorizerOptions): CustomAuthorizer {
+    this.checkAuthorizerNameFree(name);
+    return new CustomAuthorizer(this, `CustomAuthorizer${name}`, { ...options, authorizerName: name });
+  }
+
+  /**
+   * Defines a third-party authorizer backed by your HTTP(S) auth service, for `ApiAuth.thirdParty()`.
+   *
+   * @param name 3-64 letters, digits or `_`, starting with a letter; unique among the group's authorizers
+   */
+  public addThirdPartyAuthorizer(name: string, options: ThirdPartyAuthorizerOptions): ThirdPartyAuthorizer {
+    this.checkAuthorizerNameFree(name);
+    return new ThirdPartyAuthorizer(this, `ThirdPartyAuthorizer${name}`, { ...options, authorizerName: name });
+  }
+
+  /**
+   * Grants `grantee` `execute-api:Invoke` on exactly the methods of `apis`, or of every IAM API
+   * of the group defined so far when none is given.
+   *
+   * @throws if an API does not use IAM authentication, belongs to another group, or there is no IAM API
+   */
+  public grantInvoke(grantee: iam.IGrantable, ...apis: Api[]): iam.Grant {
+    const targets = apis.length > 0 ? apis : this.apiList.filter(a => a.auth.authType === AuthType.IAM);
+    if (targets.length === 0) {
+      throw new Error(`${this.node.path}: grantInvoke found no API with IAM authentication (ApiAuth.iam())`);
+    }
+    for (const api of targets) {
+      if (api.node.scope !== this) {
+        throw new Error(`${this.node.path}: grantInvoke: API ${api.node.path} belongs to another group`);
+      }
+    }
+    const arns: string[] = [];
+    for (const api of targets) {
+      if (api.auth.authType !== AuthType.IAM) {
+        throw new Error(`${api.node.path}: grantInvoke needs IAM authentication (ApiAuth.iam()), the API uses ${api.auth.authType}`);
+      }
+      arns.push(api.restMethod.methodArn);
+    }
+    return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: arns });
+  }
+
   /**
    * Defines a custom gateway response (at most 4 per group besides `default`).
    *
@@ -286,6 +461,32 @@ export class ApiGroup extends Construct {
     this.responseList.push(response);
   }
 
+  /** @internal called by AppCredential's constructor */
+  public _registerApp(app: AppCredential): void {
+    this.assertOpen(app);
+    if (this.appList.some(a => a.appName === app.appName)) {
+      throwIf(app, problem(RULES.appName, app.appName, 'already used in this group'));
+    }
+    if (this.appList.length >= LIMITS.appsPerGroup) {
+      throwIf(app, problem(RULES.appsPerGroup, this.appList.length + 1));
+    }
+    this.appList.push(app);
+    if (this.refusalUsage) {
+      app._addUsagePlan(this);
+    } else if (app.limited) {
+      this.enableUsagePlans();
+    }
+  }
+
+  /** @internal called by the authorizers' constructors */
+  public _registerAuthorizer(authorizer: CustomAuthorizer | ThirdPartyAuthorizer, name: string): void {
+    this.assertOpen(authorizer);
+    if (this.authorizerList.some(a => a.authorizerName === name)) {
+      throwIf(authorizer, problem(RULES.authorizerName, name, 'already used in this group'));
+    }
+    this.authorizerList.push(authorizer);
+  }
+
   /** @internal called by Api's constructor: routes the API and defines its method */
   public _registerApi(api: Api): apigw.Method {
     this.assertOpen(api);
@@ -309,7 +510,16 @@ export class ApiGroup extends Construct {
     this.routes.set(route, api);
     this.apiList.push(api);
     this.tree.declare(restResource, api.method);
-    return restResource.addMethod(api.method, this.integration);
+    const auth = api.auth;
+    const options: apigw.MethodOptions = auth.usesAuthorizer ? { authorizer: this.ensureAuthorizer() }
+      : auth.authType === AuthType.IAM ? { authorizationType: apigw.AuthorizationType.IAM } : {};
+    const method = restResource.addMethod(api.method, this.integration, options);
+    if (auth.usesAuthorizer) {
+      Validations.of(method).acknowledge(NAG.authorizer);
+    } else if (auth.authType === AuthType.IAM) {
+      Validations.of(method).acknowledge(NAG.iam);
+    }
+    return method;
   }
 
   /** @internal the binding context of an API's backend */
@@ -317,23 +527,75 @@ export class ApiGroup extends Construct {
     return {
       pathVariables: new Set(api.pathVariables),
       integrationTimeout: this.integrationTimeout,
-      deployTimeValue: (value: string): EnvReference => {
-        let name = this.deployTimeValues.get(value);
-        if (!name) {
-          name = `APIG_VALUE_${this.deployTimeValues.size}`;
-          this.deployTimeValues.set(value, name);
-          this.proxyFunction.addEnvironment(name, value);
-        }
-        return { env: name };
-      },
-      // On the role only: works for imported functions too, and grants exactly these ARNs.
-      grantInvoke: fn => {
-        this.proxyFunction.addToRolePolicy(new iam.PolicyStatement({
-          actions: ['lambda:InvokeFunction'],
-          resources: [fn.functionArn, `${fn.functionArn}:*`],
-        }));
-      },
+      deployTimeValue: value => this.deployTimeValue(value),
+      grantInvoke: fn => grantInvokeFunction(this.proxyFunction, fn),
     };
+  }
+
+  /**
+   * A deploy-time value (a token) for the configuration document: both bundled functions load the
+   * same document, so every such value is set on both functions' environments (at finalisation).
+   */
+  private deployTimeValue(value: string): EnvReference {
+    let name = this.deployTimeValues.get(value);
+    if (!name) {
+      name = `APIG_VALUE_${this.deployTimeValues.size}`;
+      this.deployTimeValues.set(value, name);
+    }
+    return { env: name };
+  }
+
+  private checkAuthorizerNameFree(name: string): void {
+    if (this.authorizerList.some(a => a.authorizerName === name)) {
+      throwIf(this, problem(RULES.authorizerName, name, 'already used in this group'));
+    }
+  }
+
+  /** The group's bundled authorizer: function, log group, role and REQUEST authorizer (once). */
+  private ensureAuthorizer(): apigw.RequestAuthorizer {
+    if (this.authorizer) { return this.authorizer.requestAuthorizer; }
+    const logGroup = new logs.LogGroup(this, 'AuthorizerLogs', {
+      retention: this.props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+    });
+    const role = new iam.Role(this, 'AuthorizerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Authorizer of API group ${this.groupName}: writes its logs, reads the apps' secrets and invokes the custom authorizers`,
+    });
+    logGroup.grantWrite(role);
+    const fn = new lambda.Function(this, 'Authorizer', {
+      description: `cdk-api-groups authorizer of API group ${this.groupName}`,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: this.authorizerCode,
+      memorySize: 256,
+      timeout: Duration.seconds(AUTHORIZER_TIMEOUT_FLOOR_SECONDS), // raised at finalisation to fit the authorizers' timeouts
+      role,
+      logGroup,
+    });
+    // TTL 0 and no identity sources: the verdict depends on the API (and the authorizer caches what it can itself).
+    const requestAuthorizer = new apigw.RequestAuthorizer(this, 'RequestAuthorizer', {
+      handler: fn,
+      identitySources: [],
+      resultsCacheTtl: Duration.seconds(0),
+    });
+    (requestAuthorizer.node.defaultChild as apigw.CfnAuthorizer).identitySource = undefined;
+    this.authorizer = { fn, logGroup, requestAuthorizer };
+    return requestAuthorizer;
+  }
+
+  /** Gives every app a usage plan, and adds the plan of refused requests (once). */
+  private enableUsagePlans(): void {
+    const scope = new Construct(this, 'Refusals');
+    const key = usageKeyFor(scope);
+    const plan = addUsagePlan(scope, this, {
+      name: `${this.groupName}-refusals`,
+      description: `Requests refused by the authorizer of API group ${this.groupName}, so that they reach its gateway responses`,
+      usageKey: key,
+    });
+    this.refusalUsage = { key, plan };
+    (this.restApi.node.defaultChild as apigw.CfnRestApi).apiKeySourceType = 'AUTHORIZER';
+    for (const app of this.appList) { app._addUsagePlan(this); }
   }
 
   /**
@@ -355,7 +617,8 @@ export class ApiGroup extends Construct {
     }
     for (const resource of this.tree.resources) {
       if (!this.tree.declares(resource, HttpMethod.ANY)) {
-        resource.addMethod(HttpMethod.ANY, this.integration);
+        const fallback = resource.addMethod(HttpMethod.ANY, this.integration);
+        Validations.of(fallback).acknowledge(...NAG.routedToProxy);
       }
       if (this.props.cors && !this.tree.declares(resource, HttpMethod.OPTIONS)) {
         addPreflight(resource, this.props.cors);
@@ -372,6 +635,9 @@ export class ApiGroup extends Construct {
       });
     }
 
+    this.finaliseAuth();
+    this.addMethodThrottles();
+
     const config = buildRuntimeConfig({
       groupName: this.groupName,
       stageName: this.stageName,
@@ -379,8 +645,111 @@ export class ApiGroup extends Construct {
       apis: this.apiList,
       cors: this.props.cors,
       backendContext: api => this._backendContext(api),
+      accessControl: this.props.accessControl,
+      apps: this.appList,
+      customAuthorizers: this.customAuthorizers,
+      thirdPartyAuthorizers: this.thirdPartyAuthorizers,
+      refusalUsageKey: this.refusalUsage?.key,
+      deployTimeValue: value => this.deployTimeValue(value),
     });
-    this.proxyCode.stage(this.proxyFunction, stageHandlerFolder('proxy', JSON.stringify(config)));
+    const document = JSON.stringify(config);
+    this.proxyCode.stage(this.proxyFunction, stageHandlerFolder('proxy', document));
+    if (this.authorizer) {
+      this.authorizerCode.stage(this.authorizer.fn, stageHandlerFolder('authorizer', document));
+    }
+    // Both functions load the same document, so both get every deploy-time value it refers to.
+    for (const [value, name] of this.deployTimeValues) {
+      this.proxyFunction.addEnvironment(name, value);
+      this.authorizer?.fn.addEnvironment(name, value);
+    }
+    this.addAuthToDeploymentId(config);
+  }
+
+  /**
+   * Authentication wiring that needs every API and app: invoke and secret grants, API keys on the
+   * methods of app-authenticated APIs, the authorizer function's timeout.
+   */
+  private finaliseAuth(): void {
+    const viaAuthorizer = new Set<CustomAuthorizer>();
+    const viaProxy = new Set<CustomAuthorizer>();
+    for (const api of this.apiList) {
+      const custom = api.auth.customAuthorizer;
+      if (custom) { (api.auth.authType === AuthType.IAM ? viaProxy : viaAuthorizer).add(custom); }
+      if (this.refusalUsage && api.auth.authType === AuthType.APP) {
+        (api.restMethod.node.defaultChild as apigw.CfnMethod).apiKeyRequired = true;
+      }
+    }
+    // In definition order, so the policies are deterministic.
+    for (const custom of this.customAuthorizers) {
+      if (viaProxy.has(custom)) { grantInvokeFunction(this.proxyFunction, custom.handler); }
+    }
+    const authorizer = this.authorizer;
+    if (!authorizer) { return; }
+    for (const custom of this.customAuthorizers) {
+      if (viaAuthorizer.has(custom)) { grantInvokeFunction(authorizer.fn, custom.handler); }
+    }
+    // Every app: telling an unknown AppCode (AUTH_FAILURE) from an app not authorised for the API
+    // (UNAUTHORIZED) needs all of them.
+    for (const app of this.appList) { app.secret.grantRead(authorizer.fn); }
+    const used = this.apiList.filter(a => a.auth.usesAuthorizer);
+    const longest = Math.max(0, ...used.flatMap(a => [a.auth.customAuthorizer, a.auth.thirdPartyAuthorizer])
+      .filter((x): x is CustomAuthorizer | ThirdPartyAuthorizer => x !== undefined)
+      .map(x => x.timeout.toMilliseconds()));
+    const seconds = Math.max(AUTHORIZER_TIMEOUT_FLOOR_SECONDS, Math.ceil(longest / 1000) + 3);
+    (authorizer.fn.node.defaultChild as lambda.CfnFunction).timeout = seconds;
+  }
+
+  /** Stage method settings for the APIs that declare a throttle. */
+  private addMethodThrottles(): void {
+    const throttled = this.apiList.filter(a => a.throttle !== undefined);
+    if (throttled.length === 0) { return; }
+    const stage = this.restApi.deploymentStage.node.defaultChild as apigw.CfnStage;
+    const settings: apigw.CfnStage.MethodSettingProperty[] = [...((stage.methodSettings ?? []) as apigw.CfnStage.MethodSettingProperty[])];
+    for (const api of throttled) {
+      const resource = api.restMethod.resource;
+      const resourcePath = resource.path === '/' ? '/' : resource.path.replace(/\//g, '~1').replace(/^~1/, '/~1');
+      let methods = [api.method as string];
+      if (api.method === HttpMethod.ANY) {
+        // The methods the ANY API answers on its resource: not those of other APIs, nor a native preflight.
+        const preflight = this.props.cors !== undefined && !this.tree.declares(resource, HttpMethod.OPTIONS);
+        methods = CONCRETE_METHODS.filter(m => !this.tree.declares(resource, m) && !(m === 'OPTIONS' && preflight));
+      }
+      for (const httpMethod of methods) {
+        settings.push({
+          resourcePath,
+          httpMethod,
+          throttlingRateLimit: api.throttle!.rateLimit,
+          throttlingBurstLimit: api.throttle!.burstLimit,
+        });
+      }
+    }
+    stage.methodSettings = settings;
+  }
+
+  /**
+   * Folds every authentication, access-control and throttling setting into the deployment's
+   * logical id, including those that live only in the configuration document, so that a change
+   * always publishes a new deployment.
+   */
+  private addAuthToDeploymentId(config: ConfigDocument): void {
+    const part = {
+      apis: config.apis.filter(a => a.auth || a.accessControl).map(a => ({ id: a.id, auth: a.auth, accessControl: a.accessControl })),
+      accessControl: config.accessControl,
+      apps: config.apps,
+      customAuthorizers: config.customAuthorizers,
+      thirdPartyAuthorizers: config.thirdPartyAuthorizers,
+      refusalUsageKey: config.refusalUsageKey,
+      throttles: {
+        stage: this.props.throttle,
+        apis: this.apiList.filter(a => a.throttle).map(a => ({ id: a.apiId, throttle: a.throttle })),
+        apps: this.appList.filter(a => a.limited).map(a => ({ name: a.appName, throttle: a.throttle, quota: a.quota })),
+      },
+    };
+    const text = JSON.stringify(part);
+    if (text === JSON.stringify({ apis: [], throttles: { apis: [], apps: [] } })) { return; }
+    this.restApi.latestDeployment?.addToLogicalId({
+      apiGroupAuth: crypto.createHash('sha256').update(text).digest('hex'),
+    });
   }
 
   private warnAboutNativeRendering(): void {
@@ -414,6 +783,7 @@ export class ApiGroup extends Construct {
   private propsProblems(): Problem[] {
     const p = this.props;
     const found: Problem[] = [];
+    found.push(...(p.accessControl?._problems() ?? []), ...throttleProblems(p.throttle, 'stage'));
     const name = checkLiteral('group name', this.groupName);
     if (name) { found.push(name); } else if (!GROUP_NAME.test(this.groupName)) { found.push(problem(RULES.groupName, this.groupName)); }
     const stage = checkLiteral('stage name', this.stageName);
@@ -458,6 +828,14 @@ export class ApiGroup extends Construct {
     if (count > max) {
       found.push(problem(RULES.restResources, count, `the group's paths need ${count} resources, the limit is ${max}`));
     }
+    const stack = Stack.of(this);
+    const restApiId = stack.resolve(this.restApi.restApiId);
+    const authorizers = stack.node.findAll()
+      .filter((c): c is apigw.CfnAuthorizer => c instanceof apigw.CfnAuthorizer)
+      .filter(c => JSON.stringify(stack.resolve(c.restApiId)) === JSON.stringify(restApiId));
+    if (authorizers.length > LIMITS.authorizersPerRestApi) {
+      found.push(problem(RULES.authorizersPerApi, authorizers.length));
+    }
     return found;
   }
 
@@ -466,6 +844,20 @@ export class ApiGroup extends Construct {
       throw new Error(`${child.node.path}: cannot be added to API group ${this.node.path} after it was synthesized`);
     }
   }
+}
+
+/** The authorizer function's shortest timeout, in seconds (app authentication reads Secrets Manager). */
+const AUTHORIZER_TIMEOUT_FLOOR_SECONDS = 5;
+
+/**
+ * Lets `fn` invoke `target`: on the role only (works for imported functions too), exactly its ARN
+ * (the runtime invokes the ARN as given, so no `:*` version wildcard is needed).
+ */
+function grantInvokeFunction(fn: lambda.Function, target: lambda.IFunction): void {
+  fn.addToRolePolicy(new iam.PolicyStatement({
+    actions: ['lambda:InvokeFunction'],
+    resources: [target.functionArn],
+  }));
 }
 
 function nativeNote(variables: string[]): string {

@@ -1,13 +1,17 @@
 import * as crypto from 'crypto';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { AccessControl } from './access-control';
 import type { ApiGroup } from './api-group';
+import { ApiAuth, AuthType } from './auth';
 import { Backend } from './backend';
 import { GatewayResponse } from './gateway-response';
 import { HttpMethod } from './http-method';
 import { LIMITS, RULES } from './limits';
 import { checkLiteral, Problem, problem, throwIf } from './private/checks';
 import { parsePath, PathSegment } from './private/paths';
+import { throttleProblems } from './private/throttling';
 import { RequestParameter } from './request-parameter';
 
 /** Options of an API in a group. */
@@ -45,6 +49,28 @@ export interface ApiOptions {
    * @default - the group's `default` response
    */
   readonly gatewayResponse?: GatewayResponse;
+
+  /**
+   * How the API authenticates its callers.
+   *
+   * @default ApiAuth.none()
+   */
+  readonly auth?: ApiAuth;
+
+  /**
+   * An IP allow or deny list for this API, checked after the group's (ACCESS_DENIED).
+   *
+   * @default - only the group's rule, if any
+   */
+  readonly accessControl?: AccessControl;
+
+  /**
+   * The API's request rate limit, enforced natively by API Gateway (stage method settings of the
+   * API's method; THROTTLED). For an ANY API, each HTTP method on its path gets this limit.
+   *
+   * @default - the stage's limit
+   */
+  readonly throttle?: apigw.ThrottleSettings;
 }
 
 const API_NAME = /^[A-Za-z0-9][A-Za-z0-9\-_./:()]{2,254}$/;
@@ -75,6 +101,23 @@ export class Api extends Construct {
   /** The request parameters. */
   public readonly parameters: RequestParameter[];
 
+  /** How the API authenticates its callers. */
+  public readonly auth: ApiAuth;
+
+  /**
+   * The API's own IP rule.
+   *
+   * @default - none
+   */
+  public readonly accessControl?: AccessControl;
+
+  /**
+   * The API's rate limit.
+   *
+   * @default - the stage's
+   */
+  public readonly throttle?: apigw.ThrottleSettings;
+
   /** The API Gateway method that routes this API's requests to the group's proxy. */
   public readonly restMethod: apigw.Method;
 
@@ -94,6 +137,9 @@ export class Api extends Construct {
     this.apiName = options.apiName ?? id;
     this.parameters = [...(options.parameters ?? [])];
     this.gatewayResponse = options.gatewayResponse ?? group.defaultResponse;
+    this.auth = options.auth ?? ApiAuth.none();
+    this.accessControl = options.accessControl;
+    this.throttle = options.throttle;
     this.apiId = crypto.createHash('sha256').update(`${group.groupName}\0${id}`).digest('hex').slice(0, 32);
 
     if (!Object.values(HttpMethod).includes(this.method)) {
@@ -112,6 +158,9 @@ export class Api extends Construct {
     }
     for (const found of this.parameterProblems()) { throwIf(this, found); }
     for (const found of this.backend._problems(group._backendContext(this))) { throwIf(this, found); }
+    for (const found of this.authProblems(group)) { throwIf(this, found); }
+    for (const found of this.accessControl?._problems() ?? []) { throwIf(this, found); }
+    for (const found of throttleProblems(this.throttle, 'API')) { throwIf(this, found); }
 
     this.restMethod = group._registerApi(this);
   }
@@ -119,6 +168,37 @@ export class Api extends Construct {
   /** Names of the path's `{name}` parameters. */
   public get pathVariables(): string[] {
     return this._segments.filter(s => s.variable !== undefined).map(s => s.variable!);
+  }
+
+  /**
+   * Grants `grantee` `execute-api:Invoke` on this API's method (IAM authentication only).
+   *
+   * @throws if the API does not use IAM authentication
+   */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    if (this.auth.authType !== AuthType.IAM) {
+      throw new Error(`${this.node.path}: grantInvoke needs IAM authentication (ApiAuth.iam()), the API uses ${this.auth.authType}`);
+    }
+    return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: [this.restMethod.methodArn] });
+  }
+
+  private authProblems(group: ApiGroup): Problem[] {
+    const auth = this.auth;
+    const found: Problem[] = [];
+    if (auth.authType === AuthType.APP && auth.apps.length === 0) {
+      found.push(problem(RULES.apiAuth, 'ApiAuth.app({ apps: [] })', 'no app'));
+    }
+    for (const app of auth.apps) {
+      if (app.node.scope !== group) {
+        found.push(problem(RULES.apiAuth, app.appName, `app ${app.node.path} belongs to another group`));
+      }
+    }
+    for (const authorizer of [auth.customAuthorizer, auth.thirdPartyAuthorizer]) {
+      if (authorizer && authorizer.node.scope !== group) {
+        found.push(problem(RULES.apiAuth, authorizer.authorizerName, `authorizer ${authorizer.node.path} belongs to another group`));
+      }
+    }
+    return found;
   }
 
   private parameterProblems(): Problem[] {

@@ -1,5 +1,9 @@
+export * from './access-control';
 export * from './api';
 export * from './api-group';
+export * from './app-credential';
+export * from './auth';
+export * from './authorizers';
 export * from './backend';
 export * from './cors';
 export { ApiGroupErrors } from './errors';

@@ -17,7 +17,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** One line per handler: asset folder name → entry point. */
 const BUNDLES = [
   { name: 'proxy', entry: 'lib/runtime/proxy/index.ts' },
-  // { name: 'authorizer', entry: 'lib/runtime/authorizer/index.ts' },
+  { name: 'authorizer', entry: 'lib/runtime/authorizer/index.ts' },
 ];
 
 const COMMON = {

@@ -37,12 +37,16 @@ for (const [name, artifact] of stacks) {
   for (const [id, fn] of resources.filter(([, r]) => r.Type === 'AWS::Lambda::Function')) {
     const assetPath = fn.Metadata?.['aws:asset:path'];
     const configFile = assetPath && path.join(out, assetPath, 'config.json');
-    if (!configFile || !fs.existsSync(configFile)) continue;
+    // The group's proxy and authorizer share one configuration document: describe it once, from the proxy.
+    if (!configFile || !fs.existsSync(configFile) || !String(fn.Properties.Description ?? '').includes(' proxy of ')) continue;
     const config = JSON.parse(fs.readFileSync(configFile, 'utf8'));
     const bundle = fs.statSync(path.join(out, assetPath, 'index.js')).size;
     console.log(`\nAPI group "${config.group.name}", stage ${config.group.stage} (proxy ${id}, ${fn.Properties.Runtime}, ${fn.Properties.Architectures?.join(',')})`);
     console.log(`  proxy asset ${assetPath}: index.js ${(bundle / 1024).toFixed(1)} KB, config.json ${(fs.statSync(configFile).size / 1024).toFixed(1)} KB (document version ${config.version})`);
     console.log(`  gateway responses: ${Object.keys(config.responses).join(', ')}`);
+    if (config.apps) console.log(`  apps: ${Object.values(config.apps).map(a => a.name).join(', ')} (AppCodes in Secrets Manager)`);
+    const authorizers = [...Object.keys(config.customAuthorizers ?? {}), ...Object.keys(config.thirdPartyAuthorizers ?? {})];
+    if (authorizers.length) console.log(`  authorizers: ${authorizers.join(', ')}`);
     console.log('  APIs:');
     for (const api of config.apis) {
       const b = api.backend;
@@ -50,7 +54,8 @@ for (const [name, artifact] of stacks) {
         : b.type === 'FUNCTION' ? `function ${typeof b.functionArn === 'string' ? b.functionArn : `$${b.functionArn.env}`} (${b.timeoutMs} ms)`
           : `mock ${b.statusCode}`;
       const params = api.parameters.map(p => `${p.in}:${p.name}`).join(' ') || '-';
-      console.log(`    ${api.method.padEnd(6)} ${api.path.padEnd(18)} ${api.name.padEnd(16)} response=${api.response.padEnd(8)} ${b.type.padEnd(8)} ${target}  params: ${params}`);
+      const auth = api.auth ? api.auth.type + (api.auth.customAuthorizer ? `+${api.auth.customAuthorizer}` : '') : 'NONE';
+      console.log(`    ${api.method.padEnd(6)} ${api.path.padEnd(18)} ${api.name.padEnd(16)} response=${api.response.padEnd(8)} auth=${auth.padEnd(12)} ${b.type.padEnd(8)} ${target}  params: ${params}`);
     }
     if (config.cors) console.log(`  CORS: ${config.cors.allowOrigins.join(', ')}`);
   }

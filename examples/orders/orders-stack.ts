@@ -1,11 +1,13 @@
 /**
  * The bundled example's stack: an "orders" API group with a custom gateway response selected by
  * some APIs, APIs on HTTP, Lambda function and mock backends, request parameters and CORS.
- * `app.ts` synthesizes it; the snapshot tests reuse it.
+ * `app.ts` synthesizes it (with cdk-nag's AwsSolutions checks); the snapshot and cdk-nag tests reuse it.
  */
 import * as path from 'path';
-import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
   ApiGroup, Backend, HttpMethod, ParameterType, RequestParameter, ResponseType,
@@ -94,12 +96,18 @@ export class OrdersStack extends Stack {
       gatewayResponse: strict,
     });
 
+    // Its own log group and a role that may only write there (no AWS managed policy).
+    const inventoryLogs = new logs.LogGroup(this, 'InventoryLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    const inventoryRole = new iam.Role(this, 'InventoryRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    inventoryLogs.grantWrite(inventoryRole);
     const inventory = new lambda.Function(this, 'Inventory', {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
       code: lambda.Code.fromAsset(path.join(__dirname, 'functions', 'inventory')),
       description: 'Inventory backend of the orders example',
+      role: inventoryRole,
+      logGroup: inventoryLogs,
     });
     this.group.addApi('GetInventory', {
       method: HttpMethod.GET,
@@ -116,5 +124,39 @@ export class OrdersStack extends Stack {
       apiName: 'health',
       backend: Backend.mock({ statusCode: 200, body: '{"status":"ok"}', headers: { 'Content-Type': 'application/json' } }),
     });
+
+    // cdk-nag (AwsSolutions): the library acknowledges what its design answers (request validation in
+    // the proxy, the fallback routes); these are this app's own decisions.
+    for (const api of this.group.apis) {
+      Validations.of(api.restMethod).acknowledge(
+        { id: 'AwsSolutions::AwsSolutions-APIG4', reason: 'A public API of this example: the orders API group declares no authentication (see examples/secured).' },
+        { id: 'AwsSolutions::AwsSolutions-COG4', reason: 'A public API of this example: no Cognito user pool (see examples/secured for the authentication modes).' },
+      );
+    }
+    acknowledgeStageFindings(this.group);
   }
+}
+
+/**
+ * The stage findings an application decides: access and execution logging need the account's API
+ * Gateway CloudWatch role (an account-wide setting this example does not make), and a WAF web ACL
+ * is the deployer's choice.
+ */
+function acknowledgeStageFindings(group: ApiGroup): void {
+  Validations.of(group.restApi.deploymentStage).acknowledge(
+    {
+      id: 'AwsSolutions::AwsSolutions-APIG1',
+      reason: 'Stage access logging needs the account-wide API Gateway CloudWatch role, which this example does not set; ' +
+        'the proxy logs every request (request id, API, status) to its own log group.',
+    },
+    {
+      id: 'AwsSolutions::AwsSolutions-APIG6',
+      reason: 'Execution logging needs the account-wide API Gateway CloudWatch role, which this example does not set; ' +
+        'the proxy and the authorizer log to their own log groups.',
+    },
+    {
+      id: 'AwsSolutions::AwsSolutions-APIG3',
+      reason: 'No AWS WAF web ACL in this example: associate one with group.restApi.deploymentStage in a real deployment.',
+    },
+  );
 }

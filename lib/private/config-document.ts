@@ -117,7 +117,10 @@ export interface AppDocument {
   readonly id: string;
   /** `$context.appName`. */
   readonly name: string;
-  /** ARN of the Secrets Manager secret holding `{"appCodes": ["...", ...]}`. */
+  /**
+   * ARN of the Secrets Manager secret holding the app's AppCodes: `{"appCode": "..."}` (the form
+   * the library generates) or `{"appCodes": ["...", ...]}` (1-5 AppCodes of 64-180 characters).
+   */
   readonly secretArn: DeployTimeString;
   /**
    * Value of the app's API key in its usage plan, returned by the authorizer as
@@ -228,6 +231,13 @@ export interface ConfigDocument {
   readonly customAuthorizers?: Record<string, CustomAuthorizerDocument>;
   /** Third-party authorizers by name. */
   readonly thirdPartyAuthorizers?: Record<string, ThirdPartyAuthorizerDocument>;
+  /**
+   * Present when apps have usage plans (then every method of an APP API requires an API key,
+   * taken from the authorizer): the `usageIdentifierKey` the authorizer returns for a request it
+   * refuses, so that the refusal reaches the proxy (and the API's gateway response) instead of
+   * API Gateway's native INVALID_API_KEY. Its usage plan has no throttle or quota.
+   */
+  readonly refusalUsageKey?: string;
 }
 
 /**

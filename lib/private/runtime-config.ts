@@ -1,10 +1,14 @@
+import type { AccessControl } from '../access-control';
 import type { Api } from '../api';
+import type { AppCredential } from '../app-credential';
+import type { CustomAuthorizer, ThirdPartyAuthorizer } from '../authorizers';
 import { CORS_DEFAULTS, CorsOptions } from '../cors';
 import type { GatewayResponse } from '../gateway-response';
 import { ResponseType } from '../response-type';
 import type { BackendBindContext } from '../backend';
 import {
-  ApiDocument, CONFIG_DOCUMENT_VERSION, ConfigDocument, ErrorDefaultsDocument, RuleDocument,
+  ApiDocument, AppDocument, CONFIG_DOCUMENT_VERSION, ConfigDocument, CustomAuthorizerDocument, DeployTimeString,
+  ErrorDefaultsDocument, RuleDocument, ThirdPartyAuthorizerDocument,
 } from './config-document';
 
 /** What the configuration document is built from. */
@@ -16,6 +20,15 @@ export interface RuntimeConfigInput {
   readonly cors?: CorsOptions;
   /** Binding context for each API's backend. */
   backendContext(api: Api): BackendBindContext;
+  /** The group's IP rule. */
+  readonly accessControl?: AccessControl;
+  readonly apps?: AppCredential[];
+  readonly customAuthorizers?: CustomAuthorizer[];
+  readonly thirdPartyAuthorizers?: ThirdPartyAuthorizer[];
+  /** Usage key of refused requests, with per-app usage plans. */
+  readonly refusalUsageKey?: string;
+  /** Passes a deploy-time value (a token) to the runtime through the functions' environments. */
+  deployTimeValue?(value: string): DeployTimeString;
 }
 
 /** Builds the group's configuration document (DESIGN section 7), every rule resolved. */
@@ -46,7 +59,21 @@ export function buildRuntimeConfig(input: RuntimeConfigInput): ConfigDocument {
     response: api.gatewayResponse.responseName,
     parameters: api.parameters.map(p => p._toDocument()),
     backend: api.backend._bind(input.backendContext(api)),
+    ...(api.auth._toDocument() ? { auth: api.auth._toDocument() } : {}),
+    ...(api.accessControl ? { accessControl: api.accessControl._toDocument() } : {}),
   }));
+  const deployTimeValue = (value: string): DeployTimeString => {
+    if (!input.deployTimeValue) { throw new Error(`cdk-api-groups: no deploy-time value support for ${value}`); }
+    return input.deployTimeValue(value);
+  };
+  const apps: Record<string, AppDocument> = {};
+  for (const app of input.apps ?? []) {
+    apps[app.appName] = app._toDocument(deployTimeValue, input.refusalUsageKey !== undefined);
+  }
+  const customAuthorizers: Record<string, CustomAuthorizerDocument> = {};
+  for (const a of input.customAuthorizers ?? []) { customAuthorizers[a.authorizerName] = a._toDocument(deployTimeValue); }
+  const thirdPartyAuthorizers: Record<string, ThirdPartyAuthorizerDocument> = {};
+  for (const a of input.thirdPartyAuthorizers ?? []) { thirdPartyAuthorizers[a.authorizerName] = a._toDocument(deployTimeValue); }
   return {
     version: CONFIG_DOCUMENT_VERSION,
     group: { name: input.groupName, stage: input.stageName },
@@ -64,5 +91,10 @@ export function buildRuntimeConfig(input: RuntimeConfigInput): ConfigDocument {
         ...(input.cors.maxAge !== undefined ? { maxAgeSeconds: input.cors.maxAge.toSeconds() } : {}),
       },
     } : {}),
+    ...(input.accessControl ? { accessControl: input.accessControl._toDocument() } : {}),
+    ...(Object.keys(apps).length > 0 ? { apps } : {}),
+    ...(Object.keys(customAuthorizers).length > 0 ? { customAuthorizers } : {}),
+    ...(Object.keys(thirdPartyAuthorizers).length > 0 ? { thirdPartyAuthorizers } : {}),
+    ...(input.refusalUsageKey !== undefined ? { refusalUsageKey: input.refusalUsageKey } : {}),
   };
 }

@@ -8,8 +8,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
-  ApiGroupProps, Backend, HttpMethod, ParameterType, RequestParameter, ResponseRule, ResponseType,
+  AccessControl, ApiAuth, ApiGroupProps, AppCredentialOptions, Backend, CustomAuthorizerOptions, HttpMethod, IdentitySource,
+  ParameterType, RequestParameter, ResponseRule, ResponseType, ThirdPartyAuthorizerOptions,
 } from 'cdk-api-groups';
 import { deploymentLogicalId, newApp, newGroup, newStack, proxyAsset, templateOf, workDir } from '../support/synth';
 
@@ -143,6 +147,137 @@ describe('the deployment stays, the proxy\'s code asset changes, for what lives 
     const variant = synth(input);
     expect(variant.deployment).toBe(base.deployment);
     expect(variant.assetHash).not.toBe(base.assetHash);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Authentication, access control and throttling: everything API Gateway serves (authorizer wiring,
+ * API keys, stage throttles, usage plans) and everything only the bundled functions read (which
+ * apps an API authorises, authorizer settings, IP rules) changes the deployment's logical id, so
+ * that a deploy always publishes the group's current security settings.
+ */
+describe('the deployment\'s logical id changes with every authentication, access-control and throttling setting', () => {
+  type ApiAuthChoice = 'NONE' | 'APP' | 'APP+JWT' | 'IAM' | 'IAM+JWT' | 'JWT' | 'PARTNER';
+
+  interface AuthInput {
+    readonly groupProps: ApiGroupProps;
+    readonly mobile: AppCredentialOptions;
+    readonly web: AppCredentialOptions;
+    /** Apps authorised for Orders (when it uses APP). */
+    readonly ordersApps: Array<'mobile' | 'web'>;
+    readonly ordersAuth: ApiAuthChoice;
+    readonly reportsAuth: ApiAuthChoice;
+    readonly ordersAccess?: AccessControl;
+    readonly ordersThrottle?: apigw.ThrottleSettings;
+    readonly jwt: Partial<CustomAuthorizerOptions>;
+    readonly partner: Partial<ThirdPartyAuthorizerOptions>;
+    /** A supplied secret for web, by ARN. */
+    readonly webSecretArn?: string;
+    readonly extraApp?: boolean;
+  }
+
+  const AUTH_BASE: AuthInput = {
+    groupProps: { groupName: 'shop' },
+    mobile: {},
+    web: {},
+    ordersApps: ['mobile'],
+    ordersAuth: 'APP',
+    reportsAuth: 'IAM',
+    jwt: { identities: [IdentitySource.header('Authorization')] },
+    partner: {},
+  };
+
+  function authSynth(input: AuthInput): string {
+    const stack = newStack();
+    const group = newGroup(input.groupProps, stack);
+    const apps = {
+      mobile: group.addApp('mobile', input.mobile),
+      web: group.addApp('web', {
+        ...input.web,
+        ...(input.webSecretArn ? { secret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'WebSecret', input.webSecretArn) } : {}),
+      }),
+    };
+    if (input.extraApp) { group.addApp('extra'); }
+    const jwt = group.addCustomAuthorizer('jwt', {
+      handler: lambda.Function.fromFunctionArn(stack, 'JwtFn', 'arn:aws:lambda:eu-west-1:123456789012:function:jwt'),
+      ...input.jwt,
+    });
+    const partner = group.addThirdPartyAuthorizer('partner', { url: 'https://auth.example.com/check', ...input.partner });
+    const auth = (choice: ApiAuthChoice): ApiAuth => {
+      switch (choice) {
+        case 'NONE': return ApiAuth.none();
+        case 'APP': return ApiAuth.app({ apps: input.ordersApps.map(a => apps[a]) });
+        case 'APP+JWT': return ApiAuth.app({ apps: input.ordersApps.map(a => apps[a]), customAuthorizer: jwt });
+        case 'IAM': return ApiAuth.iam();
+        case 'IAM+JWT': return ApiAuth.iam({ customAuthorizer: jwt });
+        case 'JWT': return ApiAuth.custom(jwt);
+        case 'PARTNER': return ApiAuth.thirdParty(partner);
+      }
+    };
+    group.addApi('Orders', {
+      method: HttpMethod.GET, path: '/orders', backend: Backend.mock(),
+      auth: auth(input.ordersAuth), accessControl: input.ordersAccess, throttle: input.ordersThrottle,
+    });
+    group.addApi('Reports', { method: HttpMethod.GET, path: '/reports', backend: Backend.mock(), auth: auth(input.reportsAuth) });
+    group.addApi('Profile', { method: HttpMethod.GET, path: '/profile', backend: Backend.mock(), auth: ApiAuth.thirdParty(partner) });
+    return deploymentLogicalId(group);
+  }
+
+  let authBase: string;
+  beforeAll(() => { authBase = authSynth(AUTH_BASE); });
+
+  test('the same input gives the same deployment id (the baseline of every test below)', () => {
+    // Otherwise every "changes" below could pass for the wrong reason.
+    expect(authSynth(AUTH_BASE)).toBe(authBase);
+  });
+
+  const variants: Array<[string, Partial<AuthInput>]> = [
+    // what API Gateway serves
+    ['an API changes from app to IAM authentication', { ordersAuth: 'IAM' }],
+    ['an API changes from IAM to no authentication', { reportsAuth: 'NONE' }],
+    ['an API changes from app to custom authentication', { ordersAuth: 'JWT' }],
+    ['the stage gets a throttle', { groupProps: { groupName: 'shop', throttle: { rateLimit: 100 } } }],
+    ['the stage\'s burst limit changes', { groupProps: { groupName: 'shop', throttle: { burstLimit: 10 } } }],
+    ['an API gets a throttle', { ordersThrottle: { rateLimit: 5 } }],
+    ['an app gets a throttle (usage plans, API keys)', { mobile: { throttle: { rateLimit: 10 } } }],
+    ['an app\'s quota changes', { mobile: { quota: { limit: 100, period: apigw.Period.DAY } } }],
+    // what only the bundled functions read
+    ['an API authorises another app', { ordersApps: ['mobile', 'web'] }],
+    ['an API adds a custom authorizer as a second factor (app)', { ordersAuth: 'APP+JWT' }],
+    ['an API adds a custom authorizer as a second factor (IAM)', { reportsAuth: 'IAM+JWT' }],
+    ['an API switches between custom and third-party authorizers', { ordersAuth: 'PARTNER' }],
+    ['an app is added', { extraApp: true }],
+    ['an app\'s secret changes', { webSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:web-AbCdEf' }],
+    ['a custom authorizer\'s cache TTL changes', { jwt: { identities: [IdentitySource.header('Authorization')], cacheTtl: Duration.seconds(60) } }],
+    ['a custom authorizer\'s identity sources change', { jwt: { identities: [IdentitySource.query('token')] } }],
+    ['a custom authorizer\'s identity validation changes', { jwt: { identities: [IdentitySource.header('Authorization', { validation: '^Bearer .+$' })] } }],
+    ['a custom authorizer\'s user data changes', { jwt: { identities: [IdentitySource.header('Authorization')], userData: 'tenant-a' } }],
+    ['a custom authorizer turns relaxed', { jwt: { identities: [IdentitySource.header('Authorization')], relaxed: true } }],
+    ['a custom authorizer\'s timeout changes', { jwt: { identities: [IdentitySource.header('Authorization')], timeout: Duration.seconds(1) } }],
+    ['a third-party authorizer\'s URL changes', { partner: { url: 'https://auth-v2.example.com/check' } }],
+    ['a third-party authorizer\'s method changes', { partner: { method: HttpMethod.POST } }],
+    ['a third-party authorizer leaves simple mode', { partner: { matchHeader: { name: 'X-Auth', value: 'ok' } } }],
+    ['a third-party authorizer\'s identities change', { partner: { identities: [IdentitySource.header('X-Token')] } }],
+    ['a third-party authorizer\'s timeout changes', { partner: { timeout: Duration.seconds(2) } }],
+    ['a third-party authorizer turns relaxed', { partner: { relaxed: true } }],
+    ['a third-party authorizer caches', { partner: { identities: [IdentitySource.header('X-Token')], cacheTtl: Duration.seconds(30) } }],
+    ['the group gets an IP rule', { groupProps: { groupName: 'shop', accessControl: AccessControl.deny(['192.0.2.0/24']) } }],
+    ['an API gets an IP rule', { ordersAccess: AccessControl.allow(['10.0.0.0/8']) }],
+    ['an API\'s IP rule turns from allow to deny', { ordersAccess: AccessControl.deny(['10.0.0.0/8']) }],
+  ];
+
+  test.each(variants)('when %s', (_what, change) => {
+    // A deploy must publish the change; without a new deployment the stage keeps serving the old one.
+    expect(authSynth({ ...AUTH_BASE, ...change })).not.toBe(authBase);
+  });
+
+  test('an IP rule\'s CIDRs count, not only its presence', () => {
+    // Hashing the whole rule, not a flag.
+    const a = authSynth({ ...AUTH_BASE, ordersAccess: AccessControl.allow(['10.0.0.0/8']) });
+    const b = authSynth({ ...AUTH_BASE, ordersAccess: AccessControl.allow(['10.0.0.0/16']) });
+    expect(a).not.toBe(b);
   });
 });
 

@@ -7,8 +7,9 @@
  */
 import { ApiGroup, Backend, HttpMethod } from 'cdk-api-groups';
 import { OrdersStack } from '../../examples/orders/orders-stack';
+import { SecuredStack } from '../../examples/secured/secured-stack';
 import { templateSerializers } from '../setup/snapshot-serializers';
-import { newApp, newGroup, proxyAsset, templateOf } from '../support/synth';
+import { authorizerAsset, newApp, newGroup, proxyAsset, templateOf } from '../support/synth';
 
 templateSerializers.forEach(s => expect.addSnapshotSerializer(s));
 
@@ -32,4 +33,23 @@ test('the example group: custom responses, HTTP, function and mock backends, par
 test('the example group\'s configuration document', () => {
   // The contract with the bundled proxy, as the runtime reads it.
   expect(proxyAsset(exampleGroup()).config).toMatchSnapshot();
+});
+
+/** The secured example's group (examples/secured): every authentication mode. */
+function securedGroup(): ApiGroup {
+  return new SecuredStack(newApp(), 'Stack').group;
+}
+
+test('the secured example: apps, usage plans, the authorizer, custom and third-party authorizers, IAM, IP rules, throttles', () => {
+  // Everything issue 3 synthesizes at once.
+  expect(templateOf(securedGroup()).toJSON()).toMatchSnapshot();
+});
+
+test('the secured example\'s configuration document (the same for the proxy and the authorizer)', () => {
+  // The contract with the bundled authorizer and proxy.
+  const group = securedGroup();
+  const template = templateOf(group);
+  const proxy = proxyAsset(group, template);
+  expect(authorizerAsset(group, template).configText).toBe(proxy.configText);
+  expect(proxy.config).toMatchSnapshot();
 });

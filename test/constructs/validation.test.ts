@@ -3,12 +3,14 @@
  * construct path, the offending value, what is allowed (the rule's own words) and the rule id,
  * because that message is all a user sees when `cdk synth` stops.
  */
-import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Lazy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
-  ApiGroup, ApiGroupErrors, ApiGroupProps, ApiOptions, Backend, GatewayResponse, HttpMethod, ParameterType,
-  RequestParameter, ResponseRule, ResponseType,
+  AccessControl, ApiAuth, ApiGroup, ApiGroupErrors, ApiGroupProps, ApiOptions, Backend, CustomAuthorizerOptions, GatewayResponse,
+  HttpMethod, IdentitySource, ParameterType, RequestParameter, ResponseRule, ResponseType, ThirdPartyAuthorizerOptions,
 } from 'cdk-api-groups';
 import { ApiGroupValidationError } from '../../lib/errors';
 import { ALL_RULES, LimitRule, RULES } from '../../lib/limits';
@@ -667,6 +669,281 @@ describe('tokens where a literal is required', () => {
     // The timeout is checked against the integration timeout at synth time.
     expectApiError({ backend: Backend.http('https://orders.example.com', { timeout: Duration.millis(Token.asNumber(Lazy.number({ produce: () => 5 }))) }) },
       { rule: RULES.literal, value: '${Token[', detail: 'backend timeout must not be a token' });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('apps, authorizers, access control and throttling', () => {
+  const authFn = (group: ApiGroup) => {
+    const stack = Stack.of(group);
+    return (stack.node.tryFindChild('AuthFn') as lambda.IFunction | undefined) ?? lambda.Function.fromFunctionArn(stack, 'AuthFn', `${fnArn}-auth`);
+  };
+  const custom = (group: ApiGroup, options: Partial<CustomAuthorizerOptions> = {}, name = 'jwt') =>
+    group.addCustomAuthorizer(name, { handler: authFn(group), ...options });
+  const thirdParty = (group: ApiGroup, options: Partial<ThirdPartyAuthorizerOptions> = {}, name = 'partner') =>
+    group.addThirdPartyAuthorizer(name, { url: 'https://auth.example.com/check', ...options });
+  const code = (n: number, c = 'a') => c.repeat(n);
+  const literalSecret = (group: ApiGroup, value: string) => new secretsmanager.Secret(Stack.of(group), 'Secret', {
+    secretStringValue: SecretValue.unsafePlainText(value),
+  });
+
+  ruleTestEach(RULES.appName, ['ab', '1app', 'my-app', 'a'.repeat(65)], 'app name %p is refused', name => {
+    // Huawei's credential-name rule; it is also $context.appName.
+    const group = newGroup();
+    expectValidationError(() => group.addApp(name), { path: `Stack/Group/App${name}`, rule: RULES.appName, value: JSON.stringify(name) });
+  });
+
+  ruleTest(RULES.appName, 'a second app of the same name is refused', () => {
+    // Apps are named in APIs' authorisations and in $context.appName.
+    const group = newGroup();
+    group.addApp('mobile');
+    expectValidationError(() => group.addApp('mobile'),
+      { path: 'Stack/Group', rule: RULES.appName, value: '"mobile"', detail: 'already used in this group' });
+  });
+
+  ruleTest(RULES.appsPerGroup, 'a 51st app is refused, 50 are fine', () => {
+    // Huawei's credential quota.
+    const group = newGroup();
+    for (let i = 1; i <= 50; i++) { group.addApp(`app_${i}`); }
+    expectValidationError(() => group.addApp('app_51'), { path: 'Stack/Group/Appapp_51', rule: RULES.appsPerGroup, value: '51' });
+  });
+
+  ruleTestEach(RULES.appSecret, [
+    ['{"appCode":"short"}', 'AppCode number 1 is not a string of the allowed length'],
+    [JSON.stringify({ appCode: code(181) }), 'AppCode number 1 is not a string of the allowed length'],
+    [JSON.stringify({ appCodes: Array.from({ length: 6 }, (_, i) => code(64, String(i))) }), '6 AppCodes'],
+    [JSON.stringify({ appCodes: [] }), '0 AppCodes'],
+    [code(64), 'its value is not JSON with "appCode" or "appCodes"'],
+  ] as const, 'a supplied secret with a bad literal value is refused (%#), without showing the value', ([value, detail]) => {
+    // The authorizer could never match such an AppCode; and the message must not leak the secret.
+    const group = newGroup();
+    const secret = literalSecret(group, value);
+    const e = expectValidationError(() => group.addApp('mobile', { secret }),
+      { path: 'Stack/Group/Appmobile', rule: RULES.appSecret, value: '"Stack/Secret"', detail });
+    expect(e.message).not.toContain(value);
+  });
+
+  ruleTest(RULES.appSecret, 'a supplied secret generated without an "appCode" key, or too short, is refused', () => {
+    // `new Secret(this, 'X')` generates a bare 32-character password: no AppCode the authorizer can read.
+    const group = newGroup();
+    const stack = Stack.of(group);
+    expectValidationError(() => group.addApp('plain', { secret: new secretsmanager.Secret(stack, 'Plain') }), {
+      path: 'Stack/Group/Appplain', rule: RULES.appSecret, value: '"Stack/Plain"', detail: 'generated without generateStringKey "appCode"',
+    });
+    const short = new secretsmanager.Secret(stack, 'Short', {
+      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'appCode', passwordLength: 32 },
+    });
+    expectValidationError(() => group.addApp('short', { secret: short }),
+      { path: 'Stack/Group/Appshort', rule: RULES.appSecret, value: '"Stack/Short"', detail: 'it generates AppCodes of 32 characters' });
+  });
+
+  ruleTest(RULES.appSecret, 'good literal, generated and imported secrets are accepted', () => {
+    // 1-5 codes of 64-180 characters; an imported secret is checked by the authorizer at run time.
+    const group = newGroup();
+    const stack = Stack.of(group);
+    expect(() => group.addApp('one', { secret: literalSecret(group, JSON.stringify({ appCode: code(64) })) })).not.toThrow();
+    expect(() => group.addApp('five', {
+      secret: new secretsmanager.Secret(stack, 'Five', { secretStringValue: SecretValue.unsafePlainText(JSON.stringify({ appCodes: Array(5).fill(code(180)) })) }),
+    })).not.toThrow();
+    expect(() => group.addApp('generated', {
+      secret: new secretsmanager.Secret(stack, 'Gen', {
+        generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'appCode', passwordLength: 100, excludePunctuation: true },
+      }),
+    })).not.toThrow();
+    expect(() => group.addApp('imported', {
+      secret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Imported', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:partner-AbCdEf'),
+    })).not.toThrow();
+  });
+
+  ruleTest(RULES.apiAuth, 'ApiAuth.app() without an app is refused', () => {
+    // Nobody could ever call the API.
+    expectApiError({ auth: ApiAuth.app({ apps: [] }) }, { rule: RULES.apiAuth, value: '"ApiAuth.app({ apps: [] })"', detail: 'no app' });
+  });
+
+  ruleTest(RULES.apiAuth, 'apps and authorizers of another group are refused', () => {
+    // Each group has its own authorizer, secrets grants and configuration document.
+    const stack = newStack();
+    const other = new ApiGroup(stack, 'Other');
+    const group = newGroup({}, stack);
+    const app = other.addApp('mobile');
+    const jwt = custom(other);
+    expectValidationError(() => api(group, 'Api', { auth: ApiAuth.app({ apps: [app] }) }),
+      { path: 'Stack/Group/Api', rule: RULES.apiAuth, value: '"mobile"', detail: 'app Stack/Other/Appmobile belongs to another group' });
+    expectValidationError(() => api(group, 'Api2', { auth: ApiAuth.custom(jwt) }),
+      { path: 'Stack/Group/Api2', rule: RULES.apiAuth, value: '"jwt"', detail: 'belongs to another group' });
+  });
+
+  ruleTestEach(RULES.authorizerName, ['ab', '1auth', 'my-auth', 'a'.repeat(65)], 'authorizer name %p is refused', name => {
+    // Huawei's authorizer-name rule, for both kinds.
+    const group = newGroup();
+    expectValidationError(() => custom(group, {}, name),
+      { path: `Stack/Group/CustomAuthorizer${name}`, rule: RULES.authorizerName, value: JSON.stringify(name) });
+    expectValidationError(() => thirdParty(group, {}, name),
+      { path: `Stack/Group/ThirdPartyAuthorizer${name}`, rule: RULES.authorizerName, value: JSON.stringify(name) });
+  });
+
+  ruleTest(RULES.authorizerName, 'custom and third-party authorizers share one name space', () => {
+    // APIs and the configuration document name authorizers; Huawei's names are unique per gateway.
+    const group = newGroup();
+    custom(group, {}, 'auth');
+    expectValidationError(() => thirdParty(group, {}, 'auth'),
+      { path: 'Stack/Group', rule: RULES.authorizerName, value: '"auth"', detail: 'already used in this group' });
+  });
+
+  ruleTestEach(RULES.cacheTtl, [Duration.seconds(3601), Duration.millis(1500), Duration.hours(2)], 'cache TTL %p is refused', cacheTtl => {
+    // Huawei's and API Gateway's range, whole seconds.
+    const group = newGroup();
+    const value = `"${cacheTtl.toSeconds({ integral: false })} s"`;
+    const identities = [IdentitySource.header('Authorization')];
+    expectValidationError(() => custom(group, { cacheTtl, identities }), { path: 'Stack/Group/CustomAuthorizerjwt', rule: RULES.cacheTtl, value });
+    expectValidationError(() => thirdParty(group, { cacheTtl, identities }), { path: 'Stack/Group/ThirdPartyAuthorizerpartner', rule: RULES.cacheTtl, value });
+  });
+
+  ruleTest(RULES.cacheTtl, '0 and 3600 s are allowed', () => {
+    // The bounds are inclusive.
+    const group = newGroup();
+    expect(() => custom(group, { cacheTtl: Duration.seconds(0) }, 'nocache')).not.toThrow();
+    expect(() => custom(group, { cacheTtl: Duration.hours(1), identities: [IdentitySource.query('token')] }, 'hour')).not.toThrow();
+  });
+
+  ruleTest(RULES.cacheIdentities, 'a caching authorizer without identity sources is refused', () => {
+    // The identity values are the cache key: without them every caller would share one cached verdict.
+    const group = newGroup();
+    expectValidationError(() => custom(group, { cacheTtl: Duration.minutes(1) }),
+      { path: 'Stack/Group/CustomAuthorizerjwt', rule: RULES.cacheIdentities, value: '"cacheTtl 60 s without identities"' });
+    expectValidationError(() => thirdParty(group, { cacheTtl: Duration.minutes(1) }),
+      { path: 'Stack/Group/ThirdPartyAuthorizerpartner', rule: RULES.cacheIdentities, value: '"cacheTtl 60 s without identities"' });
+  });
+
+  ruleTest(RULES.userData, 'user data over 2048 characters is refused, 2048 are fine', () => {
+    // Huawei's limit on user_data.
+    const group = newGroup();
+    expect(() => custom(group, { userData: 'u'.repeat(2048) }, 'fits')).not.toThrow();
+    expectValidationError(() => custom(group, { userData: 'u'.repeat(2049) }),
+      { path: 'Stack/Group/CustomAuthorizerjwt', rule: RULES.userData, value: '"uuu', detail: '2049 characters' });
+  });
+
+  ruleTestEach(RULES.identityName, [
+    IdentitySource.header('Author ization'), IdentitySource.header('X~Token'), IdentitySource.query('a b'), IdentitySource.query('q'.repeat(129)),
+  ], 'identity source %p is refused', identity => {
+    // Not a header or parameter name a request can carry.
+    const group = newGroup();
+    expectValidationError(() => custom(group, { identities: [identity] }),
+      { path: 'Stack/Group/CustomAuthorizerjwt', rule: RULES.identityName, value: JSON.stringify(identity.name).slice(0, 50) });
+  });
+
+  ruleTest(RULES.identityName, 'an identity source declared twice is refused (header names ignore case)', () => {
+    // A duplicate is a mistake, and would count twice in the cache key.
+    const group = newGroup();
+    expectValidationError(() => custom(group, { identities: [IdentitySource.header('Authorization'), IdentitySource.header('authorization')] }),
+      { path: 'Stack/Group/CustomAuthorizerjwt', rule: RULES.identityName, value: '"authorization"', detail: 'declared twice as a header' });
+    expect(() => custom(group, { identities: [IdentitySource.header('token'), IdentitySource.query('token')] }, 'both')).not.toThrow();
+  });
+
+  ruleTestEach(RULES.identityValidation, ['(unclosed', '', 'x'.repeat(2049)], 'validation %p is refused', validation => {
+    // The authorizer compiles it at cold start: a bad pattern would break every request.
+    const group = newGroup();
+    expectValidationError(() => custom(group, { identities: [IdentitySource.header('Authorization', { validation })] }),
+      { path: 'Stack/Group/CustomAuthorizerjwt', rule: RULES.identityValidation, value: JSON.stringify(validation).slice(0, 50) });
+  });
+
+  ruleTest(RULES.thirdPartyIdentities, 'more than 10 headers or 10 query parameters are refused; 10 of each are fine', () => {
+    // Huawei's third-party authorizer limit.
+    const group = newGroup();
+    const headers = (n: number) => Array.from({ length: n }, (_, i) => IdentitySource.header(`X-H${i}`));
+    const queries = (n: number) => Array.from({ length: n }, (_, i) => IdentitySource.query(`q${i}`));
+    expect(() => thirdParty(group, { identities: [...headers(10), ...queries(10)] }, 'fits')).not.toThrow();
+    expectValidationError(() => thirdParty(group, { identities: headers(11) }),
+      { path: 'Stack/Group/ThirdPartyAuthorizerpartner', rule: RULES.thirdPartyIdentities, value: '"11 headers and 0 query parameters"' });
+    expectValidationError(() => thirdParty(group, { identities: queries(11) }, 'other'),
+      { path: 'Stack/Group/ThirdPartyAuthorizerother', rule: RULES.thirdPartyIdentities, value: '"0 headers and 11 query parameters"' });
+  });
+
+  ruleTestEach(RULES.thirdPartyAuthorizer, [
+    [{ url: 'ftp://auth.example.com' }, '"ftp://auth.example.com"', 'URL'],
+    [{ url: 'auth.example.com/check' }, '"auth.example.com/check"', 'URL'],
+    [{ method: HttpMethod.DELETE }, '"DELETE"', 'method'],
+    [{ simpleMode: false }, '"simpleMode false"', 'no match header'],
+    [{ simpleMode: true, matchHeader: { name: 'X-Allowed', value: 'yes' } }, '"X-Allowed"', 'a match header with simple mode on'],
+    [{ matchHeader: { name: 'X Allowed', value: 'yes' } }, '"X Allowed: yes"', 'match header'],
+    [{ matchHeader: { name: 'X-Allowed', value: '' } }, '"X-Allowed: "', 'match header'],
+  ] as const, 'third-party authorizer %p is refused', ([options, value, detail]) => {
+    // What the proxy could not call, or a mode that cannot decide.
+    const group = newGroup();
+    expectValidationError(() => thirdParty(group, options as Partial<ThirdPartyAuthorizerOptions>),
+      { path: 'Stack/Group/ThirdPartyAuthorizerpartner', rule: RULES.thirdPartyAuthorizer, value, detail });
+  });
+
+  ruleTestEach(RULES.authorizerTimeout, [Duration.millis(0), Duration.millis(10_001), Duration.millis(1.5)], 'authorizer timeout %p is refused', timeout => {
+    // The authorizer must answer before API Gateway gives up on it.
+    const group = newGroup();
+    const value = `"${timeout.toMilliseconds({ integral: false })} ms"`;
+    expectValidationError(() => custom(group, { timeout }), { path: 'Stack/Group/CustomAuthorizerjwt', rule: RULES.authorizerTimeout, value });
+    expectValidationError(() => thirdParty(group, { timeout }), { path: 'Stack/Group/ThirdPartyAuthorizerpartner', rule: RULES.authorizerTimeout, value });
+  });
+
+  ruleTestEach(RULES.accessControl, [
+    ['10.0.0.1/8', 'host bits set beyond the prefix length'],
+    ['300.1.1.1', 'not an IPv4 or IPv6 address'],
+    ['10.0.0.0/33', 'prefix length must be 0-32'],
+    ['2001:db8::/129', 'prefix length must be 0-128'],
+    ['fe80::1/64', 'host bits set beyond the prefix length'],
+    ['10.0.0.0/8/8', 'not an IPv4 or IPv6 address'],
+    ['example.com', 'not an IPv4 or IPv6 address'],
+  ] as const, 'CIDR %p is refused, on the group and on an API', ([cidr, detail]) => {
+    // A rule that can never match as written is almost always a typo.
+    expectGroupError({ accessControl: AccessControl.deny([cidr]) }, { rule: RULES.accessControl, value: JSON.stringify(cidr), detail });
+    expectApiError({ accessControl: AccessControl.allow(['192.0.2.0/24', cidr]) }, { rule: RULES.accessControl, value: JSON.stringify(cidr), detail });
+  });
+
+  ruleTest(RULES.accessControl, 'an empty list is refused; addresses, IPv4 and IPv6 blocks are fine', () => {
+    // An empty allow list would refuse everyone.
+    expectGroupError({ accessControl: AccessControl.allow([]) }, { rule: RULES.accessControl, value: '"[]"', detail: 'an empty ALLOW list' });
+    expect(() => newGroup({
+      accessControl: AccessControl.allow(['10.0.0.0/8', '198.51.100.7', '2001:db8::/32', '::ffff:192.0.2.0/120', '0.0.0.0/0', '::/0', '2001:db8::1']),
+    })).not.toThrow();
+  });
+
+  ruleTestEach(RULES.throttle, [
+    [{ rateLimit: -1 }, '-1', 'stage rateLimit'],
+    [{ burstLimit: -1 }, '-1', 'stage burstLimit'],
+    [{ burstLimit: 1.5 }, '1.5', 'stage burstLimit'],
+  ] as const, 'stage throttle %p is refused', ([throttle, value, detail]) => {
+    // API Gateway refuses the stage at deploy time otherwise.
+    expectGroupError({ throttle }, { rule: RULES.throttle, value, detail });
+  });
+
+  ruleTest(RULES.throttle, 'API and app throttles are checked too; fractional rates are fine', () => {
+    // Rates are requests per second and may be fractional; bursts are whole requests.
+    expectApiError({ throttle: { rateLimit: -0.5 } }, { rule: RULES.throttle, value: '-0.5', detail: 'API rateLimit' });
+    const group = newGroup({ throttle: { rateLimit: 0.5, burstLimit: 0 } });
+    expectValidationError(() => group.addApp('mobile', { throttle: { burstLimit: 2.5 } }),
+      { path: 'Stack/Group/Appmobile', rule: RULES.throttle, value: '2.5', detail: 'app burstLimit' });
+  });
+
+  ruleTestEach(RULES.quota, [
+    [{ limit: 1.5, period: apigw.Period.DAY }, '1.5', 'app quota limit'],
+    [{ limit: -1, period: apigw.Period.DAY }, '-1', 'app quota limit'],
+    [{ limit: 100 }, '"no period"', 'app quota period'],
+    [{ period: apigw.Period.WEEK }, '"no limit"', 'app quota limit'],
+    [{ limit: 100, period: apigw.Period.MONTH, offset: -1 }, '-1', 'app quota offset'],
+  ] as const, 'app quota %p is refused', ([quota, value, detail]) => {
+    // A usage plan quota needs a whole limit and a period.
+    const group = newGroup();
+    expectValidationError(() => group.addApp('mobile', { quota: quota as apigw.QuotaSettings }),
+      { path: 'Stack/Group/Appmobile', rule: RULES.quota, value, detail });
+  });
+
+  ruleTest(RULES.authorizersPerApi, 'an 11th authorizer on the group\'s REST API is refused at synth', () => {
+    // API Gateway's quota; the group's own authorizer counts.
+    const group = newGroup();
+    const app = group.addApp('mobile');
+    api(group, 'Api', { auth: ApiAuth.app({ apps: [app] }) });
+    for (let i = 0; i < 10; i++) {
+      new apigw.CfnAuthorizer(Stack.of(group), `Extra${i}`, { restApiId: group.restApi.restApiId, name: `extra${i}`, type: 'TOKEN' });
+    }
+    expectSynthError(group, { path: 'Stack/Group', rule: RULES.authorizersPerApi, value: '11' });
   });
 });
 

@@ -4,12 +4,13 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { proxyEvent } from '../support/events';
+import { authorizerEvent, proxyEvent } from '../support/events';
 import { closedPort } from '../support/http-servers';
-import { cleanWorkDirs, freshWorkDir, PROXY_ASSET, REPO_ROOT } from '../support/proxy-harness';
-import { document, fn } from './documents';
+import { AUTHORIZER_ASSET, cleanWorkDirs, freshWorkDir, PROXY_ASSET, REPO_ROOT } from '../support/proxy-harness';
+import { appCode, document, fn } from './documents';
 
 const code = fs.readFileSync(PROXY_ASSET, 'utf8');
+const authorizerCode = fs.readFileSync(AUTHORIZER_ASSET, 'utf8');
 
 afterAll(() => { cleanWorkDirs(); });
 
@@ -18,8 +19,11 @@ test('the bundle is deterministic and holds no machine-specific path', () => {
   const out = freshWorkDir('rebuild');
   execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'bundle.mjs'), '--outdir', out], { cwd: REPO_ROOT, stdio: 'ignore' });
   expect(fs.readFileSync(path.join(out, 'proxy', 'index.js'), 'utf8')).toBe(code);
-  expect(code).not.toContain(REPO_ROOT);
-  expect(code).not.toMatch(/sourceMappingURL|lib\/runtime/);
+  expect(fs.readFileSync(path.join(out, 'authorizer', 'index.js'), 'utf8')).toBe(authorizerCode);
+  for (const bundle of [code, authorizerCode]) {
+    expect(bundle).not.toContain(REPO_ROOT);
+    expect(bundle).not.toMatch(/sourceMappingURL|lib\/runtime/);
+  }
 });
 
 test('the AWS SDK is not bundled but required from the runtime', () => {
@@ -55,4 +59,42 @@ test('the SDK is loaded on the first function call, not at cold start', async ()
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   expect(JSON.parse(out)).toEqual({ atStart: false, afterMock: false, afterFunction: true, mock: 200, fn: 502 });
+});
+
+test('the authorizer requires both SDK clients from the runtime, and bundles nothing else of the SDK', () => {
+  // why: Lambda's Node runtime provides @aws-sdk/*; the authorizer has no third-party runtime dependency
+  expect(authorizerCode).toContain('require("@aws-sdk/client-lambda")');
+  expect(authorizerCode).toContain('require("@aws-sdk/client-secrets-manager")');
+  expect(authorizerCode).not.toMatch(/@smithy|@aws-sdk\/(?!client-lambda|client-secrets-manager)/);
+  expect(authorizerCode.length).toBeLessThan(60 * 1024);
+});
+
+test('the authorizer loads an SDK only when it first needs it', async () => {
+  // why: requests to APIs without app or custom authentication must not pay the SDKs' load time
+  const dir = freshWorkDir('lazy-authorizer-sdk');
+  fs.copyFileSync(AUTHORIZER_ASSET, path.join(dir, 'index.js'));
+  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(document({
+    apps: { a: { id: 'a', name: 'a', secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:a-AbCdEf' } },
+    apis: [{ path: '/open' }, { path: '/app', auth: { type: 'APP', apps: ['a'] } }],
+  })));
+  const port = await closedPort();
+  const script = `
+    console.log = () => {};
+    const loaded = name => Object.keys(require.cache).some(k => k.includes(name));
+    const { handler } = require('./index.js');
+    (async () => {
+      const atStart = loaded('@aws-sdk');
+      await handler(${JSON.stringify(authorizerEvent({ path: '/open' }))});
+      await handler(${JSON.stringify(authorizerEvent({ path: '/app' }))});
+      const afterNoCredential = loaded('@aws-sdk');
+      const app = await handler(${JSON.stringify(authorizerEvent({ path: '/app', headers: { 'X-Apig-AppCode': appCode('x') } }))});
+      process.stdout.write(JSON.stringify({ atStart, afterNoCredential, secrets: loaded('client-secrets-manager'), lambda: loaded('client-lambda'), verdict: app.context.apigVerdict }));
+    })();`;
+  const out = execFileSync(process.execPath, ['-e', script], {
+    cwd: dir,
+    env: { ...process.env, AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${port}`, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_MAX_ATTEMPTS: '1' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  expect(JSON.parse(out)).toEqual({ atStart: false, afterNoCredential: false, secrets: true, lambda: false, verdict: 'DEFAULT_5XX' });
 });

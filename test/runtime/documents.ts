@@ -5,7 +5,8 @@
  */
 import { ResponseType } from '../../lib/response-type';
 import type {
-  ApiDocument, BackendDocument, ConfigDocument, CorsDocument, ErrorDefaultsDocument, ParameterDocument, RuleDocument,
+  AccessControlDocument, ApiDocument, AppDocument, AuthDocument, BackendDocument, ConfigDocument, CorsDocument,
+  CustomAuthorizerDocument, ErrorDefaultsDocument, ParameterDocument, RuleDocument, ThirdPartyAuthorizerDocument,
 } from '../../lib/private/config-document';
 
 export const HUAWEI_DEFAULT_BODY = '{"error_code":"$context.error.code","error_msg":"$context.error.message","request_id":"$context.requestId"}';
@@ -45,6 +46,8 @@ export interface ApiInput {
   readonly response?: string;
   readonly parameters?: ParameterDocument[];
   readonly backend?: BackendDocument;
+  readonly auth?: AuthDocument;
+  readonly accessControl?: AccessControlDocument;
 }
 
 /** A MOCK backend answering 200 with `body` (default: the route, so tests can see which matched). */
@@ -70,6 +73,8 @@ export function api(input: ApiInput): ApiDocument {
     response: input.response ?? 'default',
     parameters: input.parameters ?? [],
     backend: input.backend ?? mock(`${method} ${input.path}`),
+    ...(input.auth ? { auth: input.auth } : {}),
+    ...(input.accessControl ? { accessControl: input.accessControl } : {}),
   };
 }
 
@@ -81,6 +86,12 @@ export interface DocumentInput {
   readonly responses?: Record<string, Record<string, RuleOverride>>;
   readonly cors?: CorsDocument;
   readonly stage?: string;
+  readonly accessControl?: AccessControlDocument;
+  readonly apps?: Record<string, AppDocument>;
+  readonly customAuthorizers?: Record<string, CustomAuthorizerDocument>;
+  readonly thirdPartyAuthorizers?: Record<string, ThirdPartyAuthorizerDocument>;
+  /** The API key for refusals (a contract addition the constructs side may make). */
+  readonly refusalUsageKey?: string;
 }
 
 export function document(input: DocumentInput): ConfigDocument {
@@ -93,5 +104,36 @@ export function document(input: DocumentInput): ConfigDocument {
     responses,
     apis: input.apis.map(api),
     ...(input.cors ? { cors: input.cors } : {}),
-  };
+    ...(input.accessControl ? { accessControl: input.accessControl } : {}),
+    ...(input.apps ? { apps: input.apps } : {}),
+    ...(input.customAuthorizers ? { customAuthorizers: input.customAuthorizers } : {}),
+    ...(input.thirdPartyAuthorizers ? { thirdPartyAuthorizers: input.thirdPartyAuthorizers } : {}),
+    ...(input.refusalUsageKey ? { refusalUsageKey: input.refusalUsageKey } : {}),
+  } as ConfigDocument;
+}
+
+/** An AppCode of the allowed length (64-180), recognisable by its seed. */
+export function appCode(seed: string, length = 64): string {
+  const base = `${seed}-`.repeat(Math.ceil(length / (seed.length + 1)));
+  return base.slice(0, length);
+}
+
+/** A body that shows what the tests check: type, code, message, app and a frontend key. */
+export const REVEALING_BODY = JSON.stringify({
+  type: '$context.error.type', code: '$context.error.code', message: '$context.error.message',
+  appId: '$context.appId', appName: '$context.appName', frontendCode: '$context.authorizer.frontend.code',
+  requestId: '$context.requestId',
+});
+
+/** Overrides giving every type the revealing body. */
+export function revealingRules(extra: Record<string, RuleOverride> = {}): Record<string, RuleOverride> {
+  const rules: Record<string, RuleOverride> = {};
+  for (const t of ResponseType.all()) { rules[t.name] = { body: REVEALING_BODY, ...(extra[t.name] ?? {}) }; }
+  return rules;
+}
+
+/** The default code and message of a type. */
+export function defaultsOf(type: string): { code: string; message: string } {
+  const t = ResponseType.of(type);
+  return { code: t.defaultErrorCode, message: t.defaultErrorMessage };
 }

@@ -37,3 +37,20 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: nu
   const value = await fn();
   return { value, ms: performance.now() - start };
 }
+
+/** Replaces Date.now with the real clock plus an offset the test moves; undo with jest.restoreAllMocks(). */
+export function shiftableClock(): { advance(ms: number): void } {
+  const real = Date.now.bind(Date);
+  let offset = 0;
+  jest.spyOn(Date, 'now').mockImplementation(() => real() + offset);
+  return { advance(ms) { offset += ms; } };
+}
+
+/** Fails when any captured line contains one of the secrets. */
+export function expectNoSecretIn(lines: readonly string[], secrets: readonly string[]): void {
+  for (const line of lines) {
+    for (const secret of secrets) {
+      if (line.includes(secret)) { throw new Error(`a log line contains a secret: ${line.slice(0, 200)}`); }
+    }
+  }
+}

@@ -28,7 +28,18 @@ export interface EventOptions {
   readonly sourceIp?: string;
   /** `requestContext.authorizer` (a Lambda authorizer's context). */
   readonly authorizer?: Record<string, string | number | boolean>;
+  /** Signed with IAM (SigV4): `requestContext.identity` gets the caller's ARN and access key, as API Gateway sets them. */
+  readonly iam?: boolean;
 }
+
+/** The IAM identity API Gateway puts in `requestContext.identity` of a SigV4-signed request. */
+export const IAM_IDENTITY = {
+  accountId: '123456789012',
+  caller: 'AIDAEXAMPLECALLER',
+  user: 'AIDAEXAMPLECALLER',
+  userArn: 'arn:aws:iam::123456789012:user/caller',
+  accessKey: 'AKIAEXAMPLEACCESS',
+} as const;
 
 let counter = 0;
 
@@ -132,6 +143,7 @@ export function proxyEvent(options: EventOptions = {}): APIGatewayProxyEvent {
         apiKey: null,
         apiKeyId: null,
         clientCert: null,
+        ...(options.iam ? IAM_IDENTITY : {}),
       },
       domainName: 'abc123defg.execute-api.eu-west-1.amazonaws.com',
       deploymentId: 'v99qix',
@@ -142,4 +154,41 @@ export function proxyEvent(options: EventOptions = {}): APIGatewayProxyEvent {
     isBase64Encoded,
   };
   return event as unknown as APIGatewayProxyEvent;
+}
+
+/** The REST API's id and region in the events built here. */
+const REST_API_ID = 'abc123defg';
+const REGION = 'eu-west-1';
+
+/** The method ARN API Gateway gives a REQUEST authorizer: `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{VERB}{path}`. */
+export function methodArn(method: string, path: string, stage = 'RELEASE'): string {
+  return `arn:aws:execute-api:${REGION}:123456789012:${REST_API_ID}/${stage}/${method}${path.startsWith('/') ? path : `/${path}`}`;
+}
+
+/**
+ * The REQUEST authorizer event API Gateway sends for a request (AWS-DG
+ * `api-gateway-lambda-authorizer-input.md`): the proxy event's request fields, `type: "REQUEST"`
+ * and `methodArn`, and a `requestContext` without `authorizer`.
+ */
+export function authorizerEventFor(proxy: APIGatewayProxyEvent): Record<string, unknown> {
+  const { authorizer: _omitted, ...requestContext } = proxy.requestContext as unknown as Record<string, unknown>;
+  return {
+    type: 'REQUEST',
+    methodArn: methodArn(proxy.httpMethod, proxy.path, proxy.requestContext.stage),
+    resource: proxy.resource,
+    path: proxy.path,
+    httpMethod: proxy.httpMethod,
+    headers: proxy.headers,
+    multiValueHeaders: proxy.multiValueHeaders,
+    queryStringParameters: proxy.queryStringParameters,
+    multiValueQueryStringParameters: proxy.multiValueQueryStringParameters,
+    pathParameters: proxy.pathParameters,
+    stageVariables: proxy.stageVariables,
+    requestContext,
+  };
+}
+
+/** A REQUEST authorizer event built from proxy event options. */
+export function authorizerEvent(options: EventOptions = {}): Record<string, unknown> {
+  return authorizerEventFor(proxyEvent(options));
 }

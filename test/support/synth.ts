@@ -1,6 +1,6 @@
 /**
  * Helpers for the construct tests (test/constructs): a fresh app, stack and group, synthesis,
- * and access to what a user deploys (the template, the proxy's asset and its config.json).
+ * and access to what a user deploys (the template, the proxy's and authorizer's assets and their config.json).
  *
  * Apps write their cloud assembly under test/.work/constructs/ (git-ignored, and removed after
  * each test file), never into the system temp folder.
@@ -66,7 +66,7 @@ export function deploymentLogicalId(group: ApiGroup, template: Template = templa
   return ids[0];
 }
 
-/** What the proxy function ships: its asset hash, folder, and the group's configuration document. */
+/** What a bundled function (proxy or authorizer) ships: its asset hash, folder, and the group's configuration document. */
 export interface ProxyAsset {
   /** The asset's sha256 (the S3 key without `.zip`). */
   readonly hash: string;
@@ -78,12 +78,12 @@ export interface ProxyAsset {
 }
 
 /**
- * The proxy's asset, located the way the cdk CLI and the local gateway do: through the
+ * A bundled function's asset, located the way the cdk CLI and the local gateway do: through the
  * function's `aws:asset:path` metadata in the synthesized template.
  */
-export function proxyAsset(group: ApiGroup, template: Template = templateOf(group)): ProxyAsset {
-  const stack = Stack.of(group);
-  const logicalId = stack.resolve((group.proxyFunction.node.defaultChild as lambda.CfnFunction).logicalId);
+export function functionAsset(fn: lambda.Function, template: Template): ProxyAsset {
+  const stack = Stack.of(fn);
+  const logicalId = stack.resolve((fn.node.defaultChild as lambda.CfnFunction).logicalId);
   const resource = template.toJSON().Resources[logicalId];
   const assetPath: string = resource.Metadata['aws:asset:path'];
   expect(resource.Metadata['aws:asset:property']).toBe('Code');
@@ -92,6 +92,25 @@ export function proxyAsset(group: ApiGroup, template: Template = templateOf(grou
   const dir = path.join(Stage.of(stack)!.outdir, assetPath);
   const configText = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
   return { hash: s3Key.replace(/\.zip$/, ''), dir, configText, config: JSON.parse(configText) };
+}
+
+/** The proxy's asset. */
+export function proxyAsset(group: ApiGroup, template: Template = templateOf(group)): ProxyAsset {
+  return functionAsset(group.proxyFunction, template);
+}
+
+/** The authorizer's asset (the group must have an API using app, custom or third-party authentication). */
+export function authorizerAsset(group: ApiGroup, template: Template = templateOf(group)): ProxyAsset {
+  expect(group.authorizerFunction).toBeDefined();
+  return functionAsset(group.authorizerFunction!, template);
+}
+
+/** Every file under `dir`, recursively (relative paths). */
+export function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter(e => e.isFile())
+    .map(e => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
 }
 
 /** The logical id of the only resource of `type` whose properties match `props` (exactly one must). */

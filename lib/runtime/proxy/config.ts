@@ -10,6 +10,9 @@ import * as fs from 'fs';
 import {
   ApiDocument, CONFIG_DOCUMENT_VERSION, ConfigDocument, ErrorDefaultsDocument, ParameterDocument,
 } from '../../private/config-document';
+import { AuthCatalog } from '../shared/auth-config';
+import { compileIpRule, IpRule } from './access-control';
+import { compileGuard, Guard } from './auth';
 import { Backend, compileBackend } from './backends';
 import { CorsPolicy } from './cors';
 import { PROXY_ERROR_STATUS } from './gateway-error';
@@ -25,6 +28,8 @@ export interface CompiledApi {
   readonly rules: RuleSet;
   readonly validate: ParameterValidator;
   readonly backend: Backend;
+  /** Authentication and IP access control (steps 2 and 3); absent when the API has neither. */
+  readonly guard?: Guard;
 }
 
 export interface ProxyConfig {
@@ -108,6 +113,23 @@ function checkParameters(api: Record<string, unknown>, where: string): Parameter
 }
 
 /**
+ * Compiles one API's guard. An `auth` or IP rule that cannot be used makes the API answer
+ * DEFAULT_5XX (reported through `warn`): it is never served without them.
+ */
+function compileApiGuard(api: Record<string, unknown>, where: string, catalog: AuthCatalog, groupRules: readonly IpRule[],
+  warn: (reason: string) => void): Guard | undefined {
+  const id = api.id as string;
+  try {
+    const rules = api.accessControl === undefined ? groupRules : [...groupRules, compileIpRule(api.accessControl, `${where}.accessControl`)];
+    return compileGuard(id, catalog.resolve(api.auth, where), rules);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    warn(`authentication or access control not usable: ${reason}`);
+    return compileGuard(id, reason, []);
+  }
+}
+
+/**
  * Compiles a parsed document.
  *
  * @throws Error naming the first problem when the document cannot be used
@@ -123,6 +145,8 @@ export function compileConfig(doc: unknown, env: NodeJS.ProcessEnv): ProxyConfig
   const responses = compileResponses(doc, errors);
   if (!Array.isArray(doc.apis)) { fail('apis is not an array'); }
   const warnings: string[] = [];
+  const catalog = new AuthCatalog(doc, env, 'proxy');
+  const groupRules: IpRule[] = doc.accessControl === undefined ? [] : [compileIpRule(doc.accessControl, 'accessControl')];
   const routes: RouteSpec<CompiledApi>[] = (doc.apis as unknown[]).map((raw, i) => {
     const where = `apis[${i}]`;
     if (!isRecord(raw)) { fail(`${where} is not an object`); }
@@ -138,6 +162,7 @@ export function compileConfig(doc: unknown, env: NodeJS.ProcessEnv): ProxyConfig
       rules,
       validate: compileParameters(checkParameters(raw, where)),
       backend: compileBackend(api.backend, env, reason => warnings.push(`api ${api.id}: ${reason}`)),
+      guard: compileApiGuard(raw, where, catalog, groupRules, reason => warnings.push(`api ${api.id}: ${reason}`)),
     };
     return { method: api.method, path: api.path, target: compiled };
   });
@@ -147,6 +172,7 @@ export function compileConfig(doc: unknown, env: NodeJS.ProcessEnv): ProxyConfig
   } catch (err) {
     fail((err as Error).message);
   }
+  for (const warning of catalog.warnings) { warnings.push(warning); }
   return {
     router,
     defaultRules: responses.get(DEFAULT_RESPONSE)!,

@@ -5,14 +5,18 @@
  * outcome on the hot path and must not pay for a stack trace.
  */
 
-/** The response types this proxy raises, and their status when a rule has none. */
+import { REFUSAL_STATUS } from '../shared/verdict';
+
+/** The response types this proxy raises or renders, and their status when a rule has none. */
 export const PROXY_ERROR_STATUS = {
   NOT_FOUND: 404,
   REQUEST_PARAMETERS_FAILURE: 400,
   BACKEND_TIMEOUT: 504,
   BACKEND_UNAVAILABLE: 502,
   DEFAULT_4XX: 400,
-  DEFAULT_5XX: 500,
+  ACCESS_DENIED: 403,
+  // The authorizer's refusals (DEFAULT_5XX among them), rendered by the proxy.
+  ...REFUSAL_STATUS,
 } as const;
 
 export type ProxyErrorType = keyof typeof PROXY_ERROR_STATUS;
@@ -28,6 +32,8 @@ export class GatewayError {
     public readonly detail?: string,
     /** Replaces the type's default message entirely. */
     public readonly message?: string,
+    /** Replaces the type's default code (`$context.error.code`). */
+    public readonly code?: string,
   ) {}
 }
 
@@ -65,4 +71,19 @@ export function requestTooLarge(): GatewayError {
 
 export function internalError(reason: string): GatewayError {
   return new GatewayError('DEFAULT_5XX', 500, reason);
+}
+
+/** The IP access-control code and message (DESIGN section 4: ACCESS_DENIED, IP rule). */
+export const IP_RULE_CODE = 'APIG.0402';
+export const IP_RULE_MESSAGE = 'The IP address is not authorized to access the API.';
+
+export function ipDenied(reason: string): GatewayError {
+  return new GatewayError('ACCESS_DENIED', 403, reason, undefined, IP_RULE_MESSAGE, IP_RULE_CODE);
+}
+
+/** The message of a fail-closed refusal: an authenticated API without a valid verdict. */
+export const NO_VERDICT_MESSAGE = 'Incorrect authentication information: no verdict from the authorizer';
+
+export function noVerdict(reason: string): GatewayError {
+  return new GatewayError('AUTH_FAILURE', 401, reason, undefined, NO_VERDICT_MESSAGE);
 }

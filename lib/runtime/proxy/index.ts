@@ -1,7 +1,9 @@
 /**
  * The group's Lambda proxy (AWS_PROXY integration on every method and on the catch-all):
- * route → validate parameters → call the backend within its timeout → pass the answer through,
- * or render a gateway error with the rule of the API's selected response.
+ * route → enforce authentication (the authorizer's verdict; IAM; a custom authorizer after IAM)
+ * → IP access control → validate parameters → call the backend within its timeout → pass the
+ * answer through, or render a gateway error with the rule of the API's selected response
+ * (DESIGN section 2).
  *
  * The handler never throws and never returns a malformed result: either would become AWS's
  * generic 502, which bypasses every gateway response.
@@ -15,6 +17,7 @@ import { isToken, setResultHeader } from './headers';
 import { logEvent, stackFrames } from './log';
 import { FALLBACK_RULES, renderGatewayError, RenderScope, staticInternalError } from './render';
 import { RequestView } from './request';
+import { RouteMatch } from './router';
 import { LambdaContextLike, ProxyResult } from './types';
 
 /** Time kept back from Lambda's own timeout to render and return a BACKEND_TIMEOUT. */
@@ -43,7 +46,7 @@ function timeoutFor(configured: number | undefined, context: LambdaContextLike |
   return Math.max(1, Math.min(timeout, remaining - LAMBDA_TIMEOUT_MARGIN_MS));
 }
 
-/** Routes, validates and calls the backend; synchronous unless a backend is called. */
+/** Routes, checks authentication and access, validates and calls the backend; synchronous unless something is called. */
 function handle(req: RequestView, config: ProxyConfig, context: LambdaContextLike | undefined): ProxyResult | Promise<ProxyResult> {
   const match = config.router.match(req.method, req.path);
   if (config.cors && config.cors.isPreflight(req) && match.kind !== 'no-path' && !(match.kind === 'route' && !match.viaAny)) {
@@ -58,6 +61,25 @@ function handle(req: RequestView, config: ProxyConfig, context: LambdaContextLik
 
   const api = match.target;
   req.api = api;
+  if (api.guard !== undefined) {
+    const refused = api.guard({
+      req,
+      params: match.params,
+      defaultStage: config.stage,
+      timeoutFor: configured => timeoutFor(configured, context),
+    });
+    if (refused instanceof Promise) {
+      return refused.then(err => (err ? renderGatewayError(err, req, scopeOf(config, api)) : proceed(req, config, api, match, context)))
+        .then(undefined, (err: unknown) => unexpected(err, req));
+    }
+    if (refused) { return renderGatewayError(refused, req, scopeOf(config, api)); }
+  }
+  return proceed(req, config, api, match, context);
+}
+
+/** Steps 4 to 6: validate the parameters, call the backend, pass its answer through. */
+function proceed(req: RequestView, config: ProxyConfig, api: CompiledApi, match: Extract<RouteMatch<CompiledApi>, { kind: 'route' }>,
+  context: LambdaContextLike | undefined): ProxyResult | Promise<ProxyResult> {
   const invalid = api.validate(req, match.params);
   if (invalid) { return renderGatewayError(invalid, req, scopeOf(config, api)); }
 

@@ -83,7 +83,7 @@ export function renderGatewayError(err: GatewayError, req: RequestView, scope: R
     apiName: scope.apiName,
     defaultStage: scope.defaultStage,
     errorType: err.type,
-    errorCode: rule.code,
+    errorCode: err.code ?? rule.code,
     errorMessage: err.message ?? (err.detail === undefined ? rule.message : `${rule.message} ${err.detail}`),
   };
   const headers: Record<string, string> = {};

@@ -10,6 +10,32 @@ import { isRecord, ProxyEvent, scalarText } from './types';
 
 const EMPTY: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
+/** Request headers that carry a credential for the gateway itself (lower case): never forwarded. */
+export const CREDENTIAL_HEADERS: readonly string[] = ['x-apig-appcode'];
+
+function isCredentialHeader(name: string): boolean {
+  return CREDENTIAL_HEADERS.includes(name.toLowerCase());
+}
+
+function withoutCredentials(map: unknown): unknown {
+  if (!isRecord(map)) { return map; }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(map)) {
+    if (!isCredentialHeader(key)) { out[key] = map[key]; }
+  }
+  return out;
+}
+
+/**
+ * `headers` / `multiValueHeaders` of an event without the credential headers, when it has any
+ * (`{}` when it has none, so spreading the result over the event is then a no-op).
+ */
+export function withoutCredentialHeaders(event: Record<string, unknown>): Record<string, unknown> {
+  const has = (map: unknown): boolean => isRecord(map) && Object.keys(map).some(isCredentialHeader);
+  if (!has(event.headers) && !has(event.multiValueHeaders)) { return {}; }
+  return { headers: withoutCredentials(event.headers), multiValueHeaders: withoutCredentials(event.multiValueHeaders) };
+}
+
 // Characters a header value cannot carry as such (beyond Latin-1), by code point.
 const NOT_LATIN1 = /[^\x00-\xff]/gu;
 const HAS_NOT_LATIN1 = /[^\x00-\xff]/;
@@ -67,6 +93,11 @@ export class RequestView {
   public readonly requestId: string;
   /** The API this request was routed to, once known (an unexpected error then renders with its response). */
   public api?: CompiledApi;
+  /**
+   * Context of a custom authorizer the proxy ran itself (IAM two-factor), by the key it travels
+   * under (`frontend_<key>`): read before `requestContext.authorizer`.
+   */
+  public authorizerOverlay?: Record<string, string>;
 
   private readonly context: Record<string, unknown>;
   private headerMap?: Map<string, string[]>;
@@ -166,10 +197,24 @@ export class RequestView {
     return isRecord(identity) ? scalarText(identity.sourceIp) : '';
   }
 
+  /** `requestContext.authorizer`, when it is an object. */
+  public get authorizer(): Record<string, unknown> | undefined {
+    const authorizer = this.context.authorizer;
+    return isRecord(authorizer) ? authorizer : undefined;
+  }
+
   /** A value from `requestContext.authorizer`, stringified ('' when unknown or not a scalar). */
   public authorizerValue(key: string): string {
+    const overlay = this.authorizerOverlay;
+    if (overlay !== undefined && Object.prototype.hasOwnProperty.call(overlay, key)) { return overlay[key]; }
     const authorizer = this.context.authorizer;
     return isRecord(authorizer) && Object.prototype.hasOwnProperty.call(authorizer, key) ? scalarText(authorizer[key]) : '';
+  }
+
+  /** A field of `requestContext.identity`, stringified ('' when absent or not a scalar). */
+  public identityValue(key: string): string {
+    const identity = this.context.identity;
+    return isRecord(identity) && Object.prototype.hasOwnProperty.call(identity, key) ? scalarText(identity[key]) : '';
   }
 
   public stageVariable(name: string): string {

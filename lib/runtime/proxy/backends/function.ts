@@ -2,11 +2,11 @@
  * FUNCTION backend: invokes a Lambda function synchronously with the API Gateway proxy event
  * (as if the function were the API's own integration) and passes its proxy result through.
  *
- * The AWS SDK is provided by the Lambda runtime, so it is not bundled, and it is loaded on the
- * first function call only: groups without function backends never pay for it at cold start.
+ * The Lambda client (lib/runtime/shared/lambda-client.ts) is loaded on the first call only.
  */
-import type { InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
+import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { FunctionBackendDocument } from '../../../private/config-document';
+import { lambdaClient } from '../../shared/lambda-client';
 import { exceedsLambdaLimit, LAMBDA_PAYLOAD_LIMIT } from '../body';
 import { cancelDeadline, Deadline, startDeadline } from '../deadlines';
 import { describeError } from '../errors';
@@ -15,32 +15,27 @@ import {
 } from '../gateway-error';
 import { isToken, stripControlCharacters } from '../headers';
 import { isHttpStatus } from '../render';
+import { withoutCredentialHeaders } from '../request';
 import { isRecord, ProxyResult } from '../types';
 import { Backend, BackendCall } from './backend';
 
-type LambdaSdk = typeof import('@aws-sdk/client-lambda');
-
-let sdk: LambdaSdk | undefined;
-let client: LambdaClient | undefined;
-
-function lambdaClient(): { sdk: LambdaSdk; client: LambdaClient } {
-  if (!sdk) {
-    // A plain require of an external module: esbuild leaves it to the Lambda runtime.
-    sdk = require('@aws-sdk/client-lambda') as LambdaSdk;
-  }
-  client ??= new sdk.LambdaClient({});
-  return { sdk, client };
-}
-
-/** The event the function receives: the proxy's event, as if the matched API were its resource. */
+/**
+ * The event the function receives: the proxy's event, as if the matched API were its resource,
+ * without the caller's AppCode, and with the context of a custom authorizer the proxy ran itself
+ * (IAM two-factor) added to `requestContext.authorizer`.
+ */
 function functionEvent(call: BackendCall): Record<string, unknown> {
   const event = call.req.event;
   const context = isRecord(event.requestContext) ? event.requestContext : {};
+  const requestContext: Record<string, unknown> = { ...context, resourcePath: call.apiPath };
+  const overlay = call.req.authorizerOverlay;
+  if (overlay) { requestContext.authorizer = { ...(isRecord(context.authorizer) ? context.authorizer : {}), ...overlay }; }
   return {
     ...event,
+    ...withoutCredentialHeaders(event),
     resource: call.apiPath,
     pathParameters: Object.keys(call.params).length > 0 ? call.params : null,
-    requestContext: { ...context, resourcePath: call.apiPath },
+    requestContext,
   };
 }
 

@@ -12,7 +12,7 @@ import {
   backendResponseTooLarge, backendTimeout, backendUnavailable, GatewayError, internalError,
 } from '../gateway-error';
 import { connectionTokens, HOP_BY_HOP_HEADERS, isHopByHop, isToken, isValidHeaderValue } from '../headers';
-import { encodeComponent, RequestView } from '../request';
+import { CREDENTIAL_HEADERS, encodeComponent, RequestView } from '../request';
 import { isRecord, ProxyResult } from '../types';
 import { Backend, BackendCall } from './backend';
 
@@ -90,6 +90,8 @@ const SPECIAL_REQUEST_HEADERS = new Map<string, 'drop' | 'connection' | 'x-forwa
   ...[...HOP_BY_HOP_HEADERS].map(name => [name, 'drop'] as const),
   // Set by the proxy or by node for the backend connection; `expect: 100-continue` would stall it.
   ...['host', 'content-length', 'x-request-id', 'expect'].map(name => [name, 'drop'] as const),
+  // The caller's AppCode is a credential for the gateway, never for the backend.
+  ...CREDENTIAL_HEADERS.map(name => [name, 'drop'] as const),
   ['connection', 'connection'],
   ['x-forwarded-for', 'x-forwarded-for'],
 ]);

@@ -1,5 +1,6 @@
 /** Compiles a backend document into a Backend, resolving deploy-time values from the environment. */
-import { BackendDocument, DeployTimeString } from '../../../private/config-document';
+import { BackendDocument } from '../../../private/config-document';
+import { resolveDeployTime } from '../../shared/deploy-time';
 import { internalError } from '../gateway-error';
 import { isRecord } from '../types';
 import { Backend, brokenBackend } from './backend';
@@ -11,18 +12,6 @@ export type { Backend, BackendCall } from './backend';
 
 /** Longest backend timeout the design allows (DESIGN section 6). */
 const MAX_TIMEOUT_MS = 60_000;
-
-
-/** `{ env: NAME }` → process.env[NAME]; a plain string as is. */
-export function resolveDeployTime(value: DeployTimeString, env: NodeJS.ProcessEnv, what: string): string {
-  if (typeof value === 'string') { return value; }
-  if (isRecord(value) && typeof value.env === 'string') {
-    const resolved = env[value.env];
-    if (resolved === undefined || resolved === '') { throw new Error(`${what}: environment variable ${value.env} is not set`); }
-    return resolved;
-  }
-  throw new Error(`${what} is neither a string nor an {env} reference`);
-}
 
 function timeoutOf(value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > MAX_TIMEOUT_MS) {

@@ -1,0 +1,139 @@
+/**
+ * The authorizer's view of the configuration document (the same `config.json` as the proxy's):
+ * the routes, to find the API a request is for with the proxy's own router, and what each API's
+ * authentication needs. Loaded once at cold start.
+ *
+ * A document the authorizer cannot read at all is refused: every request then gets a DEFAULT_5XX
+ * verdict. A problem confined to one API (an undeclared app or authorizer, an unset deploy-time
+ * value) makes that API's verdict DEFAULT_5XX, never an unauthenticated ok.
+ */
+import * as fs from 'fs';
+import { ApiDocument, CONFIG_DOCUMENT_VERSION } from '../../private/config-document';
+import { Router, RouteSpec } from '../proxy/router';
+import { isRecord } from '../proxy/types';
+import { AuthCatalog, ResolvedAuth } from '../shared/auth-config';
+import { resolveDeployTime } from '../shared/deploy-time';
+import { AppDirectory, AppEntry } from './apps';
+import { AppCodeStore } from './secrets';
+import { compileThirdParty, ThirdPartyAuthorizer } from './third-party';
+
+export interface AuthorizerApi {
+  readonly id: string;
+  /** The resolved auth, or why it cannot be used. */
+  readonly auth: ResolvedAuth | string;
+  /** THIRD_PARTY: the compiled service. */
+  readonly thirdParty?: ThirdPartyAuthorizer;
+  /** APP: keys of the apps authorised for the API. */
+  readonly authorisedApps: ReadonlySet<string>;
+}
+
+export interface AuthorizerConfig {
+  readonly router: Router<AuthorizerApi>;
+  readonly stage: string;
+  readonly apps: AppDirectory;
+  /** Apps by key, with their secret and usage key. */
+  readonly appEntries: ReadonlyMap<string, AppEntry>;
+  /** The API key for requests no app's key covers (refusals, apps without one): `refusalUsageKey`. */
+  readonly refusalUsageKey?: string;
+  readonly warnings: readonly string[];
+}
+
+export type AuthorizerConfigState =
+  | { readonly ok: true; readonly config: AuthorizerConfig }
+  | { readonly ok: false; readonly reason: string };
+
+function fail(message: string): never {
+  throw new Error(message);
+}
+
+/** @throws Error naming the first problem when the document cannot be used */
+export function compileAuthorizerConfig(doc: unknown, env: NodeJS.ProcessEnv, store: AppCodeStore = new AppCodeStore()): AuthorizerConfig {
+  if (!isRecord(doc)) { fail('the document is not a JSON object'); }
+  if (doc.version !== CONFIG_DOCUMENT_VERSION) {
+    fail(`document version ${JSON.stringify(doc.version)} is not supported (this authorizer reads version ${CONFIG_DOCUMENT_VERSION})`);
+  }
+  if (!isRecord(doc.group) || typeof doc.group.stage !== 'string') { fail('group.stage is not a string'); }
+  if (!Array.isArray(doc.apis)) { fail('apis is not an array'); }
+  if (doc.refusalUsageKey !== undefined && typeof doc.refusalUsageKey !== 'string') { fail('refusalUsageKey is not a string'); }
+  const warnings: string[] = [];
+  const catalog = new AuthCatalog(doc, env, 'authorizer');
+  const appEntries = new Map<string, AppEntry>();
+  for (const [key, info] of catalog.apps) {
+    let secretId: string | undefined;
+    try {
+      secretId = resolveDeployTime(info.doc.secretArn, env, `apps.${key}.secretArn`);
+    } catch (err) {
+      warnings.push(`app ${key}: ${(err as Error).message}`);
+    }
+    const usageKey = typeof info.doc.usageKey === 'string' && info.doc.usageKey !== '' ? info.doc.usageKey : undefined;
+    appEntries.set(key, { appKey: key, secretId, info, usageKey });
+  }
+  const thirdParties = new Map<string, ThirdPartyAuthorizer | Error>();
+  const thirdPartyOf = (key: string): ThirdPartyAuthorizer => {
+    let compiled = thirdParties.get(key);
+    if (compiled === undefined) {
+      try {
+        compiled = compileThirdParty(catalog.thirdPartyDocuments[key], env, `thirdPartyAuthorizers.${key}`);
+      } catch (err) {
+        compiled = err instanceof Error ? err : new Error(String(err));
+      }
+      thirdParties.set(key, compiled);
+    }
+    if (compiled instanceof Error) { throw compiled; }
+    return compiled;
+  };
+  const routes: RouteSpec<AuthorizerApi>[] = (doc.apis as unknown[]).map((raw, i) => {
+    const where = `apis[${i}]`;
+    if (!isRecord(raw)) { fail(`${where} is not an object`); }
+    const api = raw as unknown as ApiDocument;
+    if (typeof api.id !== 'string' || typeof api.method !== 'string' || typeof api.path !== 'string') {
+      fail(`${where} needs string id, method and path`);
+    }
+    let target: AuthorizerApi;
+    try {
+      const auth = catalog.resolve(raw.auth, where);
+      target = {
+        id: api.id,
+        auth,
+        thirdParty: auth.thirdParty !== undefined ? thirdPartyOf(auth.thirdParty) : undefined,
+        authorisedApps: new Set(auth.apps.map(a => a.key)),
+      };
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      warnings.push(`api ${api.id}: authentication not usable: ${reason}`);
+      target = { id: api.id, auth: reason, authorisedApps: new Set() };
+    }
+    return { method: api.method, path: api.path, target };
+  });
+  let router: Router<AuthorizerApi>;
+  try {
+    router = new Router(routes);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  warnings.push(...catalog.warnings);
+  return {
+    router,
+    stage: doc.group.stage,
+    apps: new AppDirectory([...appEntries.values()], store),
+    appEntries,
+    refusalUsageKey: typeof doc.refusalUsageKey === 'string' && doc.refusalUsageKey !== '' ? doc.refusalUsageKey : undefined,
+    warnings,
+  };
+}
+
+/** Reads and compiles the document; never throws. */
+export function loadAuthorizerConfig(file: string, env: NodeJS.ProcessEnv): AuthorizerConfigState {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    return { ok: false, reason: `cannot read ${file}: ${typeof code === 'string' ? code : (err as Error).message}` };
+  }
+  try {
+    return { ok: true, config: compileAuthorizerConfig(doc, env) };
+  } catch (err) {
+    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+  }
+}

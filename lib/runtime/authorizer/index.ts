@@ -1,0 +1,149 @@
+/**
+ * The group's Lambda authorizer (REQUEST type, result TTL 0 at the AWS level: it runs for every
+ * request and caches by itself). It decides who is calling and hands the proxy a verdict; it
+ * never denies at the AWS level and never throws (DESIGN section 2): every answer is Allow on
+ * exactly the request's method ARN, with the verdict in `context` (shared/verdict.ts).
+ *
+ * The request is routed with the proxy's router, on the same document, then:
+ * - no API, or an API with NONE or IAM authentication → ok (the proxy does the rest);
+ * - APP: `X-Apig-AppCode` absent → AUTH_HEADER_MISSING; no app holds it → AUTH_FAILURE; an app
+ *   not authorised for the API → UNAUTHORIZED; codes unreadable (Secrets Manager) → DEFAULT_5XX;
+ *   then the custom authorizer, if any (two-factor);
+ * - CUSTOM: the custom authorizer (shared/custom-authorizer.ts);
+ * - THIRD_PARTY: the auth service (third-party.ts).
+ *
+ * One log line per decision: request id, API id, verdict, a reason chosen here, the app id.
+ * Never an AppCode, a header value or an identity value.
+ */
+import * as path from 'path';
+import { CONFIG_FILE_NAME } from '../../private/config-document';
+import { logEvent, stackFrames } from '../proxy/log';
+import { RequestView } from '../proxy/request';
+import { isRecord, LambdaContextLike } from '../proxy/types';
+import { runCustomAuthorizer } from '../shared/custom-authorizer';
+import { StepOutcome, VERDICT_OK } from '../shared/verdict';
+import { AppEntry } from './apps';
+import { AuthorizerApi, AuthorizerConfig, loadAuthorizerConfig } from './config';
+import { ANONYMOUS_PRINCIPAL, authorizerResult, AuthorizerResult, Decision, policyResource } from './result';
+import { runThirdParty } from './third-party';
+
+/** Time kept back from Lambda's own timeout to answer. */
+const LAMBDA_TIMEOUT_MARGIN_MS = 200;
+const APP_CODE_HEADER = 'x-apig-appcode';
+const MAX_ID = 128;
+
+const configFile = process.env.APIG_CONFIG_FILE || path.join(__dirname, CONFIG_FILE_NAME);
+const state = loadAuthorizerConfig(configFile, process.env);
+if (state.ok) {
+  for (const warning of state.config.warnings) { logEvent('configuration warning', { reason: warning }); }
+} else {
+  logEvent('configuration refused', { file: configFile, reason: state.reason });
+}
+
+function budget(configured: number, context: LambdaContextLike | undefined): number {
+  const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
+  if (typeof remaining !== 'number' || !Number.isFinite(remaining)) { return configured; }
+  return Math.max(1, Math.min(configured, remaining - LAMBDA_TIMEOUT_MARGIN_MS));
+}
+
+function fromStep(apiId: string, outcome: StepOutcome, app?: AppEntry): Decision {
+  return { apiId, verdict: outcome.verdict, reason: outcome.reason, context: outcome.context, cached: outcome.cached, app };
+}
+
+async function authenticate(req: RequestView, config: AuthorizerConfig, api: AuthorizerApi,
+  params: Record<string, string>, context: LambdaContextLike | undefined): Promise<Decision> {
+  const auth = api.auth;
+  if (typeof auth === 'string') { return { apiId: api.id, verdict: 'DEFAULT_5XX', reason: 'authentication not usable' }; }
+  let app: AppEntry | undefined;
+  switch (auth.type) {
+    case 'NONE':
+    case 'IAM':
+      return { apiId: api.id, verdict: VERDICT_OK, reason: `auth ${auth.type}` };
+    case 'THIRD_PARTY':
+      return fromStep(api.id, await runThirdParty(api.thirdParty!, req, budget(api.thirdParty!.timeoutMs, context)));
+    case 'APP': {
+      const code = req.header(APP_CODE_HEADER);
+      if (code === undefined || code === '') { return { apiId: api.id, verdict: 'AUTH_HEADER_MISSING', reason: 'no AppCode' }; }
+      const found = await config.apps.identify(code, api.authorisedApps);
+      if (found.kind === 'unavailable') { return { apiId: api.id, verdict: 'DEFAULT_5XX', reason: found.reason }; }
+      if (found.kind === 'unknown') { return { apiId: api.id, verdict: 'AUTH_FAILURE', reason: 'AppCode of no app' }; }
+      app = found.app;
+      if (!api.authorisedApps.has(app.info.key)) {
+        return { apiId: api.id, verdict: 'UNAUTHORIZED', reason: 'app not authorised for the API', app };
+      }
+      if (auth.custom === undefined) { return { apiId: api.id, verdict: VERDICT_OK, reason: 'app authenticated', app }; }
+      break;
+    }
+    default:
+      break;
+  }
+  const custom = auth.custom!;
+  const outcome = await runCustomAuthorizer(custom, {
+    req,
+    pathParams: params,
+    apiId: api.id,
+    stage: req.stage || config.stage,
+    timeoutMs: budget(custom.timeoutMs, context),
+  });
+  return fromStep(api.id, outcome, app);
+}
+
+function cut(value: string): string {
+  return value.length > MAX_ID ? value.slice(0, MAX_ID) : value;
+}
+
+function logDecision(requestId: string, decision: Decision, started: number): void {
+  logEvent('authorizer decision', {
+    requestId: cut(requestId),
+    apiId: decision.apiId,
+    verdict: decision.verdict,
+    reason: decision.reason,
+    ...(decision.app ? { appId: decision.app.info.id } : {}),
+    ...(decision.cached ? { cached: true } : {}),
+    ms: Date.now() - started,
+  });
+}
+
+/** The answer of last resort: a DEFAULT_5XX verdict, built without anything that could fail. */
+function staticResult(methodArn: unknown): AuthorizerResult {
+  let resource = '';
+  try { resource = policyResource(methodArn); } catch { /* keep '' */ }
+  return {
+    principalId: ANONYMOUS_PRINCIPAL,
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resource }] },
+    context: { apigVerdict: 'DEFAULT_5XX', apigApi: '' },
+  };
+}
+
+export async function handler(event: unknown, context?: LambdaContextLike): Promise<AuthorizerResult> {
+  const started = Date.now();
+  const methodArn = isRecord(event) ? event.methodArn : undefined;
+  let requestId = '';
+  let apiId = '';
+  let decision: Decision;
+  try {
+    const req = new RequestView(event);
+    requestId = req.requestId;
+    if (!state.ok) {
+      decision = { apiId, verdict: 'DEFAULT_5XX', reason: 'configuration refused' };
+    } else {
+      const match = state.config.router.match(req.method, req.path);
+      if (match.kind !== 'route') {
+        decision = { apiId, verdict: VERDICT_OK, reason: 'no API matched' };
+      } else {
+        apiId = match.target.id;
+        decision = await authenticate(req, state.config, match.target, match.params, context);
+      }
+    }
+  } catch (err) {
+    // Our own failure, for the routed API (so the proxy renders it with the API's response).
+    decision = { apiId, verdict: 'DEFAULT_5XX', reason: `unexpected error: ${err instanceof Error ? err.name : typeof err}` };
+    try { logEvent('unexpected error', { requestId: cut(requestId), stack: stackFrames(err) }); } catch { /* never throw */ }
+  }
+  try {
+    logDecision(requestId, decision, started);
+    return authorizerResult(methodArn, decision, state.ok ? state.config.refusalUsageKey : undefined);
+  } catch {
+    return staticResult(methodArn);
+  }
+}

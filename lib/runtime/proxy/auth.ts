@@ -1,0 +1,135 @@
+/**
+ * Steps 2 and 3 of the request path (DESIGN section 2), compiled per API into one guard that
+ * runs after routing and before parameter validation. An API with neither authentication nor an
+ * IP rule has no guard: its requests pay nothing for this.
+ *
+ * Step 2, authentication, fails closed:
+ * - APP, CUSTOM, THIRD_PARTY: the authorizer's verdict in `requestContext.authorizer` is
+ *   enforced. No verdict, a malformed one, or one reached for another API → AUTH_FAILURE ("no
+ *   verdict from the authorizer"); an `ok` for an APP API must name one of its apps; a refusal is
+ *   rendered as the type it names, with its code and message when given.
+ * - IAM: API Gateway checked the signature natively; a request that reached the proxy without an
+ *   IAM identity (e.g. through a route without IAM) is refused with AUTH_HEADER_MISSING (APIG.0301).
+ *   With a custom authorizer (two-factor) the proxy runs it itself.
+ * - an API whose `auth` could not be compiled answers DEFAULT_5XX.
+ *
+ * Step 3: the group's IP rule, then the API's → ACCESS_DENIED (APIG.0402).
+ */
+import { VERDICT_KEYS } from '../../private/config-document';
+import { ResolvedAuth } from '../shared/auth-config';
+import { runCustomAuthorizer } from '../shared/custom-authorizer';
+import { IAM_ERROR_CODE, isRefusalType, REFUSAL_STATUS, StepOutcome, VERDICT_OK } from '../shared/verdict';
+import { IpRule } from './access-control';
+import { GatewayError, internalError, ipDenied, noVerdict } from './gateway-error';
+import { RequestView } from './request';
+import { scalarText } from './types';
+
+export interface GuardCall {
+  readonly req: RequestView;
+  readonly params: Record<string, string>;
+  /** The stage when the event names none. */
+  readonly defaultStage: string;
+  /** A configured timeout capped by the Lambda's remaining time. */
+  readonly timeoutFor: (configuredMs: number) => number;
+}
+
+export type Guard = (call: GuardCall) => GatewayError | undefined | Promise<GatewayError | undefined>;
+
+type SyncCheck = (req: RequestView) => GatewayError | undefined;
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Enforces the authorizer's verdict for one API. */
+function verdictCheck(apiId: string, appIds: ReadonlySet<string> | undefined): SyncCheck {
+  return req => {
+    const context = req.authorizer;
+    if (context === undefined) { return noVerdict('no authorizer context'); }
+    const verdict = context[VERDICT_KEYS.verdict];
+    if (typeof verdict !== 'string' || verdict === '') { return noVerdict('no verdict in the authorizer context'); }
+    if (scalarText(context[VERDICT_KEYS.api]) !== apiId) { return noVerdict('verdict reached for another API'); }
+    if (verdict === VERDICT_OK) {
+      if (appIds !== undefined && !appIds.has(scalarText(context[VERDICT_KEYS.appId]))) {
+        return noVerdict('ok verdict without an app authorised for the API');
+      }
+      return undefined;
+    }
+    if (!isRefusalType(verdict)) { return noVerdict('unknown verdict'); }
+    return new GatewayError(verdict, REFUSAL_STATUS[verdict], 'authorizer verdict', undefined,
+      nonEmpty(context[VERDICT_KEYS.message]), nonEmpty(context[VERDICT_KEYS.code]));
+  };
+}
+
+/** True when API Gateway authenticated the request with IAM (SigV4). */
+function hasIamIdentity(req: RequestView): boolean {
+  return req.identityValue('userArn') !== '' || req.identityValue('accessKey') !== '' || req.identityValue('caller') !== '';
+}
+
+function iamMissing(): GatewayError {
+  return new GatewayError('AUTH_HEADER_MISSING', 401, 'no IAM identity on an IAM API', undefined, undefined, IAM_ERROR_CODE);
+}
+
+/** A custom authorizer's outcome, as the proxy answers it: its context readable either way. */
+function customResult(outcome: StepOutcome, req: RequestView): GatewayError | undefined {
+  if (outcome.context !== undefined && Object.keys(outcome.context).length > 0) { req.authorizerOverlay = { ...outcome.context }; }
+  if (outcome.verdict === VERDICT_OK) { return undefined; }
+  return new GatewayError(outcome.verdict, REFUSAL_STATUS[outcome.verdict], `custom authorizer: ${outcome.reason}`);
+}
+
+function accessCheck(rules: readonly IpRule[]): SyncCheck | undefined {
+  if (rules.length === 0) { return undefined; }
+  return req => {
+    const ip = req.sourceIp;
+    for (const rule of rules) {
+      if (!rule.allows(ip)) { return ipDenied(`IP rule (${rule.action})`); }
+    }
+    return undefined;
+  };
+}
+
+/**
+ * The guard of one API; undefined when it has nothing to check.
+ *
+ * @param auth the API's resolved auth, or the reason it could not be resolved
+ * @param rules the group's IP rule (if any), then the API's
+ */
+export function compileGuard(apiId: string, auth: ResolvedAuth | string, rules: readonly IpRule[]): Guard | undefined {
+  const access = accessCheck(rules);
+  if (typeof auth === 'string') {
+    const broken = internalError(`authentication not usable: ${auth}`.slice(0, 300));
+    return () => broken;
+  }
+  let authCheck: SyncCheck | undefined;
+  switch (auth.type) {
+    case 'NONE':
+      break;
+    case 'IAM': {
+      const custom = auth.custom;
+      if (custom !== undefined) {
+        return call => {
+          const req = call.req;
+          if (!hasIamIdentity(req)) { return iamMissing(); }
+          return runCustomAuthorizer(custom, {
+            req,
+            pathParams: call.params,
+            apiId,
+            stage: req.stage || call.defaultStage,
+            timeoutMs: call.timeoutFor(custom.timeoutMs),
+          }).then(outcome => customResult(outcome, req) ?? access?.(req));
+        };
+      }
+      authCheck = req => (hasIamIdentity(req) ? undefined : iamMissing());
+      break;
+    }
+    case 'APP':
+      authCheck = verdictCheck(apiId, new Set(auth.apps.map(a => a.id)));
+      break;
+    default:
+      authCheck = verdictCheck(apiId, undefined);
+  }
+  if (authCheck === undefined) { return access === undefined ? undefined : call => access(call.req); }
+  const check = authCheck;
+  if (access === undefined) { return call => check(call.req); }
+  return call => check(call.req) ?? access(call.req);
+}
