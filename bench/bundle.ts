@@ -113,7 +113,7 @@ export async function measure(ctx: BenchContext): Promise<Section> {
     }
     const wall = (k: keyof typeof targets) => median(times[k].map(t => t.wallMs));
     const cpu = (k: keyof typeof targets) => median(times[k].map(t => t.cpuMs));
-    loadRows.push([h.name, h.withConfig ? 'yes (fixture, 61 APIs)' : 'no',
+    loadRows.push([h.name, h.withConfig ? `yes (fixture, ${ctx.fixture?.apiCount ?? '?'} APIs)` : 'no',
       `${fmt(wall('bundle'))} / ${fmt(cpu('bundle'))}`,
       `${fmt(Math.min(...times.bundle.map(t => t.wallMs)))} – ${fmt(quantile(times.bundle.map(t => t.wallMs), 0.9))}`,
       `${fmt(wall('empty'))} / ${fmt(cpu('empty'))}`, `${fmt(wall('builtins'))} / ${fmt(cpu('builtins'))}`,

@@ -62,6 +62,29 @@ export interface FixtureInfo {
   readonly handlerAssets: string[];
   /** Path the event must carry to reach the HTTP API (`/items/{id}`). */
   readonly httpPath: string;
+  /** Number of APIs in the fixture's group. */
+  readonly apiCount: number;
+  /** The bundled authorizer's asset folder (index.js + the same config.json), and what it checks. */
+  readonly authorizer?: FixtureAuthorizer;
+}
+
+/** The authenticated APIs of the fixture (bench/fixture.ts) and what the authorizer measurement needs to call them. */
+export interface FixtureAuthorizer {
+  readonly asset: string;
+  /** Environment variables of the authorizer function whose values are known at synth time. */
+  readonly env: Record<string, string>;
+  /** App-authenticated twin of the HTTP API: same backend, same parameter (`/app/items/{id}`). */
+  readonly appPath: string;
+  /** Custom-authorizer API, result cached per identity value (`/custom/items/{id}`). */
+  readonly customPath: string;
+  /** An AppCode of the app authorised for appPath. */
+  readonly appCode: string;
+  /** Every app's secret: name → SecretString (served by the local Secrets Manager endpoint). */
+  readonly secrets: Record<string, string>;
+  /** Name of the custom authorizer's function (local Lambda endpoint), its identity header and cache TTL (s). */
+  readonly functionName: string;
+  readonly identityHeader: string;
+  readonly ttlSeconds: number;
 }
 
 // ---------------------------------------------------------------- statistics
@@ -241,9 +264,14 @@ export function childMain(main: () => Promise<unknown>): void {
   });
 }
 
-/** Copies a handler folder to a fresh temp folder, so each require() starts from a new module path. */
-export function freshCopy(folder: string, label: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cdk-api-groups-bench-${label}-`));
+/**
+ * Copies a handler folder to a fresh temp folder, so each require() starts from a new module path.
+ * `parent` (default: the system temp folder) must be inside the repository for a handler that
+ * requires `@aws-sdk/*` (provided by the Lambda runtime, here by the project's node_modules).
+ */
+export function freshCopy(folder: string, label: string, parent = os.tmpdir()): string {
+  fs.mkdirSync(parent, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(parent, `cdk-api-groups-bench-${label}-`));
   for (const name of fs.readdirSync(folder)) {
     const from = path.join(folder, name);
     if (fs.statSync(from).isFile()) { fs.copyFileSync(from, path.join(dir, name)); }

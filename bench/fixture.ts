@@ -3,11 +3,18 @@
  * library, whose proxy asset folder (the bundled index.js plus the group's config.json, exactly
  * what Lambda receives) the proxy, rendering and cold-load measurements load.
  *
+ * The group also authenticates a few APIs (three apps whose AppCodes are in Secrets Manager, and a
+ * custom authorizer with a result cache), so it has the bundled authorizer too: its asset folder
+ * (the same config.json) is what the authorizer and cold-load measurements load. The secrets and
+ * the custom authorizer's function are served by local endpoints (bench/services.ts).
+ *
  * Runs in a child process (it loads aws-cdk-lib, which the measuring processes should not carry).
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { childInput, childMain, childRole, FixtureInfo, runChild, WORK } from './common';
+import { functionArn } from '../test/support/local-lambda';
+import { secretArn } from '../test/support/local-secrets-manager';
+import { childInput, childMain, childRole, FixtureAuthorizer, FixtureInfo, runChild, WORK } from './common';
 
 interface FixtureInput {
   readonly port: number;
@@ -18,6 +25,20 @@ interface FixtureInput {
 export const NOT_FOUND_BODY = '{"error_code":"$context.error.code","error_msg":"$context.error.message",'
   + '"request_id":"$context.requestId","method":"$context.reqMethod","path":"$context.reqPath",'
   + '"source_ip":"$context.sourceIp","stage":"$context.stage","type":"$context.error.type"}';
+
+/** The apps of the group (their secrets are named `bench-<app>`); the first is authorised for the app API. */
+const APPS = ['bench', 'web', 'partner'];
+/** The AppCode in an app's secret (64-180 characters). */
+function appCodeOf(app: string): string {
+  return `${app}-app-code-`.repeat(20).slice(0, 80);
+}
+const secretName = (app: string) => `bench-${app}`;
+
+/** The custom authorizer: its function (served by bench/services.ts), identity source and result cache TTL. */
+const CUSTOM_FUNCTION = 'bench-token-authorizer';
+const IDENTITY_HEADER = 'X-Token';
+const IDENTITY_VALIDATION = '[a-z0-9]{4,32}';
+const CUSTOM_TTL_SECONDS = 300;
 
 /** Synthesizes the fixture in a child process. */
 export function buildFixture(port: number): Promise<FixtureInfo> {
@@ -31,7 +52,9 @@ async function synthesize(input: FixtureInput): Promise<FixtureInfo> {
   // Loaded here only: the parent never pays for aws-cdk-lib.
   const { App, Duration, Stack } = await import('aws-cdk-lib');
   const lib = await import('../lib/index.js');
-  const { ApiGroup, Backend, HttpMethod, ParameterType, RequestParameter, ResponseType } = lib;
+  const { ApiAuth, ApiGroup, Backend, HttpMethod, IdentitySource, ParameterType, RequestParameter, ResponseType } = lib;
+  const { Secret } = await import('aws-cdk-lib/aws-secretsmanager');
+  const { Function: LambdaFunction } = await import('aws-cdk-lib/aws-lambda');
 
   const app = new App({
     outdir: input.outdir,
@@ -67,6 +90,30 @@ async function synthesize(input: FixtureInput): Promise<FixtureInfo> {
       backend: Backend.http(`http://127.0.0.1:${input.port}/r${i}/items/{id}`),
     });
   }
+  // Authentication. The app API is the HTTP API's twin (same backend, same parameter), so that the
+  // end-to-end cost of authorizer + proxy compares with the proxy alone on GetItem.
+  const apps = APPS.map(name => group.addApp(name, {
+    secret: Secret.fromSecretCompleteArn(stack, `Secret${name}`, secretArn(secretName(name))),
+  }));
+  const tokens = group.addCustomAuthorizer('tokens', {
+    handler: LambdaFunction.fromFunctionArn(stack, 'TokenAuthorizer', functionArn(CUSTOM_FUNCTION)),
+    identities: [IdentitySource.header(IDENTITY_HEADER, { validation: IDENTITY_VALIDATION })],
+    cacheTtl: Duration.seconds(CUSTOM_TTL_SECONDS),
+    timeout: Duration.seconds(5),
+  });
+  group.addApi('GetAppItem', {
+    method: HttpMethod.GET,
+    path: '/app/items/{id}',
+    backend: Backend.http(`http://127.0.0.1:${input.port}/items/{id}`, { timeout: Duration.seconds(5) }),
+    parameters: [RequestParameter.path('id', { type: ParameterType.NUMBER })],
+    auth: ApiAuth.app({ apps: [apps[0]] }),
+  });
+  group.addApi('GetCustomItem', {
+    method: HttpMethod.GET,
+    path: '/custom/items/{id}',
+    backend: Backend.mock({ body: '{}' }),
+    auth: ApiAuth.custom(tokens),
+  });
   const assembly = app.synth();
 
   const template = assembly.getStackByName(stack.stackName).template as {
@@ -80,11 +127,45 @@ async function synthesize(input: FixtureInput): Promise<FixtureInfo> {
     .filter(r => r.Type === 'AWS::Lambda::Function' && assetOf(r))
     .map(r => path.join(input.outdir, assetOf(r)!))
     .filter(dir => fs.existsSync(path.join(dir, 'index.js')));
+  const proxyAsset = path.join(input.outdir, proxyAssetPath);
   return {
     outdir: input.outdir,
-    proxyAsset: path.join(input.outdir, proxyAssetPath),
+    proxyAsset,
     handlerAssets,
     httpPath: '/items/{id}',
+    apiCount: group.apis.length,
+    authorizer: authorizerInfo(stack, group, template.Resources, input.outdir, proxyAsset),
+  };
+}
+
+/** The authorizer function's asset folder and the environment Lambda would give it (values known at synth time). */
+function authorizerInfo(stack: import('aws-cdk-lib').Stack, group: import('../lib/index.js').ApiGroup,
+  resources: Record<string, { Type: string; Metadata?: Record<string, string>; Properties?: any }>, outdir: string,
+  proxyAsset: string): FixtureAuthorizer {
+  const fn = group.authorizerFunction;
+  if (!fn) { throw new Error('the fixture group has no authorizer function'); }
+  const resource = resources[stack.getLogicalId(fn.node.defaultChild as import('aws-cdk-lib').CfnElement)];
+  const assetPath = resource?.Metadata?.['aws:asset:path'];
+  if (!assetPath) { throw new Error('the authorizer function has no aws:asset:path metadata'); }
+  const asset = path.join(outdir, assetPath);
+  const config = (dir: string) => fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
+  if (config(asset) !== config(proxyAsset)) { throw new Error('the authorizer and the proxy carry different config.json files'); }
+  const env: Record<string, string> = {};
+  const variables = (resource.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(variables)) {
+    if (typeof value !== 'string') { throw new Error(`the authorizer's ${name} is only known at deploy time: the fixture cannot run it`); }
+    env[name] = value;
+  }
+  return {
+    asset,
+    env,
+    appPath: '/app/items/{id}',
+    customPath: '/custom/items/{id}',
+    appCode: appCodeOf(APPS[0]),
+    secrets: Object.fromEntries(APPS.map(app => [secretName(app), JSON.stringify({ appCode: appCodeOf(app) })])),
+    functionName: CUSTOM_FUNCTION,
+    identityHeader: IDENTITY_HEADER,
+    ttlSeconds: CUSTOM_TTL_SECONDS,
   };
 }
 

@@ -54,7 +54,7 @@ interface ProxyOutput {
 type Result = { statusCode: number; headers: Record<string, string>; body: string; isBase64Encoded: boolean };
 type Contender = (event: RestEvent) => Promise<unknown>;
 
-interface RestEvent {
+export interface RestEvent {
   resource: string;
   path: string;
   httpMethod: string;
@@ -179,8 +179,8 @@ function directClient(port: number): Contender {
  * Runs `count` calls with `concurrency` in flight; writes latencies (ms) and returns the elapsed
  * wall time (ms) and the CPU time of this process (µs, user + system).
  */
-async function drive(fn: Contender, events: RestEvent[], count: number, concurrency: number, latencies: Float64Array,
-  offset: number): Promise<{ ms: number; cpuUs: number }> {
+export async function drive<E = RestEvent>(fn: (event: E) => Promise<unknown>, events: E[], count: number, concurrency: number,
+  latencies: Float64Array, offset: number): Promise<{ ms: number; cpuUs: number }> {
   let next = 0;
   const cpu = process.cpuUsage();
   const start = performance.now();
@@ -383,7 +383,8 @@ export async function measure(ctx: BenchContext): Promise<Section> {
       ...out.notes,
       ...(out.bundleOverride ? [`BENCH_PROXY_BUNDLE=${out.bundleOverride} replaced the synthesized index.js.`] : []),
       'GET /items/{id}?view=full with a NUMBER path parameter, HTTP backend on 127.0.0.1 (its own process, keep-alive) '
-        + 'returning 200 with a 200-byte JSON body; the group has 61 APIs. Latency is per call, measured in the calling process. '
+        + `returning 200 with a 200-byte JSON body; the group has ${ctx.fixture.apiCount} APIs. Latency is per call, `
+        + 'measured in the calling process. '
         + '"CPU µs/req" is the calling process\'s CPU time (user + system, so including its socket I/O) per request: '
         + 'less sensitive than latency to other processes on a shared machine.',
     ],

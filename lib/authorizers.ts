@@ -97,7 +97,9 @@ export class IdentitySource {
 export interface CustomAuthorizerOptions {
   /**
    * The authorizer function, with Huawei FunctionGraph's frontend authorizer contract: it receives
-   * `{ headers, queryStringParameters, path, httpMethod, user_data }` and returns
+   * `{ headers, queryStringParameters, path, httpMethod, pathParameters, requestContext, user_data }`
+   * (header names in lower case, `X-Apig-AppCode` removed; `requestContext` holds `requestId`,
+   * `sourceIp`, `stage` and `apiId`, the API's id in the group) and returns
    * `{ statusCode: 200, body: '{"status":"allow"|"deny","context":{...}}' }`.
    */
   readonly handler: lambda.IFunction;

@@ -4,6 +4,7 @@ import { HttpMethod } from './http-method';
 import { LIMITS, RULES } from './limits';
 import { checkLiteralNumber, Problem, problem, show } from './private/checks';
 import type { BackendDocument, DeployTimeString } from './private/config-document';
+import { AUTHORIZER_KEY_PATTERN } from './private/template';
 
 /** Options of an HTTP(S) backend. */
 export interface HttpBackendOptions {
@@ -21,6 +22,15 @@ export interface HttpBackendOptions {
    * @default - the request's own method
    */
   readonly method?: HttpMethod;
+
+  /**
+   * Backend request headers set from the custom or third-party authorizer's context (Huawei's
+   * "frontend authorizer" backend parameters): header name → context key. A header the caller
+   * sent under the same name is always replaced, so it cannot be forged; an absent key sends no header.
+   *
+   * @default - none
+   */
+  readonly authorizerContextHeaders?: { [header: string]: string };
 }
 
 /** Options of a Lambda function backend. */
@@ -134,6 +144,11 @@ class HttpBackend extends Backend {
 
   public _problems(ctx: BackendBindContext): Problem[] {
     const found = checkTimeout(this.timeout, ctx);
+    for (const [header, key] of Object.entries(this.options.authorizerContextHeaders ?? {})) {
+      if (!/^[A-Za-z0-9_-]{1,128}$/.test(header) || !AUTHORIZER_KEY_PATTERN.test(key)) {
+        found.push(problem(RULES.contextHeaders, `${header}: ${key}`));
+      }
+    }
     if (!Token.isUnresolved(this.url)) {
       let parsed: URL | undefined;
       try { parsed = new URL(this.url.replace(/\{[^}]*\}/g, 'x')); } catch { parsed = undefined; }
@@ -157,6 +172,7 @@ class HttpBackend extends Backend {
       url: Token.isUnresolved(this.url) ? ctx.deployTimeValue(this.url) : this.url,
       ...(this.options.method !== undefined && this.options.method !== HttpMethod.ANY ? { method: this.options.method } : {}),
       timeoutMs: this.timeout.toMilliseconds(),
+      ...(this.options.authorizerContextHeaders ? { contextHeaders: { ...this.options.authorizerContextHeaders } } : {}),
     };
   }
 }

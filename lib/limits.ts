@@ -92,6 +92,8 @@ export const RULES = {
     `at least ${LIMITS.integrationTimeoutMin.toMilliseconds()} ms (above 29000 ms needs an AWS quota increase)`, AWS),
   backendUrl: rule('backend-url', 'backend URL',
     'an absolute http:// or https:// URL whose "{name}" placeholders are path parameters of the API', LIBRARY),
+  contextHeaders: rule('context-headers', 'backend header from the authorizer context',
+    'a header name of 1-128 letters, digits, "_" or "-", mapped to a context key of 1-32 letters, digits, "_" or "-" starting with a letter', LIBRARY),
   mockBackend: rule('mock-backend', 'mock backend', 'a status code from 100 to 599 and header names of letters, digits, "_" or "-"', LIBRARY),
   stageName: rule('stage-name', 'stage name', '1-128 letters, digits, "-" or "_"', AWS),
   stageVariables: rule('stage-variables', 'stage variable',

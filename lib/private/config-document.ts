@@ -71,6 +71,11 @@ export interface HttpBackendDocument {
   /** Method sent to the backend. Absent: the request's own method. */
   readonly method?: string;
   readonly timeoutMs: number;
+  /**
+   * Backend request headers set from the custom or third-party authorizer's context:
+   * header name → context key (read as `authorizerContextKey(key)` from the verdict).
+   */
+  readonly contextHeaders?: Record<string, string>;
 }
 
 export interface FunctionBackendDocument {

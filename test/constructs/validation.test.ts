@@ -554,6 +554,13 @@ describe('backends', () => {
     expectApiError({ backend: Backend.mock({ statusCode }) }, { rule: RULES.mockBackend, value: `mock backend ${statusCode}` });
   });
 
+  ruleTestEach(RULES.contextHeaders, [['Bad Header', 'user'], ['X-User', '1user'], ['X-User', 'a'.repeat(33)]],
+    'authorizer context header %p is refused', ([header, key]) => {
+      // The header could not be sent, or the key could never come from an authorizer's context.
+      expectApiError({ backend: Backend.http('https://orders.example.com', { authorizerContextHeaders: { [header]: key } }) },
+        { rule: RULES.contextHeaders, value: `"${header}: ${key}"` });
+    });
+
   ruleTest(RULES.mockBackend, 'a mock header name outside token characters is refused', () => {
     // It could not be sent.
     expectApiError({ backend: Backend.mock({ headers: { 'Bad Header': 'x' } }) },

@@ -42,3 +42,17 @@ test('the README names the two fresh-machine commands', () => {
   expect(readme).toContain('`npm ci && npm run example`');
   expect(readme).toContain('`npm ci && npm test`');
 });
+
+test('the coverage table names a producer and an existing test file for every response type', () => {
+  // The issue's promise: every type has a real producer, proven by a test a reader can find.
+  const section = readme.slice(readme.indexOf('### Who produces each type'), readme.indexOf('### Variables'));
+  for (const t of ResponseType.all()) {
+    const line = section.split('\n').find(l => l.startsWith(`| \`${t.name}\` |`));
+    expect(line).toBeDefined();
+    const files = [...line!.matchAll(/`(test\/[\w./-]+\.test\.ts)`/g)].map(m => m[1]);
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      expect(fs.existsSync(path.join(__dirname, '..', '..', file))).toBe(true);
+    }
+  }
+});

@@ -91,6 +91,10 @@ beforeAll(async () => {
     apis: [
       { id: 'orders', path: '/orders/{id}', backend: http(`${echo.url}/orders/{id}`), auth: { type: 'CUSTOM', customAuthorizer: 'main' } },
       { id: 'selected', path: '/selected', response: 'custom', auth: { type: 'CUSTOM', customAuthorizer: 'main' } },
+      {
+        id: 'forwarding', path: '/forwarding', auth: { type: 'CUSTOM', customAuthorizer: 'main' },
+        backend: { ...http(`${echo.url}/forwarding`), contextHeaders: { 'X-User': 'user', 'X-User-Id': 'user-id', 'X-Missing': 'nothing' } } as any,
+      },
       { id: 'counting', path: '/counting', auth: { type: 'CUSTOM', customAuthorizer: 'counting' } },
       { id: 'uncached', path: '/uncached', auth: { type: 'CUSTOM', customAuthorizer: 'uncached' } },
       { id: 'record', method: 'POST', path: '/record/{kind}/{rest+}', auth: { type: 'CUSTOM', customAuthorizer: 'record' } },
@@ -132,6 +136,16 @@ describe('CUSTOM', () => {
       apigVerdict: 'ok', apigApi: 'orders',
       frontend_user: `u-${TOKEN}`, frontend_code: 'c-ok', frontend_level: '3', frontend_admin: 'false', frontend_user_id: 'u-1',
     });
+  });
+
+  test('allow: context keys are forwarded to an HTTP backend as the declared headers, and a caller cannot forge them', async () => {
+    // why: Huawei maps the frontend authorizer's context into backend parameters; the backend trusts them
+    const { result } = await gw.request({ path: '/forwarding', headers: { ...identified.headers, 'X-User': 'mallory', 'X-Missing': 'forged' }, query: identified.query });
+    expect(result.statusCode).toBe(200);
+    const seen = JSON.parse(result.body) as EchoBody;
+    expect(seen.headers['x-user']).toBe(`u-${TOKEN}`);
+    expect(seen.headers['x-user-id']).toBe('u-1');
+    expect(seen.headers['x-missing']).toBeUndefined();
   });
 
   test('AUTHORIZER_IDENTITIES_FAILURE: an identity source missing, empty or failing its validation', async () => {

@@ -5,13 +5,14 @@
 import * as http from 'http';
 import * as https from 'https';
 import { HttpBackendDocument } from '../../../private/config-document';
+import { authorizerContextKey } from '../../../private/template';
 import { encodeBody, exceedsLambdaLimit, LAMBDA_PAYLOAD_LIMIT } from '../body';
 import { cancelDeadline, Deadline, startDeadline } from '../deadlines';
 import { describeError, errorCode, isBackendUnavailable } from '../errors';
 import {
   backendResponseTooLarge, backendTimeout, backendUnavailable, GatewayError, internalError,
 } from '../gateway-error';
-import { connectionTokens, HOP_BY_HOP_HEADERS, isHopByHop, isToken, isValidHeaderValue } from '../headers';
+import { cleanHeaderValue, connectionTokens, HOP_BY_HOP_HEADERS, isHopByHop, isToken, isValidHeaderValue } from '../headers';
 import { CREDENTIAL_HEADERS, encodeComponent, RequestView } from '../request';
 import { isRecord, ProxyResult } from '../types';
 import { Backend, BackendCall } from './backend';
@@ -338,6 +339,9 @@ export function compileHttpBackend(doc: HttpBackendDocument, url: string): Backe
   const request = target.protocol === 'https:' ? https.request : http.request;
   const method = typeof doc.method === 'string' && doc.method !== '' && doc.method.toUpperCase() !== 'ANY'
     ? doc.method.toUpperCase() : undefined;
+  // Authorizer context forwarded as headers: [lower-case header, key in requestContext.authorizer].
+  const contextHeaders = Object.entries(isRecord(doc.contextHeaders) ? doc.contextHeaders : {})
+    .map(([header, key]) => [header.toLowerCase(), authorizerContextKey(String(key))] as const);
   return {
     timeoutMs: doc.timeoutMs,
     invoke(call) {
@@ -345,6 +349,12 @@ export function compileHttpBackend(doc: HttpBackendDocument, url: string): Backe
       const body = call.req.body();
       const headersFor = (strict: boolean): http.OutgoingHttpHeaders => {
         const h = forwardedHeaders(call.req, strict);
+        for (const [header, key] of contextHeaders) {
+          // The caller must not be able to forge what the authorizer vouches for: always replaced.
+          delete h[header];
+          const value = cleanHeaderValue(call.req.authorizerValue(key));
+          if (value !== '' && isValidHeaderValue(value)) { h[header] = value; }
+        }
         if (body !== undefined) { h['content-length'] = String(body.length); }
         return h;
       };
