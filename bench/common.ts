@@ -75,8 +75,13 @@ export interface FixtureAuthorizer {
   readonly env: Record<string, string>;
   /** App-authenticated twin of the HTTP API: same backend, same parameter (`/app/items/{id}`). */
   readonly appPath: string;
-  /** Custom-authorizer API, result cached per identity value (`/custom/items/{id}`). */
+  /** Custom-authorizer API, result cached per identity value (`/custom/items/{id}`), for cache hits. */
   readonly customPath: string;
+  /**
+   * The same on a second custom authorizer with the same function and settings but its own cache
+   * (`/custom-new/items/{id}`), for cache misses: so that misses never evict the hits' entries.
+   */
+  readonly customMissPath: string;
   /** An AppCode of the app authorised for appPath. */
   readonly appCode: string;
   /** Every app's secret: name → SecretString (served by the local Secrets Manager endpoint). */

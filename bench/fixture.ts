@@ -95,12 +95,15 @@ async function synthesize(input: FixtureInput): Promise<FixtureInfo> {
   const apps = APPS.map(name => group.addApp(name, {
     secret: Secret.fromSecretCompleteArn(stack, `Secret${name}`, secretArn(secretName(name))),
   }));
-  const tokens = group.addCustomAuthorizer('tokens', {
-    handler: LambdaFunction.fromFunctionArn(stack, 'TokenAuthorizer', functionArn(CUSTOM_FUNCTION)),
+  // Two custom authorizers with the same function and settings, each with its own result cache:
+  // one for cache hits, one for misses (whose new entries must not evict the hits').
+  const tokenFunction = LambdaFunction.fromFunctionArn(stack, 'TokenAuthorizer', functionArn(CUSTOM_FUNCTION));
+  const [tokens, newTokens] = ['tokens', 'newTokens'].map(name => group.addCustomAuthorizer(name, {
+    handler: tokenFunction,
     identities: [IdentitySource.header(IDENTITY_HEADER, { validation: IDENTITY_VALIDATION })],
     cacheTtl: Duration.seconds(CUSTOM_TTL_SECONDS),
     timeout: Duration.seconds(5),
-  });
+  }));
   group.addApi('GetAppItem', {
     method: HttpMethod.GET,
     path: '/app/items/{id}',
@@ -113,6 +116,12 @@ async function synthesize(input: FixtureInput): Promise<FixtureInfo> {
     path: '/custom/items/{id}',
     backend: Backend.mock({ body: '{}' }),
     auth: ApiAuth.custom(tokens),
+  });
+  group.addApi('GetCustomNewItem', {
+    method: HttpMethod.GET,
+    path: '/custom-new/items/{id}',
+    backend: Backend.mock({ body: '{}' }),
+    auth: ApiAuth.custom(newTokens),
   });
   const assembly = app.synth();
 
@@ -161,6 +170,7 @@ function authorizerInfo(stack: import('aws-cdk-lib').Stack, group: import('../li
     env,
     appPath: '/app/items/{id}',
     customPath: '/custom/items/{id}',
+    customMissPath: '/custom-new/items/{id}',
     appCode: appCodeOf(APPS[0]),
     secrets: Object.fromEntries(APPS.map(app => [secretName(app), JSON.stringify({ appCode: appCodeOf(app) })])),
     functionName: CUSTOM_FUNCTION,

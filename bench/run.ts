@@ -3,7 +3,7 @@
  * prints the tables and rewrites BENCHMARKS.md with them and the machine they ran on.
  *
  * Environment:
- *   BENCH_ONLY=proxy,render,bundle,synth   run a subset (BENCHMARKS.md is then left alone)
+ *   BENCH_ONLY=proxy,render,bundle,synth,authorizer   run a subset (BENCHMARKS.md is then left alone)
  *   BENCH_QUICK=1                          fewer iterations, to try the harness (BENCHMARKS.md left alone)
  *   BENCH_WRITE=1                          rewrite BENCHMARKS.md even for a subset or a quick run
  *   BENCH_PROFILE=1                        profile the 300-API synthesis even when its goal is met
@@ -15,6 +15,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as authorizer from './authorizer';
 import { RunningBackend, startBackend } from './backend';
 import * as bundle from './bundle';
 import {
@@ -30,14 +31,17 @@ interface Measurement {
   readonly id: string;
   readonly title: string;
   readonly goals: string[];
+  /** Calls the keep-alive backend (which is stopped after the last such measurement). */
+  readonly usesBackend?: boolean;
   measure(ctx: BenchContext): Promise<Section>;
 }
 
 const MEASUREMENTS: Measurement[] = [
-  { id: 'proxy', title: '1. Proxy throughput and latency', goals: ['proxy p50 / minimal p50'], measure: proxy.measure },
+  { id: 'proxy', title: '1. Proxy throughput and latency', goals: ['proxy p50 / minimal p50'], usesBackend: true, measure: proxy.measure },
   { id: 'render', title: '2. Rendering of gateway errors', goals: ['NOT_FOUND renders per second'], measure: render.measure },
   { id: 'bundle', title: '3. Bundle size and cold module load', goals: ['bundle size', 'cold require'], measure: bundle.measure },
   { id: 'synth', title: '4. Synthesis time', goals: ['synth ratio at 300 APIs', 'growth'], measure: synth.measure },
+  { id: 'authorizer', title: '5. Authorizer latency and end-to-end cost', goals: [], usesBackend: true, measure: authorizer.measure },
 ];
 
 function gitRevision(): string {
@@ -169,8 +173,8 @@ function markdown(machine: MachineInfo, revision: string, load: [string, string]
   parts.push(
     '## Method and noise',
     '',
-    '- **One run, side by side.** Each comparison is made within a single run: contenders alternate (the proxy '
-      + 'benchmark rotates their order over 8 rounds; rendering alternates its two modes; cold loads rotate bundle, its '
+    '- **One run, side by side.** Each comparison is made within a single run: contenders alternate (the proxy and '
+      + 'authorizer benchmarks rotate their order over 8 rounds; rendering alternates its two modes; cold loads rotate bundle, its '
       + 'built-in modules and an empty module; synthesis alternates sides run after run), so slow phases of the machine '
       + 'spread over all of them.',
     '- **Proxy.** The built handler is `require`d from a fresh copy of the synthesized asset folder (index.js + '
@@ -179,6 +183,11 @@ function markdown(machine: MachineInfo, revision: string, load: [string, string]
       + 'keep-alive agent. Warm-up first; a fixed request count per contender; `gc()` before every chunk. p99 on a '
       + 'shared 2-core machine mostly measures scheduling of the other processes, so it is noisy. The CPU time per request '
       + '(of the calling process) is the least disturbed figure and shows whether a latency gap is the code\'s own cost.',
+    '- **Authorizer.** The built authorizer and proxy are `require`d from fresh copies of their synthesized asset folders '
+      + '(the same config.json) and called in-process, one request at a time, as a Lambda instance handles events; their AWS '
+      + 'SDK clients reach local endpoints speaking the Secrets Manager and Lambda Invoke protocols, in their own process '
+      + '(bench/services.ts, built on the test suite\'s endpoints). The chain does API Gateway\'s part (the authorizer\'s '
+      + 'context becomes the proxy event\'s `requestContext.authorizer`) in-process. No goals: measurements only.',
     '- **Rendering.** One thread, sequential awaited calls, so the figure includes the promise round trip of an async '
       + 'handler; the log line the proxy writes for every gateway error goes to /dev/null (synchronous file writes). '
       + 'Judged per CPU-second (the rate one core sustains); wall-clock rates are shown beside it.',
@@ -242,7 +251,8 @@ async function main(): Promise<void> {
       }
       sections.push(section);
       printSection(section, (Date.now() - t0) / 1000);
-      if (m.id === 'proxy' && backend) { await backend.stop(); backend = undefined; }
+      // The backend idles (no CPU) until the last measurement that calls it.
+      if (backend && !selected.slice(selected.indexOf(m) + 1).some(next => next.usesBackend)) { await backend.stop(); backend = undefined; }
     }
   } finally {
     await backend?.stop();
