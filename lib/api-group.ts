@@ -663,6 +663,21 @@ export class ApiGroup extends Construct {
       this.authorizer?.fn.addEnvironment(name, value);
     }
     this.addAuthToDeploymentId(config);
+    this.addLocalMetadata();
+  }
+
+  /**
+   * Metadata on the proxy function that lets `cdk-api-groups local` find the group in a cloud
+   * assembly: its name, its REST API and its authorizer function (logical ids).
+   */
+  private addLocalMetadata(): void {
+    const stack = Stack.of(this);
+    (this.proxyFunction.node.defaultChild as lambda.CfnFunction).addMetadata('cdk-api-groups', {
+      group: this.groupName,
+      role: 'proxy',
+      restApi: stack.getLogicalId(this.restApi.node.defaultChild as apigw.CfnRestApi),
+      ...(this.authorizer ? { authorizerFunction: stack.getLogicalId(this.authorizer.fn.node.defaultChild as lambda.CfnFunction) } : {}),
+    });
   }
 
   /**

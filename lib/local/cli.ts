@@ -1,0 +1,217 @@
+#!/usr/bin/env node
+/**
+ * `cdk-api-groups local`: serves the API groups of a CDK app on this machine (see USAGE).
+ * Bad input gets one line on stderr and exit code 1 (2 for a usage error), never a stack trace.
+ */
+import { LocalGatewayError } from './assembly';
+import { LocalGateway, LocalGatewayOptions, startLocalGateway } from './gateway';
+import { SigV4Credentials } from './sigv4';
+
+export const USAGE = `Usage: cdk-api-groups local [options]
+
+Serves the API groups of a CDK app on 127.0.0.1, as API Gateway would: the native checks and
+gateway responses of the synthesized template (throttles, usage plans, IAM signatures, payload
+size, CORS preflight), in front of the same bundled proxy and authorizer the deployment runs,
+and the app's Node.js Lambda functions.
+
+Options:
+  --app <command>              the CDK app to synthesize (default: "app" of ./cdk.json)
+  --assembly <dir>             serve an existing cloud assembly (e.g. cdk.out) without synthesizing
+  --stack <name>               serve this stack's groups; repeatable (default: every stack with a group)
+  --port <n>                   port of the first group; the next groups take the next ports
+                               (default 3000; 0 = free ports chosen by the system)
+  --app-code <app>=<code>      the AppCode of an app (64-180 characters); repeatable. Apps without one
+                               get a generated AppCode, printed at start-up (AppCodes never leave this machine)
+  --iam-credentials <id>:<secret>
+                               the only credentials whose SigV4 signatures IAM APIs accept (region: the
+                               stack's, service execute-api). Default: AWS_ACCESS_KEY_ID and
+                               AWS_SECRET_ACCESS_KEY when both are set; otherwise IAM APIs accept no signature
+  --stage-variable <name>=<value>
+                               set a stage variable for every group; repeatable
+  --region <region>            region of local ARNs and SigV4 scopes for stacks without one
+                               (default: CDK_DEFAULT_REGION, AWS_REGION or us-east-1)
+  --verbose                    also print the bundled proxy's and authorizer's own log lines
+  -h, --help                   show this help
+
+Each group is served at the root of its port: http://127.0.0.1:3000/orders is
+https://<api-id>.execute-api.<region>.amazonaws.com/<stage>/orders once deployed.
+One line per request: method, path, API, status, gateway response type, latency. Ctrl-C stops.
+`;
+
+class UsageError extends Error {}
+
+export interface CliArguments {
+  readonly options: LocalGatewayOptions;
+  /** The accepted IAM credentials (from --iam-credentials or the environment). */
+  readonly credentials?: SigV4Credentials;
+  readonly verbose: boolean;
+  readonly help: boolean;
+}
+
+function pair(value: string, option: string, separator: string): [string, string] {
+  const at = value.indexOf(separator);
+  if (at <= 0 || at === value.length - 1) { throw new UsageError(`${option} expects <name>${separator}<value>, got "${value}"`); }
+  return [value.slice(0, at), value.slice(at + 1)];
+}
+
+/** Parses the command line (without `node` and the script). @throws UsageError */
+export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv): CliArguments {
+  const args = [...argv];
+  if (args[0] === 'local') { args.shift(); } else if (args[0] !== undefined && !args[0].startsWith('-')) {
+    throw new UsageError(`unknown command "${args[0]}": the command is "cdk-api-groups local"`);
+  }
+  let app: string | undefined;
+  let assembly: string | undefined;
+  const stacks: string[] = [];
+  let port: number | undefined;
+  const appCodes: Record<string, string> = {};
+  let credentials: SigV4Credentials | undefined;
+  const stageVariables: Record<string, string> = {};
+  let region: string | undefined;
+  let verbose = false;
+  let help = false;
+  for (let i = 0; i < args.length; i++) {
+    let arg = args[i];
+    let inline: string | undefined;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    if (eq > 0) { inline = arg.slice(eq + 1); arg = arg.slice(0, eq); }
+    const value = (): string => {
+      if (inline !== undefined) { return inline; }
+      const next = args[i + 1];
+      if (next === undefined || next.startsWith('--')) { throw new UsageError(`${arg} needs a value`); }
+      i++;
+      return next;
+    };
+    switch (arg) {
+      case '-h':
+      case '--help': help = true; break;
+      case '--verbose': verbose = true; break;
+      case '--app': app = value(); break;
+      case '--assembly': assembly = value(); break;
+      case '--stack': stacks.push(value()); break;
+      case '--port': {
+        const text = value();
+        if (!/^\d+$/.test(text) || Number(text) > 65535) { throw new UsageError(`--port expects a port number (0-65535), got "${text}"`); }
+        port = Number(text);
+        break;
+      }
+      case '--app-code': {
+        const [name, code] = pair(value(), '--app-code', '=');
+        appCodes[name] = code;
+        break;
+      }
+      case '--iam-credentials': {
+        const [accessKeyId, secretAccessKey] = pair(value(), '--iam-credentials', ':');
+        credentials = { accessKeyId, secretAccessKey };
+        break;
+      }
+      case '--stage-variable': {
+        const [name, v] = pair(value(), '--stage-variable', '=');
+        stageVariables[name] = v;
+        break;
+      }
+      case '--region': region = value(); break;
+      default: throw new UsageError(`unknown option ${arg}`);
+    }
+  }
+  if (app !== undefined && assembly !== undefined) { throw new UsageError('--app and --assembly cannot be used together'); }
+  if (!credentials && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
+  }
+  return {
+    help,
+    verbose,
+    credentials,
+    options: {
+      app,
+      assembly,
+      stacks,
+      port,
+      appCodes,
+      iamCredentials: credentials ? [credentials] : [],
+      stageVariables,
+      region,
+    },
+  };
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let parsed: CliArguments;
+  try {
+    parsed = parseArguments(argv, process.env);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`cdk-api-groups local: ${err.message} (see --help)\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (parsed.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+
+  let gateway: LocalGateway | undefined;
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) { process.exit(1); }
+    stopping = true;
+    if (!gateway) { process.exit(0); }
+    process.stdout.write(`\n${signal}: stopping\n`);
+    gateway.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  try {
+    gateway = await startLocalGateway({
+      ...parsed.options,
+      log: line => process.stdout.write(`${line}\n`),
+      functionLog: (id, line, bundled) => {
+        if (!bundled || parsed.verbose) { process.stderr.write(`[${id}] ${line}\n`); }
+      },
+    });
+  } catch (err) {
+    const message = err instanceof LocalGatewayError ? err.message : `unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+    process.stderr.write(`cdk-api-groups local: ${oneLine(message)}\n`);
+    return 1;
+  }
+  if (stopping) {
+    await gateway.close();
+    return 0;
+  }
+
+  const width = Math.max(...gateway.groups.map(g => g.name.length));
+  process.stdout.write(`serving ${gateway.groups.length === 1 ? '1 API group' : `${gateway.groups.length} API groups`}:\n`);
+  for (const g of gateway.groups) {
+    process.stdout.write(`  ${g.name.padEnd(width)}  ${g.stage}  ${g.url}\n`);
+  }
+  if (gateway.apps.length > 0) {
+    process.stdout.write('AppCodes of the local apps (send them as X-Apig-AppCode; they exist on this machine only):\n');
+    const appWidth = Math.max(...gateway.apps.map(a => `${a.group}/${a.app}`.length));
+    for (const a of gateway.apps) {
+      process.stdout.write(`  ${`${a.group}/${a.app}`.padEnd(appWidth)}  ${a.appCode}${a.generated ? '  (generated; choose one with --app-code)' : ''}\n`);
+    }
+  }
+  if (gateway.groups.some(g => g.iam)) {
+    process.stdout.write(parsed.credentials
+      ? `IAM APIs accept SigV4 signatures of access key ${parsed.credentials.accessKeyId} (service execute-api)\n`
+      : 'IAM APIs accept no signature: pass --iam-credentials <id>:<secret> (or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)\n');
+  }
+  process.stdout.write('Ctrl-C stops.\n');
+  return new Promise<number>(() => { /* runs until a signal */ });
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    code => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`cdk-api-groups local: unexpected error: ${oneLine(err instanceof Error ? err.message : String(err))}\n`);
+      process.exit(1);
+    },
+  );
+}

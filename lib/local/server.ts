@@ -1,0 +1,420 @@
+/**
+ * One API group's stage served over HTTP, in API Gateway's order:
+ *
+ *   payload over 10 MB                         → REQUEST_TOO_LARGE (413)
+ *   resource and method (router.ts)            → none: MISSING_AUTHENTICATION_TOKEN (403)
+ *   stage / method throttle (throttling.ts)    → THROTTLED (429)
+ *   AWS_IAM: SigV4 (sigv4.ts)                  → MISSING_AUTHENTICATION_TOKEN, INVALID_SIGNATURE, EXPIRED_TOKEN
+ *   CUSTOM: the Lambda authorizer              → UNAUTHORIZED, ACCESS_DENIED, AUTHORIZER_CONFIGURATION_ERROR
+ *   API key and usage plan (usage-plans.ts)    → INVALID_API_KEY, THROTTLED, QUOTA_EXCEEDED
+ *   integration: MOCK (preflight.ts), or AWS_PROXY: the function with a REST proxy event
+ *                                              → INTEGRATION_TIMEOUT (504) past the integration timeout;
+ *                                                a function error or malformed result: 502 {"message": "Internal server error"}
+ *
+ * API Gateway's own answers are rendered from the template's gateway responses
+ * (gateway-responses.ts). One log line per request (log.ts).
+ */
+import { randomBytes, randomUUID } from 'crypto';
+import * as http from 'http';
+import { AuthorizerOutcome, Authorizers } from './authorizer';
+import { buildProxyEvent, methodArnFor, requestAuthorizerEvent, requestTime } from './events';
+import { ErrorMessage, NativeContext, renderNativeResponse } from './gateway-responses';
+import { writeAnswer } from './http';
+import type { InvokeOutcome } from './lambda-runner';
+import { RequestLogEntry } from './log';
+import { answerMock } from './preflight';
+import type { MethodModel, RestApiModel } from './rest-api';
+import { route, RouteMatch } from './router';
+import { SigV4Credentials, verifySigV4 } from './sigv4';
+import { methodThrottle, Throttles } from './throttling';
+import { UsagePlans } from './usage-plans';
+
+/** API Gateway's payload limit. */
+export const PAYLOAD_LIMIT = 10 * 1024 * 1024;
+
+const PROXY_RESULT_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded', 'cookies']);
+const INTERNAL_ERROR_BODY = '{"message": "Internal server error"}';
+
+export interface GroupServerOptions {
+  readonly groupName: string;
+  readonly model: RestApiModel;
+  readonly region: string;
+  readonly account: string;
+  /** Stage variables (the template's, with overrides applied). */
+  readonly stageVariables: Record<string, string>;
+  readonly credentials: readonly SigV4Credentials[];
+  /** Invokes a function of the assembly by ARN or name. */
+  readonly invoke: (functionArn: string, event: string, requestId: string) => Promise<InvokeOutcome>;
+  /** The API a request reached and the gateway response type from the proxy's own log lines. */
+  readonly describe?: (method: string, path: string, logs: readonly string[]) => { api?: string; responseType?: string };
+  readonly onRequest: (entry: RequestLogEntry) => void;
+  /** A note about a request the gateway could not serve as deployed (an integration it does not emulate...). */
+  readonly onNote: (message: string) => void;
+  readonly clock?: () => number;
+}
+
+interface Exchange {
+  readonly method: string;
+  readonly rawPath: string;
+  readonly rawQuery: string;
+  readonly headers: Array<[string, string]>;
+  readonly query: Array<[string, string]>;
+  body: Buffer;
+  readonly requestId: string;
+  readonly started: number;
+  readonly ctx: MutableContext;
+}
+
+type MutableContext = { -readonly [K in keyof NativeContext]: NativeContext[K] };
+
+function decode(value: string): string {
+  try { return decodeURIComponent(value); } catch { return value; }
+}
+
+function parseQuery(raw: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const part of raw.split('&')) {
+    if (part === '') { continue; }
+    const eq = part.indexOf('=');
+    out.push(eq < 0 ? [decode(part), ''] : [decode(part.slice(0, eq)), decode(part.slice(eq + 1))]);
+  }
+  return out;
+}
+
+function headerPairs(raw: string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) { out.push([raw[i], raw[i + 1]]); }
+  return out;
+}
+
+function lastHeader(headers: ReadonlyArray<readonly [string, string]>, lowerName: string): string | undefined {
+  let found: string | undefined;
+  for (const [n, v] of headers) { if (n.toLowerCase() === lowerName) { found = v; } }
+  return found;
+}
+
+/** True when a media type is one of the REST API's binary media types (`*` wildcards allowed). */
+export function isBinary(contentType: string | undefined, binaryMediaTypes: readonly string[]): boolean {
+  if (binaryMediaTypes.length === 0) { return false; }
+  const type = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
+  const [major, minor] = type.split('/');
+  return binaryMediaTypes.some(pattern => {
+    const [pMajor, pMinor] = pattern.toLowerCase().split('/');
+    return (pMajor === '*' || pMajor === major) && (pMinor === '*' || pMinor === minor);
+  });
+}
+
+function sourceIpOf(req: http.IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? '127.0.0.1';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+type ProxyAnswer = { status: number; headers: Record<string, string | string[]>; body: Buffer } | string;
+
+/** Reads a Lambda proxy result; a string says what is malformed. */
+export function readProxyResult(payload: string): ProxyAnswer {
+  let result: unknown;
+  try { result = JSON.parse(payload); } catch { return 'the result is not JSON'; }
+  if (typeof result !== 'object' || result === null || Array.isArray(result)) { return 'the result is not an object'; }
+  const r = result as Record<string, unknown>;
+  const extra = Object.keys(r).filter(k => !PROXY_RESULT_KEYS.has(k));
+  if (extra.length > 0) { return `unexpected keys ${extra.join(', ')}`; }
+  const status = typeof r.statusCode === 'string' && /^\d+$/.test(r.statusCode) ? Number(r.statusCode) : r.statusCode;
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) { return 'statusCode is not an HTTP status'; }
+  if (r.body !== undefined && r.body !== null && typeof r.body !== 'string') { return 'body is not a string'; }
+  if (r.isBase64Encoded !== undefined && typeof r.isBase64Encoded !== 'boolean') { return 'isBase64Encoded is not a boolean'; }
+  const headers: Record<string, string | string[]> = {};
+  const lowerToName = new Map<string, string>();
+  const put = (name: string, values: string[]) => {
+    const previous = lowerToName.get(name.toLowerCase());
+    if (previous !== undefined) { delete headers[previous]; }
+    lowerToName.set(name.toLowerCase(), name);
+    headers[name] = values.length === 1 ? values[0] : values;
+  };
+  if (r.headers !== undefined && r.headers !== null) {
+    if (typeof r.headers !== 'object' || Array.isArray(r.headers)) { return 'headers is not an object'; }
+    for (const [name, value] of Object.entries(r.headers)) {
+      if (value === null || typeof value === 'object') { return `header ${name} is not a string`; }
+      put(name, [String(value)]);
+    }
+  }
+  if (r.multiValueHeaders !== undefined && r.multiValueHeaders !== null) {
+    if (typeof r.multiValueHeaders !== 'object' || Array.isArray(r.multiValueHeaders)) { return 'multiValueHeaders is not an object'; }
+    for (const [name, values] of Object.entries(r.multiValueHeaders)) {
+      if (!Array.isArray(values) || values.some(v => v === null || typeof v === 'object')) { return `multiValueHeaders.${name} is not a list of strings`; }
+      // API Gateway: for a header in both, the multi-value one wins.
+      if (values.length > 0) { put(name, values.map(String)); }
+    }
+  }
+  if (!lowerToName.has('content-type')) { headers['Content-Type'] = 'application/json'; }
+  const text = typeof r.body === 'string' ? r.body : '';
+  const body = r.isBase64Encoded === true ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
+  return { status, headers, body };
+}
+
+/** The request handler of one group. */
+export function groupHandler(options: GroupServerOptions): (req: http.IncomingMessage, res: http.ServerResponse) => void {
+  const model = options.model;
+  const clock = options.clock ?? Date.now;
+  const throttles = new Throttles(clock);
+  const usage = new UsagePlans(model.usagePlans, clock);
+  const authorizers = new Authorizers(options.invoke, clock);
+  const stage = model.stage.name;
+
+  /** Headers API Gateway adds to every answer. */
+  function gatewayHeaders(x: Exchange): Record<string, string> {
+    return { 'x-amzn-RequestId': x.requestId, 'x-amz-apigw-id': x.ctx.extendedRequestId };
+  }
+
+  function respondNative(res: http.ServerResponse, x: Exchange, type: string, message?: ErrorMessage, note?: string): void {
+    const answer = renderNativeResponse(model.gatewayResponses, type, x.ctx, message);
+    writeAnswer(res, answer.status, { ...answer.headers, 'x-amz-apigw-id': x.ctx.extendedRequestId }, answer.body);
+    finish(x, answer.status, undefined, type);
+    if (note) { options.onNote(`${x.method} ${x.rawPath}: ${note}`); }
+  }
+
+  function finish(x: Exchange, status: number, api: string | undefined, responseType: string | undefined): void {
+    options.onRequest({
+      group: options.groupName,
+      method: x.method,
+      path: x.rawQuery === '' ? x.rawPath : `${x.rawPath}?${x.rawQuery}`,
+      api,
+      status,
+      responseType,
+      latencyMs: clock() - x.started,
+      requestId: x.requestId,
+    });
+  }
+
+  async function serve(res: http.ServerResponse, x: Exchange): Promise<void> {
+    const ctx = x.ctx;
+    const path = x.rawPath;
+    const match: RouteMatch | undefined = route(model.root, x.method, path);
+    if (match) {
+      ctx.resourcePath = match.resource.path;
+      ctx.resourceId = match.resource.id;
+      ctx.pathParameters = match.pathParameters;
+    }
+    if (!match || !match.method) { respondNative(res, x, 'MISSING_AUTHENTICATION_TOKEN'); return; }
+    const method: MethodModel = match.method;
+
+    if (!throttles.take(`${match.resource.path} ${x.method}`, methodThrottle(model.stage.methodSettings, match.resource.path, x.method))) {
+      respondNative(res, x, 'THROTTLED');
+      return;
+    }
+
+    let identity: Record<string, string> | undefined;
+    let authorizerContext: Record<string, string> | undefined;
+    let authorizerLatency = 0;
+    let usageKey: string | undefined;
+    if (method.authorizationType === 'AWS_IAM') {
+      const verdict = verifySigV4(
+        { method: x.method, rawPath: x.rawPath, rawQuery: x.rawQuery, headers: x.headers, body: x.body },
+        { credentials: options.credentials, region: options.region, now: clock() },
+      );
+      if (!verdict.ok) { respondNative(res, x, verdict.type, verdict.message); return; }
+      identity = {
+        accessKey: verdict.accessKeyId,
+        accountId: options.account,
+        caller: verdict.accessKeyId,
+        user: verdict.accessKeyId,
+        userArn: `arn:aws:iam::${options.account}:user/local-${verdict.accessKeyId}`,
+      };
+      ctx.identity = identity;
+    } else if (method.authorizationType === 'CUSTOM') {
+      const authorizer = model.authorizers.get(method.authorizerId ?? '');
+      if (!authorizer) {
+        respondNative(res, x, 'AUTHORIZER_CONFIGURATION_ERROR', null, `method ${method.logicalId} names no authorizer of the REST API`);
+        return;
+      }
+      const preview = proxyEventFor(x, match, undefined, undefined);
+      const methodArn = methodArnFor(options.region, options.account, model.id, stage, x.method, path);
+      const outcome: AuthorizerOutcome = await authorizers.authorize(authorizer, {
+        event: requestAuthorizerEvent(preview, methodArn),
+        methodArn,
+        requestId: x.requestId,
+        headers: x.headers,
+        query: x.query,
+        stageVariables: options.stageVariables,
+        contextValue: name => (name === 'requestId' ? x.requestId : name === 'stage' ? stage : undefined),
+      });
+      if (!outcome.allowed) {
+        ctx.authorizer = outcome.context;
+        const note = outcome.type === 'AUTHORIZER_CONFIGURATION_ERROR' ? `authorizer ${authorizer.logicalId}: ${outcome.reason}` : undefined;
+        respondNative(res, x, outcome.type, outcome.message, note);
+        return;
+      }
+      authorizerContext = outcome.context;
+      authorizerLatency = outcome.latencyMs;
+      usageKey = outcome.usageIdentifierKey;
+      ctx.authorizer = outcome.context;
+    } else if (method.authorizationType !== 'NONE') {
+      respondNative(res, x, 'AUTHORIZER_CONFIGURATION_ERROR', null, `${method.authorizationType} authorization is not emulated locally`);
+      return;
+    }
+
+    if (method.apiKeyRequired) {
+      const key = model.apiKeySource === 'AUTHORIZER' ? usageKey : lastHeader(x.headers, 'x-api-key');
+      const outcome = usage.check(key, match.resource.path, x.method);
+      if (outcome.kind !== 'ok') { respondNative(res, x, outcome.kind); return; }
+      ctx.apiKey = outcome.key.value;
+      ctx.apiKeyId = outcome.key.id;
+    }
+
+    const integration = method.integration;
+    if (integration.type === 'MOCK') {
+      const answer = answerMock(integration.responses, ctx);
+      writeAnswer(res, answer.status, { ...answer.headers, ...gatewayHeaders(x) }, answer.body);
+      finish(x, answer.status, undefined, undefined);
+      return;
+    }
+    if (integration.type === 'UNSUPPORTED') {
+      respondNative(res, x, 'API_CONFIGURATION_ERROR', undefined, integration.reason);
+      return;
+    }
+
+    const event = proxyEventFor(x, match, identity,
+      authorizerContext ? { ...authorizerContext, integrationLatency: authorizerLatency } : undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>(resolve => { timer = setTimeout(() => resolve('timeout'), integration.timeoutMs); });
+    const outcome = await Promise.race([options.invoke(integration.functionArn, JSON.stringify(event), x.requestId), timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') { respondNative(res, x, 'INTEGRATION_TIMEOUT'); return; }
+    const described = options.describe?.(x.method, path, outcome.logs) ?? {};
+    if (!outcome.ok) {
+      writeAnswer(res, 502, { 'Content-Type': 'application/json', ...gatewayHeaders(x), 'x-amzn-ErrorType': 'InternalServerErrorException' }, INTERNAL_ERROR_BODY);
+      finish(x, 502, described.api, undefined);
+      options.onNote(`${x.method} ${x.rawPath}: function error from the integration: ${outcome.errorType}: ${outcome.errorMessage}`.slice(0, 500));
+      return;
+    }
+    const answer = readProxyResult(outcome.payload);
+    if (typeof answer === 'string') {
+      writeAnswer(res, 502, { 'Content-Type': 'application/json', ...gatewayHeaders(x), 'x-amzn-ErrorType': 'InternalServerErrorException' }, INTERNAL_ERROR_BODY);
+      finish(x, 502, described.api, undefined);
+      options.onNote(`${x.method} ${x.rawPath}: malformed Lambda proxy response: ${answer}`);
+      return;
+    }
+    writeAnswer(res, answer.status, { ...answer.headers, ...gatewayHeaders(x) }, answer.body);
+    finish(x, answer.status, described.api, described.responseType);
+  }
+
+  function proxyEventFor(x: Exchange, match: RouteMatch, identity: Record<string, string> | undefined,
+    authorizer: Record<string, unknown> | undefined) {
+    const ctx = x.ctx;
+    return buildProxyEvent({
+      method: x.method,
+      path: x.rawPath,
+      headers: x.headers,
+      query: x.query,
+      body: x.body.length > 0 ? x.body : undefined,
+      binary: isBinary(lastHeader(x.headers, 'content-type'), model.binaryMediaTypes),
+      stage,
+      stageVariables: Object.keys(options.stageVariables).length > 0 ? { ...options.stageVariables } : null,
+      requestId: x.requestId,
+      extendedRequestId: ctx.extendedRequestId,
+      sourceIp: ctx.sourceIp,
+      resource: match.resource.path,
+      resourceId: match.resource.id,
+      pathParameters: match.pathParameters,
+      apiId: model.id,
+      accountId: options.account,
+      domainName: ctx.domainName,
+      domainPrefix: ctx.domainPrefix,
+      deploymentId: model.stage.deploymentId,
+      requestTimeEpoch: ctx.requestTimeEpoch,
+      protocol: ctx.protocol,
+      identity: { ...(identity ?? {}), ...(ctx.apiKey ? { apiKey: ctx.apiKey, apiKeyId: ctx.apiKeyId ?? '' } : {}) },
+      authorizer,
+    });
+  }
+
+  return (req, res) => {
+    const started = clock();
+    const requestId = randomUUID();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const rawPath = q < 0 ? url : url.slice(0, q);
+    const rawQuery = q < 0 ? '' : url.slice(q + 1);
+    const sourceIp = sourceIpOf(req);
+    const headers = headerPairs(req.rawHeaders);
+    // API Gateway appends the caller to X-Forwarded-For and sets the port and protocol it received.
+    const forwarded = lastHeader(headers, 'x-forwarded-for');
+    const kept = headers.filter(([n]) => !/^x-forwarded-(for|port|proto)$/i.test(n));
+    kept.push(['X-Forwarded-For', forwarded ? `${forwarded}, ${sourceIp}` : sourceIp]);
+    kept.push(['X-Forwarded-Port', String(req.socket.localPort ?? '')]);
+    kept.push(['X-Forwarded-Proto', 'http']);
+    if (lastHeader(headers, 'x-amzn-trace-id') === undefined) {
+      kept.push(['X-Amzn-Trace-Id', `Root=1-${Math.floor(started / 1000).toString(16)}-${randomBytes(12).toString('hex')}`]);
+    }
+    const host = lastHeader(headers, 'host') ?? `127.0.0.1:${req.socket.localPort}`;
+    const query = parseQuery(rawQuery);
+    const ctx: MutableContext = {
+      requestId,
+      extendedRequestId: randomBytes(12).toString('base64').replace(/[+/=]/g, 'A').slice(0, 16),
+      apiId: model.id,
+      accountId: options.account,
+      stage,
+      httpMethod: req.method ?? 'GET',
+      path: rawPath,
+      resourcePath: '',
+      resourceId: '',
+      sourceIp,
+      userAgent: lastHeader(headers, 'user-agent') ?? '',
+      domainName: host,
+      domainPrefix: model.id,
+      deploymentId: model.stage.deploymentId,
+      requestTimeEpoch: started,
+      requestTime: requestTime(started),
+      protocol: `HTTP/${req.httpVersion}`,
+      headers: kept,
+      query,
+      pathParameters: null,
+      stageVariables: options.stageVariables,
+    };
+    const x: Exchange = {
+      method: (req.method ?? 'GET').toUpperCase(),
+      rawPath,
+      rawQuery,
+      headers: kept,
+      query,
+      body: Buffer.alloc(0),
+      requestId,
+      started,
+      ctx,
+    };
+    const tooLarge = () => {
+      res.setHeader('Connection', 'close');
+      respondNative(res, x, 'REQUEST_TOO_LARGE');
+      req.unpipe();
+      req.resume();
+    };
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > PAYLOAD_LIMIT) { tooLarge(); return; }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      if (refused) { return; }
+      size += chunk.length;
+      if (size > PAYLOAD_LIMIT) {
+        refused = true;
+        chunks.length = 0;
+        tooLarge();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (refused) { return; }
+      x.body = Buffer.concat(chunks);
+      serve(res, x).catch((err: unknown) => {
+        options.onNote(`${x.method} ${x.rawPath}: the local gateway failed: ${err instanceof Error ? err.message : String(err)}`);
+        if (!res.headersSent) {
+          writeAnswer(res, 500, { 'Content-Type': 'application/json', 'x-amzn-RequestId': requestId }, INTERNAL_ERROR_BODY);
+          finish(x, 500, undefined, undefined);
+        }
+      });
+    });
+    req.on('error', () => { /* the client went away */ });
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The `cdk-api-groups local` command as a user runs it: the compiled lib/local/cli.js (build
+ * first: `npm run build`; `npm test` does) against examples/orders, over real HTTP. Bad input
+ * gets one line on stderr and a non-zero exit, never a stack trace; Ctrl-C stops cleanly.
+ */
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { synthesize } from '../../lib/local/assembly';
+
+const root = path.resolve(__dirname, '..', '..');
+const cli = path.join(root, 'lib', 'local', 'cli.js');
+const example = path.join(root, 'examples', 'orders');
+const work = path.join(root, 'test', '.work', `local-cli-${process.pid}`);
+const assembly = path.join(work, 'orders.out');
+
+interface Run {
+  readonly child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  readonly exited: Promise<number | null>;
+}
+
+function run(args: string[], cwd = root): Run {
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd,
+    env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const r: Run = {
+    child,
+    stdout: '',
+    stderr: '',
+    exited: new Promise(resolve => child.on('exit', code => resolve(code))),
+  };
+  child.stdout!.on('data', (c: Buffer) => { r.stdout += c.toString(); });
+  child.stderr!.on('data', (c: Buffer) => { r.stderr += c.toString(); });
+  return r;
+}
+
+/** Waits until stdout matches, or fails with what the command printed. */
+async function waitFor(r: Run, pattern: RegExp, timeoutMs = 40_000): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const m = pattern.exec(r.stdout);
+    if (m) { return m; }
+    if (r.child.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`no ${pattern} in the output.\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+    }
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+}
+
+/** One line on stderr, no stack trace. */
+function expectOneLine(stderr: string, pattern: RegExp): void {
+  const lines = stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^cdk-api-groups local: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(stderr).not.toMatch(/\n\s+at /);
+}
+
+const running: Run[] = [];
+
+beforeAll(async () => {
+  // The compiled command must be at least as new as its sources.
+  if (!fs.existsSync(cli)) { throw new Error(`${cli} is missing: run npm run build first (npm test does)`); }
+  const built = fs.statSync(cli).mtimeMs;
+  const stale = fs.readdirSync(path.dirname(cli)).filter(f => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .filter(f => fs.statSync(path.join(path.dirname(cli), f)).mtimeMs > built);
+  if (stale.length > 0) { throw new Error(`lib/local is stale (${stale.join(', ')} changed since the build): run npm run build first`); }
+  fs.mkdirSync(work, { recursive: true });
+  // One assembly of the example for the commands that take --assembly.
+  await synthesize({ app: 'npx tsx --tsconfig ../tsconfig.json app.ts', cwd: example, outdir: assembly });
+}, 90_000);
+
+afterAll(async () => {
+  for (const r of running) {
+    if (r.child.exitCode === null) { r.child.kill('SIGKILL'); }
+  }
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('synthesizes the app of ./cdk.json, serves it, logs each request, and stops on SIGINT with exit 0', async () => {
+  // The README's main command: run in a CDK app's folder with no options but the port.
+  const r = run(['local', '--port', '0'], example);
+  running.push(r);
+  const [, url] = await waitFor(r, /^ {2}orders {2}RELEASE {2}(http:\/\/127\.0\.0\.1:\d+\/)$/m);
+
+  const health = await fetch(`${url}health`);
+  expect([health.status, await health.text()]).toEqual([200, '{"status":"ok"}']);
+  const unknown = await fetch(`${url}no/such/path`);
+  expect(unknown.status).toBe(404);
+  expect(JSON.parse(await unknown.text())).toMatchObject({ error_code: 'APIG.0101', path: '/no/such/path' });
+  await waitFor(r, /^GET \/no\/such\/path - 404 NOT_FOUND \d+ms$/m);
+  expect(r.stdout).toMatch(/^GET \/health health 200 - \d+ms$/m);
+
+  // A second instance on the same port: one line, exit 1.
+  const port = new URL(url).port;
+  const second = run(['local', '--assembly', assembly, '--port', port]);
+  running.push(second);
+  expect(await second.exited).toBe(1);
+  expectOneLine(second.stderr, new RegExp(`port ${port} is already in use`));
+
+  r.child.kill('SIGINT');
+  expect(await r.exited).toBe(0);
+}, 60_000);
+
+test('--stack that does not exist: one line, non-zero exit', async () => {
+  // The stacks of the assembly are named in the message.
+  const r = run(['local', '--assembly', assembly, '--stack', 'Nope', '--port', '0']);
+  expect(await r.exited).toBe(1);
+  expectOneLine(r.stderr, /no stack "Nope" in the cloud assembly \(stacks: OrdersExample\)/);
+});
+
+test('--assembly of a folder without groups, or without an assembly: one line, non-zero exit', async () => {
+  // A plain CDK app's cdk.out, and a folder that is not one.
+  const plain = path.join(work, 'plain.out');
+  fs.mkdirSync(plain, { recursive: true });
+  fs.writeFileSync(path.join(plain, 'manifest.json'), JSON.stringify({
+    version: '55.0.0',
+    artifacts: { Plain: { type: 'aws:cloudformation:stack', environment: 'aws://unknown-account/unknown-region', properties: { templateFile: 'Plain.template.json' } } },
+  }));
+  fs.writeFileSync(path.join(plain, 'Plain.template.json'), JSON.stringify({ Resources: { Queue: { Type: 'AWS::SQS::Queue' } } }));
+  const none = run(['local', '--assembly', plain, '--port', '0']);
+  expect(await none.exited).toBe(1);
+  expectOneLine(none.stderr, /defines no API group/);
+
+  const notAssembly = run(['local', '--assembly', work, '--port', '0']);
+  expect(await notAssembly.exited).toBe(1);
+  expectOneLine(notAssembly.stderr, /is not a cloud assembly: it has no manifest\.json/);
+});
+
+test('no app: one line; a bad option: usage error, exit 2', async () => {
+  // Outside a CDK app, and a typo.
+  const noApp = run(['local'], work);
+  expect(await noApp.exited).toBe(1);
+  expectOneLine(noApp.stderr, /no CDK app here: .* has no cdk\.json/);
+  const bad = run(['local', '--prot', '3000']);
+  expect(await bad.exited).toBe(2);
+  expectOneLine(bad.stderr, /unknown option --prot \(see --help\)/);
+  const help = run(['--help']);
+  expect(await help.exited).toBe(0);
+  expect(help.stdout).toMatch(/^Usage: cdk-api-groups local \[options\]/);
+});
