@@ -876,5 +876,9 @@ function grantInvokeFunction(fn: lambda.Function, target: lambda.IFunction): voi
 }
 
 function nativeNote(variables: string[]): string {
-  return variables.map(v => v === '$context.reqUri' ? `${v} renders as the path without query string` : `${v} renders empty`).join('; ');
+  const notes: Record<string, string> = {
+    '$context.reqPath': 'renders as the path with the stage prefix',
+    '$context.reqUri': 'renders as the path with the stage prefix and without query string',
+  };
+  return variables.map(v => `${v} ${notes[v] ?? 'renders empty'}`).join('; ');
 }

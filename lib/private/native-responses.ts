@@ -22,7 +22,7 @@ export interface NativeResponse {
 /** Variables API Gateway cannot render in gateway responses: they render empty there. */
 export function degradedVariables(template: string): string[] {
   return parseTemplate(template).variables
-    .filter(v => (v.kind === 'context' && ['apiId', 'apiName', 'reqUri'].includes(v.name))
+    .filter(v => (v.kind === 'context' && ['apiId', 'apiName', 'reqPath', 'reqUri'].includes(v.name))
       || (v.kind === 'authorizer' && v.source === 'backend'))
     .map(variableName);
 }
@@ -45,6 +45,7 @@ function contextMapping(name: string, type: ResponseType, awsType: string): { ex
     case 'requestId': return { expression: 'context.requestId', literal: '' };
     case 'stage': return { expression: 'context.stage', literal: '' };
     case 'sourceIp': return { expression: 'context.identity.sourceIp', literal: '' };
+    // API Gateway's $context.path starts with the stage: the closest it has (a degradation, warned about).
     case 'reqPath':
     case 'reqUri': return { expression: 'context.path', literal: '' };
     case 'reqMethod': return { expression: 'context.httpMethod', literal: '' };

@@ -285,7 +285,7 @@ describe('synth-time warnings', () => {
     // THEN
     annotations.hasWarning('/Stack/Group/DefaultResponse',
       'NOT_FOUND body uses $context.apiId, $context.reqUri, $context.authorizer.backend.tenant, which API Gateway\'s own responses ' +
-      '(RESOURCE_NOT_FOUND) cannot render: $context.apiId renders empty; $context.reqUri renders as the path without query string; ' +
+      '(RESOURCE_NOT_FOUND) cannot render: $context.apiId renders empty; $context.reqUri renders as the path with the stage prefix and without query string; ' +
       '$context.authorizer.backend.tenant renders empty [ack: cdk-api-groups:nativeVariable]');
   });
 
