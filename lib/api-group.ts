@@ -1,5 +1,5 @@
 import * as crypto from 'crypto';
-import { Annotations, Aspects, Aws, Duration, IAspect, Names, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Aspects, Aws, Duration, IAspect, Names, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -17,18 +17,17 @@ import { CorsOptions } from './cors';
 import { GatewayResponse, GatewayResponseOptions } from './gateway-response';
 import { HttpMethod } from './http-method';
 import { LIMITS, RULES } from './limits';
-import { checkLiteral, checkLiteralNumber, formatAll, Problem, problem, show, throwIf } from './private/checks';
+import { checkLiteral, formatAll, Problem, problem, throwIf } from './private/checks';
 import { ConfigDocument, EnvReference } from './private/config-document';
 import { DeferredAssetCode, stageHandlerFolder } from './private/handler-asset';
-import { degradedVariables, headerDegrades, nativeResponses } from './private/native-responses';
+import { groupPropsProblems } from './private/group-checks';
+import { nativeResponses } from './private/native-responses';
 import { routeShape } from './private/paths';
 import { addPreflight } from './private/preflight';
 import { RestTree } from './private/rest-tree';
 import { buildRuntimeConfig } from './private/runtime-config';
-import { STAGE_VARIABLE_NAME_PATTERN } from './private/template';
-import { throttleProblems } from './private/throttling';
 import { addUsagePlan, usageKeyFor } from './private/usage-plans';
-import { ResponseType } from './response-type';
+import { WARN, warnAboutNativeRendering } from './private/warnings';
 
 /** Properties of an API group. */
 export interface ApiGroupProps {
@@ -122,14 +121,6 @@ export interface ApiGroupProps {
   readonly throttle?: apigw.ThrottleSettings;
 }
 
-/** Warning ids, for `Annotations` acknowledgements. */
-const WARN = {
-  nativeVariable: 'cdk-api-groups:nativeVariable',
-  defaultStatus: 'cdk-api-groups:defaultStatusRemapsNative',
-  integrationTimeout: 'cdk-api-groups:integrationTimeoutQuota',
-  noCatchAll: 'cdk-api-groups:noCatchAll',
-  corsEcho: 'cdk-api-groups:nativeCorsEchoesOrigin',
-} as const;
 
 /** Reasons of the cdk-nag (AwsSolutions) findings that the library's design answers. */
 const NAG = {
@@ -162,9 +153,6 @@ const NAG = {
 /** HTTP methods an ANY API's throttle applies to (API Gateway keys method settings by concrete method). */
 const CONCRETE_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
 
-const GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9\-_./():]{2,254}$/;
-const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
-const STAGE_VALUE = /^[A-Za-z0-9\-._~:/?#&=,]+$/;
 
 /**
  * An API group, as Huawei Cloud API Gateway models it, deployed on AWS API Gateway: a set of
@@ -227,7 +215,7 @@ export class ApiGroup extends Construct {
     this.groupName = props.groupName ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
     this.stageName = props.stageName ?? 'RELEASE';
     this.integrationTimeout = props.integrationTimeout ?? LIMITS.integrationTimeoutDefault;
-    for (const found of this.propsProblems()) { throwIf(this, found); }
+    for (const found of groupPropsProblems(props, this.groupName, this.stageName, this.integrationTimeout)) { throwIf(this, found); }
     if (this.integrationTimeout.toMilliseconds() > LIMITS.integrationTimeoutDefault.toMilliseconds()) {
       Annotations.of(this).addWarningV2(WARN.integrationTimeout,
         `integrationTimeout ${this.integrationTimeout.toMilliseconds()} ms is above API Gateway's default quota of 29000 ms: ` +
@@ -625,7 +613,7 @@ export class ApiGroup extends Construct {
       }
     }
 
-    this.warnAboutNativeRendering();
+    warnAboutNativeRendering(this.defaultResponse);
     for (const native of nativeResponses(this.defaultResponse, this.props.cors)) {
       this.restApi.addGatewayResponse(`Native${native.awsType}`, {
         type: apigw.ResponseType.of(native.awsType),
@@ -767,74 +755,6 @@ export class ApiGroup extends Construct {
     });
   }
 
-  private warnAboutNativeRendering(): void {
-    const response = this.defaultResponse;
-    for (const type of [ResponseType.DEFAULT_4XX, ResponseType.DEFAULT_5XX]) {
-      const status = response.ruleFor(type).statusCode;
-      if (status !== undefined) {
-        Annotations.of(response).addWarningV2(WARN.defaultStatus,
-          `${type.name} has status ${status}: API Gateway then answers every one of its own ${type.name.slice(-3)} errors ` +
-          `that has no rule of its own (${type.awsSources.join(', ')} and the types falling back to it) with ${status}`);
-      }
-    }
-    // Only types with AWS sources render natively; a rule of any other type is the proxy's alone.
-    for (const rule of response.rules.filter(r => r.type.awsSources.length > 0)) {
-      const degraded = degradedVariables(rule.body ?? GatewayResponse.DEFAULT_BODY);
-      if (degraded.length > 0) {
-        Annotations.of(response).addWarningV2(WARN.nativeVariable,
-          `${rule.type.name} body uses ${degraded.join(', ')}, which API Gateway's own responses ` +
-          `(${rule.type.awsSources.join(', ')}) cannot render: ${nativeNote(degraded)}`);
-      }
-      for (const [name, value] of Object.entries(rule.headers ?? {})) {
-        if (headerDegrades(value)) {
-          Annotations.of(response).addWarningV2(WARN.nativeVariable,
-            `${rule.type.name} header ${name} ${show(value)} cannot be expressed in API Gateway's own responses ` +
-            '(only a literal without single quotes, or exactly one variable, can): variables inside text render empty there');
-        }
-      }
-    }
-  }
-
-  private propsProblems(): Problem[] {
-    const p = this.props;
-    const found: Problem[] = [];
-    found.push(...(p.accessControl?._problems() ?? []), ...throttleProblems(p.throttle, 'stage'));
-    const name = checkLiteral('group name', this.groupName);
-    if (name) { found.push(name); } else if (!GROUP_NAME.test(this.groupName)) { found.push(problem(RULES.groupName, this.groupName)); }
-    const stage = checkLiteral('stage name', this.stageName);
-    if (stage) { found.push(stage); } else if (!STAGE_NAME.test(this.stageName)) { found.push(problem(RULES.stageName, this.stageName)); }
-    const variables = Object.entries(p.stageVariables ?? {});
-    if (variables.length > LIMITS.stageVariables) { found.push(problem(RULES.stageVariables, `${variables.length} variables`)); }
-    for (const [key, value] of variables) {
-      if (!STAGE_VARIABLE_NAME_PATTERN.test(key)) { found.push(problem(RULES.stageVariables, key, 'name')); }
-      if (!Token.isUnresolved(value) && (value.length > LIMITS.stageVariableValueLength || !STAGE_VALUE.test(value))) {
-        found.push(problem(RULES.stageVariables, value, `value of ${key}`));
-      }
-    }
-    const timeout = this.integrationTimeout.toMilliseconds({ integral: false });
-    const timeoutToken = checkLiteralNumber('integration timeout', timeout);
-    if (timeoutToken) {
-      found.push(timeoutToken);
-    } else if (!Number.isInteger(timeout) || timeout < LIMITS.integrationTimeoutMin.toMilliseconds()) {
-      found.push(problem(RULES.integrationTimeout, `${timeout} ms`));
-    }
-    const memory = p.proxyMemorySize;
-    if (memory !== undefined && !Token.isUnresolved(memory) && (!Number.isInteger(memory) || memory < 128 || memory > 10240)) {
-      found.push(problem(RULES.lambdaMemory, memory));
-    }
-    if (p.cors) {
-      const origins = p.cors.allowOrigins;
-      if (origins.length === 0) { found.push(problem(RULES.cors, '[]', 'no origin')); }
-      for (const origin of origins) {
-        if (origin !== '*' && !/^[a-z][a-z0-9+.-]*:\/\/[^/\s'"]+$/i.test(origin)) { found.push(problem(RULES.cors, origin)); }
-      }
-      if (origins.includes('*') && (origins.length > 1 || p.cors.allowCredentials)) {
-        found.push(problem(RULES.cors, origins.join(','), origins.length > 1 ? '"*" mixed with origins' : '"*" with allowCredentials'));
-      }
-    }
-    return found;
-  }
-
   /** Whole-group checks, once everything is defined. */
   private groupProblems(): Problem[] {
     const found: Problem[] = [];
@@ -875,10 +795,3 @@ function grantInvokeFunction(fn: lambda.Function, target: lambda.IFunction): voi
   }));
 }
 
-function nativeNote(variables: string[]): string {
-  const notes: Record<string, string> = {
-    '$context.reqPath': 'renders as the path with the stage prefix',
-    '$context.reqUri': 'renders as the path with the stage prefix and without query string',
-  };
-  return variables.map(v => `${v} ${notes[v] ?? 'renders empty'}`).join('; ');
-}

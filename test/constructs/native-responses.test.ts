@@ -312,8 +312,8 @@ describe('synth-time warnings', () => {
     for (const aws of ['DEFAULT_4XX', 'REQUEST_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE']) { expect(nativeResponse(template, aws).StatusCode).toBe('400'); }
     for (const aws of ['DEFAULT_5XX', 'API_CONFIGURATION_ERROR']) { expect(nativeResponse(template, aws).StatusCode).toBe('500'); }
     annotations.hasWarning('/Stack/Group/DefaultResponse', Match.stringLikeRegexp(
-      '^DEFAULT_4XX has status 400: API Gateway then answers every one of its own 4XX errors .*\\(DEFAULT_4XX, REQUEST_TOO_LARGE, ' +
-      'UNSUPPORTED_MEDIA_TYPE.*with 400 \\[ack: cdk-api-groups:defaultStatusRemapsNative\\]$'));
+      '^DEFAULT_4XX has status 400: API Gateway\'s own 4XX errors translated from it \\(DEFAULT_4XX, REQUEST_TOO_LARGE, ' +
+      'UNSUPPORTED_MEDIA_TYPE\\) then answer with 400 instead of their original statuses \\[ack: cdk-api-groups:defaultStatusRemapsNative\\]$'));
     annotations.hasWarning('/Stack/Group/DefaultResponse', Match.stringLikeRegexp(
       '^DEFAULT_5XX has status 500: .*\\(DEFAULT_5XX, API_CONFIGURATION_ERROR.*\\[ack: cdk-api-groups:defaultStatusRemapsNative\\]$'));
   });
