@@ -4,7 +4,7 @@
  * cloud assembly the way Lambda loads it. Catches a missing file in package.json `files`, a
  * bundle path that only works from the source tree, or a template that needs network to build.
  */
-import { execFileSync } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -99,4 +99,34 @@ describe('the packed library', () => {
     expect(missing.statusCode).toBe(410);
     expect(JSON.parse(missing.body)).toEqual({ gone: '/nowhere', rid: 'packed-req-1' });
   });
+
+  test('the installed `cdk-api-groups local` serves the app\'s assembly over HTTP, then stops on SIGINT', async () => {
+    // What a user runs after `npm install cdk-api-groups`: the package's bin, the packed bundles, no SDK in the app.
+    const cli = path.join(appDir, 'node_modules', 'cdk-api-groups', 'lib', 'local', 'cli.js');
+    const child = spawn(process.execPath, [cli, '--assembly', 'cdk.out', '--port', '0'], {
+      cwd: appDir, env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { out += c.toString(); });
+    const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
+    try {
+      const deadline = Date.now() + 60_000;
+      let url: string | undefined;
+      while (!url) {
+        url = /http:\/\/127\.0\.0\.1:\d+\//.exec(out)?.[0];
+        if (child.exitCode !== null || Date.now() > deadline) { throw new Error(`no URL printed:\n${out}`); }
+        await new Promise(resolve => setTimeout(resolve, 50));
+      }
+      const ping = await fetch(`${url}ping`);
+      expect(ping.status).toBe(200);
+      expect(await ping.text()).toBe('pong');
+      const gone = await fetch(`${url}nowhere`);
+      expect(gone.status).toBe(410);
+      expect(await gone.json()).toMatchObject({ gone: '/nowhere' });
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+  }, 90_000);
 });
