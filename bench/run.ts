@@ -3,7 +3,7 @@
  * prints the tables and rewrites BENCHMARKS.md with them and the machine they ran on.
  *
  * Environment:
- *   BENCH_ONLY=proxy,render,bundle,synth,authorizer   run a subset (BENCHMARKS.md is then left alone)
+ *   BENCH_ONLY=proxy,render,bundle,synth,authorizer,local   run a subset (BENCHMARKS.md is then left alone)
  *   BENCH_QUICK=1                          fewer iterations, to try the harness (BENCHMARKS.md left alone)
  *   BENCH_WRITE=1                          rewrite BENCHMARKS.md even for a subset or a quick run
  *   BENCH_PROFILE=1                        profile the 300-API synthesis even when its goal is met
@@ -23,6 +23,7 @@ import {
   Section, textTable, WORK,
 } from './common';
 import { buildFixture } from './fixture';
+import * as local from './local';
 import * as proxy from './proxy';
 import * as render from './render';
 import * as synth from './synth';
@@ -42,6 +43,7 @@ const MEASUREMENTS: Measurement[] = [
   { id: 'bundle', title: '3. Bundle size and cold module load', goals: ['bundle size', 'cold require'], measure: bundle.measure },
   { id: 'synth', title: '4. Synthesis time', goals: ['synth ratio at 300 APIs', 'growth'], measure: synth.measure },
   { id: 'authorizer', title: '5. Authorizer latency and end-to-end cost', goals: [], usesBackend: true, measure: authorizer.measure },
+  { id: 'local', title: '6. Local gateway over HTTP', goals: [], measure: local.measure },
 ];
 
 function gitRevision(): string {
@@ -226,7 +228,7 @@ async function main(): Promise<void> {
   let backend: RunningBackend | undefined;
   let fixture: FixtureInfo | undefined;
   let fixtureError: string | undefined;
-  const needsFixture = selected.some(m => m.id !== 'synth');
+  const needsFixture = selected.some(m => m.id !== 'synth' && m.id !== 'local');
   if (needsFixture) {
     try {
       backend = await startBackend();
