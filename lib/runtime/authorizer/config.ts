@@ -7,12 +7,12 @@
  * verdict. A problem confined to one API (an undeclared app or authorizer, an unset deploy-time
  * value) makes that API's verdict DEFAULT_5XX, never an unauthenticated ok.
  */
-import * as fs from 'fs';
 import { ApiDocument, CONFIG_DOCUMENT_VERSION } from '../../private/config-document';
 import { Router, RouteSpec } from '../proxy/router';
 import { isRecord } from '../proxy/types';
 import { AuthCatalog, ResolvedAuth } from '../shared/auth-config';
 import { resolveDeployTime } from '../shared/deploy-time';
+import { loadDocument } from '../shared/document-file';
 import { AppDirectory, AppEntry } from './apps';
 import { AppCodeStore } from './secrets';
 import { compileThirdParty, ThirdPartyAuthorizer } from './third-party';
@@ -124,16 +124,5 @@ export function compileAuthorizerConfig(doc: unknown, env: NodeJS.ProcessEnv, st
 
 /** Reads and compiles the document; never throws. */
 export function loadAuthorizerConfig(file: string, env: NodeJS.ProcessEnv): AuthorizerConfigState {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    return { ok: false, reason: `cannot read ${file}: ${typeof code === 'string' ? code : (err as Error).message}` };
-  }
-  try {
-    return { ok: true, config: compileAuthorizerConfig(doc, env) };
-  } catch (err) {
-    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
-  }
+  return loadDocument(file, doc => compileAuthorizerConfig(doc, env));
 }

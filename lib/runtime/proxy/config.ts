@@ -6,11 +6,11 @@
  * is refused as a whole: every request then gets DEFAULT_5XX with a built-in fallback. A problem
  * confined to one API's backend only affects that API.
  */
-import * as fs from 'fs';
 import {
   ApiDocument, CONFIG_DOCUMENT_VERSION, ConfigDocument, ErrorDefaultsDocument, ParameterDocument,
 } from '../../private/config-document';
 import { AuthCatalog } from '../shared/auth-config';
+import { loadDocument } from '../shared/document-file';
 import { compileIpRule, IpRule } from './access-control';
 import { compileGuard, Guard } from './auth';
 import { Backend, compileBackend } from './backends';
@@ -184,16 +184,5 @@ export function compileConfig(doc: unknown, env: NodeJS.ProcessEnv): ProxyConfig
 
 /** Reads and compiles the document; never throws. */
 export function loadConfig(file: string, env: NodeJS.ProcessEnv): ConfigState {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    return { ok: false, reason: `cannot read ${file}: ${typeof code === 'string' ? code : (err as Error).message}` };
-  }
-  try {
-    return { ok: true, config: compileConfig(doc, env) };
-  } catch (err) {
-    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
-  }
+  return loadDocument(file, doc => compileConfig(doc, env));
 }

@@ -18,17 +18,15 @@
  * Results (allow and deny) are cached per identity values for the TTL; failures never are.
  */
 import { createHash } from 'crypto';
-import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { CustomAuthorizerDocument } from '../../private/config-document';
 import { AUTHORIZER_KEY_PATTERN, authorizerContextKey } from '../../private/template';
-import { cancelDeadline, Deadline, startDeadline } from '../proxy/deadlines';
 import { describeError } from '../proxy/errors';
 import { CREDENTIAL_HEADERS, RequestView } from '../proxy/request';
 import { isRecord } from '../proxy/types';
 import { TtlCache } from './cache';
 import { resolveDeployTime } from './deploy-time';
 import { compileIdentities, CompiledIdentity, readIdentities } from './identities';
-import { lambdaClient } from './lambda-client';
+import { invokeWithTimeout } from './lambda-client';
 import { StepOutcome, VERDICT_OK } from './verdict';
 
 /** Largest cache TTL (DESIGN section 6). */
@@ -169,34 +167,15 @@ function failed(auth: CustomAuthorizer, reason: string): StepOutcome {
 }
 
 async function invoke(auth: CustomAuthorizer, call: CustomCall): Promise<Parsed> {
-  let lambda: ReturnType<typeof lambdaClient>;
-  try {
-    lambda = lambdaClient();
-  } catch (err) {
-    return { ok: false, reason: `cannot load @aws-sdk/client-lambda: ${describeError(err)}` };
-  }
   const payload = Buffer.from(JSON.stringify(functionGraphEvent(auth, call)), 'utf8');
-  const abort = new AbortController();
-  let deadline: Deadline | undefined;
-  const timedOut = new Promise<'timeout'>(resolve => {
-    deadline = startDeadline(call.timeoutMs, () => {
-      abort.abort();
-      resolve('timeout');
-    });
-  });
-  let output: InvokeCommandOutput | 'timeout';
-  try {
-    const command = new lambda.sdk.InvokeCommand({ FunctionName: auth.functionName, InvocationType: 'RequestResponse', Payload: payload });
-    output = await Promise.race([lambda.client.send(command, { abortSignal: abort.signal }), timedOut]);
-  } catch (err) {
-    if (abort.signal.aborted) { return { ok: false, reason: `function timeout after ${call.timeoutMs} ms` }; }
-    return { ok: false, reason: `function invoke failed: ${describeError(err)}` };
-  } finally {
-    if (deadline) { cancelDeadline(deadline); }
+  const outcome = await invokeWithTimeout(auth.functionName, payload, call.timeoutMs);
+  switch (outcome.kind) {
+    case 'no-sdk':
+    case 'unavailable': return { ok: false, reason: outcome.reason };
+    case 'timeout': return { ok: false, reason: `function timeout after ${call.timeoutMs} ms` };
+    case 'function-error': return { ok: false, reason: `function error: ${outcome.functionError}` };
   }
-  if (output === 'timeout') { return { ok: false, reason: `function timeout after ${call.timeoutMs} ms` }; }
-  if (output.FunctionError) { return { ok: false, reason: `function error: ${output.FunctionError.slice(0, 64)}` }; }
-  const bytes = output.Payload ?? new Uint8Array();
+  const bytes = outcome.payload;
   if (bytes.length > MAX_RESULT_BYTES) { return { ok: false, reason: 'function result over 1 MB' }; }
   let parsed: unknown;
   try {

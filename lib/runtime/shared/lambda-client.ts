@@ -3,7 +3,9 @@
  * by the Lambda runtime, so it is not bundled, and it is loaded on first use only: a group that
  * never invokes a function never pays for it at cold start.
  */
-import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
+import { cancelDeadline, Deadline, startDeadline } from '../proxy/deadlines';
+import { describeError } from '../proxy/errors';
 
 export type LambdaSdk = typeof import('@aws-sdk/client-lambda');
 
@@ -18,4 +20,48 @@ export function lambdaClient(): { sdk: LambdaSdk; client: LambdaClient } {
   }
   client ??= new sdk.LambdaClient({});
   return { sdk, client };
+}
+
+/** How a synchronous invoke ended. `timeout` and `unavailable` carry no result. */
+export type InvokeOutcome =
+  | { readonly kind: 'ok'; readonly payload: Uint8Array }
+  | { readonly kind: 'function-error'; readonly functionError: string }
+  | { readonly kind: 'timeout' }
+  | { readonly kind: 'unavailable'; readonly reason: string }
+  /** The SDK itself could not be loaded: the caller's own failure, not the function's. */
+  | { readonly kind: 'no-sdk'; readonly reason: string };
+
+/**
+ * Invokes `functionName` synchronously (RequestResponse), giving up after `timeoutMs`. Never
+ * rejects. The abort signal stops the SDK; the race keeps the timeout exact even if the SDK is
+ * slow to honour the abort.
+ */
+export async function invokeWithTimeout(functionName: string, payload: Uint8Array, timeoutMs: number): Promise<InvokeOutcome> {
+  let lambda: ReturnType<typeof lambdaClient>;
+  try {
+    lambda = lambdaClient();
+  } catch (err) {
+    return { kind: 'no-sdk', reason: `cannot load @aws-sdk/client-lambda: ${describeError(err)}` };
+  }
+  const abort = new AbortController();
+  let deadline: Deadline | undefined;
+  const timedOut = new Promise<'timeout'>(resolve => {
+    deadline = startDeadline(timeoutMs, () => {
+      abort.abort();
+      resolve('timeout');
+    });
+  });
+  let output: InvokeCommandOutput | 'timeout';
+  try {
+    const command = new lambda.sdk.InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: payload });
+    output = await Promise.race([lambda.client.send(command, { abortSignal: abort.signal }), timedOut]);
+  } catch (err) {
+    if (abort.signal.aborted) { return { kind: 'timeout' }; }
+    return { kind: 'unavailable', reason: `function invoke failed: ${describeError(err)}` };
+  } finally {
+    if (deadline) { cancelDeadline(deadline); }
+  }
+  if (output === 'timeout') { return { kind: 'timeout' }; }
+  if (output.FunctionError) { return { kind: 'function-error', functionError: output.FunctionError.slice(0, 64) }; }
+  return { kind: 'ok', payload: output.Payload ?? new Uint8Array() };
 }

@@ -4,12 +4,9 @@
  *
  * The Lambda client (lib/runtime/shared/lambda-client.ts) is loaded on the first call only.
  */
-import type { InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { FunctionBackendDocument } from '../../../private/config-document';
-import { lambdaClient } from '../../shared/lambda-client';
+import { invokeWithTimeout } from '../../shared/lambda-client';
 import { exceedsLambdaLimit, LAMBDA_PAYLOAD_LIMIT } from '../body';
-import { cancelDeadline, Deadline, startDeadline } from '../deadlines';
-import { describeError } from '../errors';
 import {
   backendResponseTooLarge, backendTimeout, backendUnavailable, GatewayError, internalError, requestTooLarge,
 } from '../gateway-error';
@@ -90,36 +87,16 @@ export function compileFunctionBackend(doc: FunctionBackendDocument, functionNam
     async invoke(call): Promise<ProxyResult | GatewayError> {
       const payload = Buffer.from(JSON.stringify(functionEvent(call)), 'utf8');
       if (payload.length > LAMBDA_PAYLOAD_LIMIT) { return requestTooLarge(); }
-      let lambda: ReturnType<typeof lambdaClient>;
-      try {
-        lambda = lambdaClient();
-      } catch (err) {
-        return internalError(`cannot load @aws-sdk/client-lambda: ${describeError(err)}`);
+      const outcome = await invokeWithTimeout(functionName, payload, call.timeoutMs);
+      switch (outcome.kind) {
+        case 'no-sdk': return internalError(outcome.reason);
+        case 'unavailable': return backendUnavailable(outcome.reason);
+        case 'timeout': return backendTimeout(call.timeoutMs);
+        case 'function-error': return backendUnavailable(`function error: ${outcome.functionError}`);
       }
-      const abort = new AbortController();
-      let deadline: Deadline | undefined;
-      const timedOut = new Promise<'timeout'>(resolve => {
-        deadline = startDeadline(call.timeoutMs, () => {
-          abort.abort();
-          resolve('timeout');
-        });
-      });
-      let output: InvokeCommandOutput | 'timeout';
-      try {
-        const command = new lambda.sdk.InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: payload });
-        // The race keeps the timeout exact even if the SDK is slow to honour the abort.
-        output = await Promise.race([lambda.client.send(command, { abortSignal: abort.signal }), timedOut]);
-      } catch (err) {
-        if (abort.signal.aborted) { return backendTimeout(call.timeoutMs); }
-        return backendUnavailable(`function invoke failed: ${describeError(err)}`);
-      } finally {
-        if (deadline) { cancelDeadline(deadline); }
-      }
-      if (output === 'timeout') { return backendTimeout(call.timeoutMs); }
-      if (output.FunctionError) { return backendUnavailable(`function error: ${output.FunctionError.slice(0, 64)}`); }
       let parsed: unknown;
       try {
-        parsed = JSON.parse(Buffer.from(output.Payload ?? new Uint8Array()).toString('utf8'));
+        parsed = JSON.parse(Buffer.from(outcome.payload).toString('utf8'));
       } catch {
         return backendUnavailable('function result is not JSON');
       }
