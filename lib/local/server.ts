@@ -169,7 +169,8 @@ export function groupHandler(options: GroupServerOptions): (req: http.IncomingMe
   function respondNative(res: http.ServerResponse, x: Exchange, type: string, message?: ErrorMessage, note?: string): void {
     const answer = renderNativeResponse(model.gatewayResponses, type, x.ctx, message);
     writeAnswer(res, answer.status, { ...answer.headers, 'x-amz-apigw-id': x.ctx.extendedRequestId }, answer.body);
-    finish(x, answer.status, undefined, type);
+    // The API the request addressed, as the proxy would have routed it (throttled, unsigned, ...).
+    finish(x, answer.status, options.describe?.(x.method, x.rawPath, []).api, type);
     if (note) { options.onNote(`${x.method} ${x.rawPath}: ${note}`); }
   }
 
