@@ -21,6 +21,7 @@ import {
   BenchContext, childInput, childMain, childRole, fmt, fmtInt, fmtRatio, freshCopy, Goal, quantile,
   ratio, ROOT, runChild, Section, WORK,
 } from './common';
+import type { RestProxyEvent } from '../lib/local/events';
 import { overrideBundle } from './fixture';
 import { bundleLocator, profileTable, startProfiler, summariseProfile, top } from './profile';
 
@@ -54,20 +55,8 @@ interface ProxyOutput {
 type Result = { statusCode: number; headers: Record<string, string>; body: string; isBase64Encoded: boolean };
 type Contender = (event: RestEvent) => Promise<unknown>;
 
-export interface RestEvent {
-  resource: string;
-  path: string;
-  httpMethod: string;
-  headers: Record<string, string>;
-  multiValueHeaders: Record<string, string[]>;
-  queryStringParameters: Record<string, string> | null;
-  multiValueQueryStringParameters: Record<string, string[]> | null;
-  pathParameters: Record<string, string> | null;
-  stageVariables: null;
-  requestContext: Record<string, unknown>;
-  body: string | null;
-  isBase64Encoded: boolean;
-}
+/** A REST proxy event, as API Gateway sends it (the local gateway's type). */
+export type RestEvent = RestProxyEvent;
 
 /** An API Gateway REST proxy event (payload 1.0) as API Gateway sends it for GET /items/{id}. */
 export function restEvent(method: string, resource: string, reqPath: string, pathParameters: Record<string, string> | null,
