@@ -58,6 +58,10 @@ test('an instance keeps its module state and gets the function\'s environment an
   expect(first).toMatchObject({ ok: true, logs: ['log line x'] });
   expect(JSON.parse((first as { payload: string }).payload)).toEqual({ count: 1, env: 'hello', region: 'eu-west-1', name: 'Fn', left: true });
   expect(JSON.parse((second as { payload: string }).payload).count).toBe(2);
+  // The function's stdout is a separate stream from its result: the line may arrive a moment later.
+  for (let waited = 0; !output.includes('log line x') && waited < 3000; waited += 20) {
+    await new Promise(resolve => setTimeout(resolve, 20));
+  }
   expect(output).toContain('log line x');
 });
 
