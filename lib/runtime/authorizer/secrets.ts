@@ -14,7 +14,7 @@
  */
 import { createHash } from 'crypto';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { cancelDeadline, Deadline, startDeadline } from '../proxy/deadlines';
+import { raceDeadline, TIMED_OUT } from '../proxy/deadlines';
 import { describeError } from '../proxy/errors';
 import { logEvent } from '../proxy/log';
 import { isRecord } from '../proxy/types';
@@ -49,28 +49,11 @@ export type SecretReader = (secretId: string, timeoutMs: number) => Promise<stri
 
 export const readSecret: SecretReader = async (secretId, timeoutMs) => {
   const sm = secretsClient();
-  const abort = new AbortController();
-  let deadline: Deadline | undefined;
-  const timedOut = new Promise<'timeout'>(resolve => {
-    deadline = startDeadline(timeoutMs, () => {
-      abort.abort();
-      resolve('timeout');
-    });
-  });
-  try {
-    const output = await Promise.race([
-      sm.client.send(new sm.sdk.GetSecretValueCommand({ SecretId: secretId }), { abortSignal: abort.signal }),
-      timedOut,
-    ]);
-    if (output === 'timeout') { throw Object.assign(new Error('timeout'), { name: 'SecretTimeout' }); }
-    if (typeof output.SecretString !== 'string') { throw Object.assign(new Error('no SecretString'), { name: 'NoSecretString' }); }
-    return output.SecretString;
-  } catch (err) {
-    if (abort.signal.aborted) { throw Object.assign(new Error('timeout'), { name: 'SecretTimeout' }); }
-    throw err;
-  } finally {
-    if (deadline) { cancelDeadline(deadline); }
-  }
+  const output = await raceDeadline(timeoutMs,
+    signal => sm.client.send(new sm.sdk.GetSecretValueCommand({ SecretId: secretId }), { abortSignal: signal }));
+  if (output === TIMED_OUT) { throw Object.assign(new Error('timeout'), { name: 'SecretTimeout' }); }
+  if (typeof output.SecretString !== 'string') { throw Object.assign(new Error('no SecretString'), { name: 'NoSecretString' }); }
+  return output.SecretString;
 };
 
 /** SHA-256 of a code: what is kept and compared. */

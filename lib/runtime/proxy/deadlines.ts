@@ -62,3 +62,30 @@ export function cancelDeadline(d: Deadline): void {
   d.next = undefined;
   d.fire = undefined;
 }
+
+/** What `raceDeadline` answers when the time ran out first. */
+export const TIMED_OUT = Symbol('timed out');
+
+/**
+ * Runs `work` with an abort signal that fires after `ms`, and answers TIMED_OUT exactly then,
+ * even if `work` is slow to honour the abort (the AWS SDK's calls are). A rejection of `work`
+ * caused by the abort also answers TIMED_OUT; any other rejection propagates.
+ */
+export async function raceDeadline<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T | typeof TIMED_OUT> {
+  const abort = new AbortController();
+  let deadline: Deadline | undefined;
+  const timedOut = new Promise<typeof TIMED_OUT>(resolve => {
+    deadline = startDeadline(ms, () => {
+      abort.abort();
+      resolve(TIMED_OUT);
+    });
+  });
+  try {
+    return await Promise.race([work(abort.signal), timedOut]);
+  } catch (err) {
+    if (abort.signal.aborted) { return TIMED_OUT; }
+    throw err;
+  } finally {
+    if (deadline) { cancelDeadline(deadline); }
+  }
+}

@@ -4,7 +4,7 @@
  * never invokes a function never pays for it at cold start.
  */
 import type { InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
-import { cancelDeadline, Deadline, startDeadline } from '../proxy/deadlines';
+import { raceDeadline, TIMED_OUT } from '../proxy/deadlines';
 import { describeError } from '../proxy/errors';
 
 export type LambdaSdk = typeof import('@aws-sdk/client-lambda');
@@ -43,25 +43,14 @@ export async function invokeWithTimeout(functionName: string, payload: Uint8Arra
   } catch (err) {
     return { kind: 'no-sdk', reason: `cannot load @aws-sdk/client-lambda: ${describeError(err)}` };
   }
-  const abort = new AbortController();
-  let deadline: Deadline | undefined;
-  const timedOut = new Promise<'timeout'>(resolve => {
-    deadline = startDeadline(timeoutMs, () => {
-      abort.abort();
-      resolve('timeout');
-    });
-  });
-  let output: InvokeCommandOutput | 'timeout';
+  let output: InvokeCommandOutput | typeof TIMED_OUT;
   try {
     const command = new lambda.sdk.InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: payload });
-    output = await Promise.race([lambda.client.send(command, { abortSignal: abort.signal }), timedOut]);
+    output = await raceDeadline(timeoutMs, signal => lambda.client.send(command, { abortSignal: signal }));
   } catch (err) {
-    if (abort.signal.aborted) { return { kind: 'timeout' }; }
     return { kind: 'unavailable', reason: `function invoke failed: ${describeError(err)}` };
-  } finally {
-    if (deadline) { cancelDeadline(deadline); }
   }
-  if (output === 'timeout') { return { kind: 'timeout' }; }
+  if (output === TIMED_OUT) { return { kind: 'timeout' }; }
   if (output.FunctionError) { return { kind: 'function-error', functionError: output.FunctionError.slice(0, 64) }; }
   return { kind: 'ok', payload: output.Payload ?? new Uint8Array() };
 }
