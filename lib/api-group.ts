@@ -19,7 +19,7 @@ import { HttpMethod } from './http-method';
 import { LIMITS, RULES } from './limits';
 import { checkLiteral, formatAll, Problem, problem, throwIf } from './private/checks';
 import { ConfigDocument, EnvReference } from './private/config-document';
-import { DeferredAssetCode, stageHandlerFolder } from './private/handler-asset';
+import { DeferredAssetCode } from './private/handler-asset';
 import { groupPropsProblems } from './private/group-checks';
 import { nativeResponses } from './private/native-responses';
 import { routeShape } from './private/paths';
@@ -641,9 +641,9 @@ export class ApiGroup extends Construct {
       deployTimeValue: value => this.deployTimeValue(value),
     });
     const document = JSON.stringify(config);
-    this.proxyCode.stage(this.proxyFunction, stageHandlerFolder('proxy', document));
+    this.proxyCode.stage(this.proxyFunction, 'proxy', document);
     if (this.authorizer) {
-      this.authorizerCode.stage(this.authorizer.fn, stageHandlerFolder('authorizer', document));
+      this.authorizerCode.stage(this.authorizer.fn, 'authorizer', document);
     }
     // Both functions load the same document, so both get every deploy-time value it refers to.
     for (const [value, name] of this.deployTimeValues) {

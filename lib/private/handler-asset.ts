@@ -1,8 +1,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { Lazy } from 'aws-cdk-lib';
+import { Lazy, Stage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
@@ -21,26 +20,20 @@ export function readBundle(name: string): Buffer {
 }
 
 /**
- * Writes a handler folder (the bundle plus the group's configuration document) under the system
- * temp folder, named by its content hash, so the same input always gives the same folder and the
- * same asset hash on any machine.
+ * Writes a handler folder (the bundle plus the group's configuration document) inside the cloud
+ * assembly, never in a shared folder: under a name derived from its content (so that aws-cdk-lib's
+ * asset cache, which is keyed by path, can never return another content's asset), and always
+ * afresh, so nothing already there is ever deployed.
  */
-export function stageHandlerFolder(name: string, config: string): string {
+function writeHandlerFolder(outdir: string, name: string, config: string): string {
   const bundle = readBundle(name);
   const hash = crypto.createHash('sha256').update(bundle).update('\0').update(config).digest('hex');
-  const dir = path.join(os.tmpdir(), 'cdk-api-groups', `${name}-${hash.slice(0, 32)}`);
-  if (!fs.existsSync(path.join(dir, CONFIG_FILE_NAME))) {
-    const tmp = `${dir}.${process.pid}.tmp`;
-    fs.rmSync(tmp, { recursive: true, force: true });
-    fs.mkdirSync(tmp, { recursive: true });
-    fs.writeFileSync(path.join(tmp, 'index.js'), bundle);
-    fs.writeFileSync(path.join(tmp, CONFIG_FILE_NAME), config);
-    try {
-      fs.renameSync(tmp, dir);
-    } catch {
-      fs.rmSync(tmp, { recursive: true, force: true }); // another process staged the same content first
-    }
-  }
+  // No dot after the leading one: aws-cdk-lib would take it for a file extension of the asset.
+  const dir = path.join(outdir, `.cdk-api-groups-${name}-${hash.slice(0, 32)}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(path.join(dir, 'index.js'), bundle);
+  fs.writeFileSync(path.join(dir, CONFIG_FILE_NAME), config);
   return dir;
 }
 
@@ -73,10 +66,26 @@ export class DeferredAssetCode extends lambda.Code {
     this.resource = resource;
   }
 
-  /** Creates the asset from `folder` under `scope` (once). */
-  public stage(scope: Construct, folder: string): void {
+  /**
+   * Creates the asset (once) under `scope` from the bundle `name` and the configuration document.
+   * The folder is staged in the cloud assembly; aws-cdk-lib copies it to `asset.<hash>` (its
+   * content hash), after which the staging copy is removed, unless asset staging is disabled
+   * (`cdk synth --no-staging`, SAM): then the folder itself is the asset.
+   */
+  public stage(scope: Construct, name: string, config: string): void {
     if (this.asset) { return; }
-    this.asset = new s3_assets.Asset(scope, 'Code', { path: folder });
+    const stage = Stage.of(scope);
+    if (!stage) {
+      throw new Error(`cdk-api-groups: ${scope.node.path} must be inside an App or a Stage to stage its ${this.description} code`);
+    }
+    const folder = writeHandlerFolder(stage.assetOutdir, name, config);
+    try {
+      this.asset = new s3_assets.Asset(scope, 'Code', { path: folder });
+    } finally {
+      if (this.asset === undefined || path.resolve(stage.outdir, this.asset.assetPath) !== folder) {
+        fs.rmSync(folder, { recursive: true, force: true });
+      }
+    }
     if (this.resource) {
       this.asset.addResourceMetadata(this.resource, 'Code');
     }
