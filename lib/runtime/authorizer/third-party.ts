@@ -9,7 +9,9 @@
  * - 5xx, timeout, connection refused or reset, DNS, TLS → THIRD_AUTH_CONF_FAILURE, or through in
  *   relaxed mode; any other status (1xx, 3xx: redirects are not followed) → THIRD_AUTH_CONF_FAILURE.
  *
- * Allow and refusal results are cached per identity values for the TTL; failures never are.
+ * Allow and refusal results are cached per identity values for the TTL; failures never are. The
+ * service is sent the identity values and nothing else about the request, so nothing else can
+ * change its answer: a result serves every API that uses the same authorizer.
  */
 import { createHash } from 'crypto';
 import * as http from 'http';

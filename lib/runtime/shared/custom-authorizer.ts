@@ -15,7 +15,10 @@
  * - anything else (non-200, malformed body, status or context, invoke error, timeout) →
  *   AUTHORIZER_CONF_FAILURE, or, in relaxed mode, ok with an empty context.
  *
- * Results (allow and deny) are cached per identity values for the TTL; failures never are.
+ * Results (allow and deny) are cached for the TTL; failures never are. Huawei keys its cache on the
+ * identity values; the function is also told the API, stage, method and path (with its
+ * parameters) and may decide on them, so a result is reused only when all of these match too: an
+ * allow for one API never opens another (DESIGN section 7).
  */
 import { createHash } from 'crypto';
 import { CustomAuthorizerDocument } from '../../private/config-document';
@@ -186,8 +189,11 @@ async function invoke(auth: CustomAuthorizer, call: CustomCall): Promise<Parsed>
   return parseFunctionResult(parsed);
 }
 
-function cacheKey(values: readonly string[]): string {
-  return createHash('sha256').update(JSON.stringify(values)).digest('base64');
+/** What the function's answer may depend on, besides `user_data` (fixed per authorizer). */
+function cacheKey(call: CustomCall, identityValues: readonly string[]): string {
+  const params = Object.keys(call.pathParams).sort().map(name => [name, call.pathParams[name]]);
+  const facts = [call.apiId, call.stage, call.req.method, call.req.path, params, identityValues];
+  return createHash('sha256').update(JSON.stringify(facts)).digest('base64');
 }
 
 /** Runs the authorizer for one request; never rejects. */
@@ -195,7 +201,7 @@ export async function runCustomAuthorizer(auth: CustomAuthorizer, call: CustomCa
   const identities = readIdentities(auth.identities, call.req);
   if (!identities.ok) { return { verdict: 'AUTHORIZER_IDENTITIES_FAILURE', reason: identities.reason }; }
   // Without identity sources there is nothing to tell callers apart: never cached.
-  const key = auth.ttlMs > 0 && auth.identities.length > 0 ? cacheKey(identities.values) : undefined;
+  const key = auth.ttlMs > 0 && auth.identities.length > 0 ? cacheKey(call, identities.values) : undefined;
   if (key !== undefined) {
     const hit = auth.cache.get(key, Date.now());
     if (hit !== undefined) { return { ...hit, cached: true }; }
