@@ -6,9 +6,9 @@
  *
  * The request is routed with the proxy's router, on the same document, then:
  * - no API, or an API with NONE or IAM authentication → ok (the proxy does the rest);
- * - APP: `X-Apig-AppCode` absent → AUTH_HEADER_MISSING; no app holds it → AUTH_FAILURE; an app
- *   not authorised for the API → UNAUTHORIZED; codes unreadable (Secrets Manager) → DEFAULT_5XX;
- *   then the custom authorizer, if any (two-factor);
+ * - APP: `X-Apig-AppCode` absent → AUTH_HEADER_MISSING; sent twice, or no app holds it →
+ *   AUTH_FAILURE; an app not authorised for the API → UNAUTHORIZED; codes unreadable (Secrets
+ *   Manager) → DEFAULT_5XX; then the custom authorizer, if any (two-factor);
  * - CUSTOM: the custom authorizer (shared/custom-authorizer.ts);
  * - THIRD_PARTY: the auth service (third-party.ts).
  *
@@ -21,6 +21,7 @@ import { logEvent, stackFrames } from '../proxy/log';
 import { RequestView } from '../proxy/request';
 import { isRecord, LambdaContextLike } from '../proxy/types';
 import { runCustomAuthorizer } from '../shared/custom-authorizer';
+import { headerSent } from '../shared/sent-once';
 import { StepOutcome, VERDICT_OK } from '../shared/verdict';
 import { AppEntry } from './apps';
 import { AuthorizerApi, AuthorizerConfig, loadAuthorizerConfig } from './config';
@@ -62,8 +63,11 @@ async function authenticate(req: RequestView, config: AuthorizerConfig, api: Aut
     case 'THIRD_PARTY':
       return fromStep(api.id, await runThirdParty(api.thirdParty!, req, budget(api.thirdParty!.timeoutMs, context)));
     case 'APP': {
-      const code = req.header(APP_CODE_HEADER);
-      if (code === undefined || code === '') { return { apiId: api.id, verdict: 'AUTH_HEADER_MISSING', reason: 'no AppCode' }; }
+      const sent = headerSent(req, APP_CODE_HEADER);
+      // Two AppCodes: which one authenticates is ambiguous; refused as a bad credential, none compared.
+      if (sent.kind === 'repeated') { return { apiId: api.id, verdict: 'AUTH_FAILURE', reason: 'AppCode sent more than once' }; }
+      const code = sent.kind === 'once' ? sent.value : '';
+      if (code === '') { return { apiId: api.id, verdict: 'AUTH_HEADER_MISSING', reason: 'no AppCode' }; }
       const found = await config.apps.identify(code, api.authorisedApps);
       if (found.kind === 'unavailable') { return { apiId: api.id, verdict: 'DEFAULT_5XX', reason: found.reason }; }
       if (found.kind === 'unknown') { return { apiId: api.id, verdict: 'AUTH_FAILURE', reason: 'AppCode of no app' }; }

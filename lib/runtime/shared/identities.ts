@@ -6,6 +6,7 @@
 import type { IdentityDocument } from '../../private/config-document';
 import type { RequestView } from '../proxy/request';
 import { isRecord } from '../proxy/types';
+import { headerSent, querySent } from './sent-once';
 
 export interface CompiledIdentity {
   readonly in: 'header' | 'query';
@@ -44,11 +45,17 @@ export type IdentityReading =
   /** `reason` names the identity source, never its value. */
   | { readonly ok: false; readonly reason: string };
 
-/** The value of each identity source (first value of a repeated one), or why they are unusable. */
+/**
+ * The value of each identity source, or why they are unusable: missing, empty, sent more than once
+ * (the function or service would vouch for one value while the backend receives every one), or
+ * failing its validation.
+ */
 export function readIdentities(identities: readonly CompiledIdentity[], req: RequestView): IdentityReading {
   const values: string[] = [];
   for (const id of identities) {
-    const value = id.in === 'header' ? req.header(id.lower) : req.query.get(id.name)?.[0];
+    const sent = id.in === 'header' ? headerSent(req, id.lower) : querySent(req, id.name);
+    if (sent.kind === 'repeated') { return { ok: false, reason: `identity ${id.in} ${id.name} sent more than once` }; }
+    const value = sent.kind === 'once' ? sent.value : undefined;
     if (value === undefined || value === '') { return { ok: false, reason: `identity ${id.in} ${id.name} missing` }; }
     if (id.pattern !== undefined && !id.pattern.test(value)) { return { ok: false, reason: `identity ${id.in} ${id.name} fails its validation` }; }
     values.push(value);
