@@ -6,10 +6,13 @@
  *   the fallback's when it sets one (API Gateway re-maps uncustomised types that way), or the
  *   type's default;
  * - templates are plain substitution, not VTL: `$context.<name>` (`requestId`, `error.message`,
- *   `error.messageString` (already quoted), `error.responseType`, `identity.sourceIp`, `path`
- *   (with the stage prefix, as API Gateway has it), `httpMethod`, `stage`, `authorizer.<key>`,
- *   ...) and `$stageVariables.<name>`; an unknown name renders empty. In a JSON template a value
- *   is JSON-string-escaped (an assumption: AWS documents no escaping);
+ *   `error.messageString`, `error.responseType`, `identity.sourceIp`, `path` (with the stage
+ *   prefix, as API Gateway has it), `httpMethod`, `stage`, `authorizer.<key>`, ...) and
+ *   `$stageVariables.<name>`; an unknown name renders empty. Values are inserted as they are, not
+ *   escaped: AWS documents only simple substitution, and `$context.error.messageString` ("the quoted
+ *   value of $context.error.message") as the one value that comes as a JSON string, quotes and
+ *   escapes included. So `"$context.error.message"` breaks the JSON of a message with a quote, as on
+ *   AWS; the library writes messageString, and its authorizer hands over JSON-escaped values;
  * - header mappings: `'literal'`, `method.request.header|querystring|path|multivalueheader|
  *   multivaluequerystring.<name>`, `context.<name>`, `stageVariables.<name>`; an empty value sends
  *   no header;
@@ -86,10 +89,6 @@ export interface NativeResponse {
 /** A message overriding the type's default (`$context.error.message`); null renders `null` in messageString. */
 export type ErrorMessage = string | null;
 
-function jsonEscape(value: string): string {
-  return JSON.stringify(value).slice(1, -1);
-}
-
 /** `$context.<name>` of a native response; undefined when unknown. */
 function contextValue(name: string, ctx: NativeContext, type: string, message: ErrorMessage): string | undefined {
   if (name.startsWith('authorizer.')) { return ctx.authorizer?.[name.slice('authorizer.'.length)] ?? ''; }
@@ -129,18 +128,17 @@ function contextValue(name: string, ctx: NativeContext, type: string, message: E
 // variable then `-x`), later ones may (authorizer keys). `${context.name}` is read too.
 const VARIABLE = /\$(?:\{(context|stageVariables)\.([A-Za-z0-9_.-]+)\}|(context|stageVariables)\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_-]+)*))/g;
 
-/** Substitutes `$context.*` / `$stageVariables.*` in a gateway-response template (one pass). */
-export function renderTemplate(template: string, ctx: NativeContext, type: string, message: ErrorMessage, json: boolean): string {
+/**
+ * Substitutes `$context.*` / `$stageVariables.*` in a gateway-response template (one pass), as API
+ * Gateway does: every value as it is, whatever the content type (`error.messageString` is a JSON
+ * string by definition).
+ */
+export function renderTemplate(template: string, ctx: NativeContext, type: string, message: ErrorMessage): string {
   return template.replace(VARIABLE, (_whole, braceRoot: string | undefined, braceName: string | undefined, root: string | undefined, name: string | undefined) => {
     const r = braceRoot ?? root!;
     const n = braceName ?? name!;
-    if (r === 'stageVariables') {
-      const value = ctx.stageVariables[n] ?? '';
-      return json ? jsonEscape(value) : value;
-    }
-    const value = contextValue(n, ctx, type, message) ?? '';
-    // messageString is a JSON string already (quotes included).
-    return json && n !== 'error.messageString' ? jsonEscape(value) : value;
+    if (r === 'stageVariables') { return ctx.stageVariables[n] ?? ''; }
+    return contextValue(n, ctx, type, message) ?? '';
   });
 }
 
@@ -190,7 +188,7 @@ export function renderNativeResponse(
   const templates = chosen?.templates ?? {};
   const contentType = templates['application/json'] !== undefined ? 'application/json' : (Object.keys(templates)[0] ?? 'application/json');
   const template = templates[contentType] ?? '{"message":$context.error.messageString}';
-  const body = renderTemplate(template, ctx, type, text, /json/i.test(contentType));
+  const body = renderTemplate(template, ctx, type, text);
 
   const headers: Record<string, string> = {
     'Content-Type': contentType,

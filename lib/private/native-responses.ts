@@ -19,12 +19,52 @@ export interface NativeResponse {
   readonly body: string;
 }
 
-/** Variables API Gateway cannot render in gateway responses: they render empty there. */
+/**
+ * Variables API Gateway cannot render as written in a gateway-response body: they render empty,
+ * differently, or (`$context.error.message` inside a longer JSON string) as the type's fixed message.
+ */
 export function degradedVariables(template: string): string[] {
-  return parseTemplate(template).variables
-    .filter(v => (v.kind === 'context' && ['apiId', 'apiName', 'reqPath', 'reqUri'].includes(v.name))
-      || (v.kind === 'authorizer' && v.source === 'backend'))
-    .map(variableName);
+  const parsed = parseTemplate(template);
+  const wholeStrings = wholeStringVariables(template);
+  return parsed.variables
+    .filter((v, i) => (v.kind === 'context' && ['apiId', 'apiName', 'reqPath', 'reqUri'].includes(v.name))
+      || (v.kind === 'authorizer' && v.source === 'backend')
+      || (v.kind === 'context' && v.name === 'error.message' && !wholeStrings[i]))
+    .map(variableName)
+    .filter((name, i, all) => all.indexOf(name) === i);
+}
+
+/**
+ * For each variable of a (valid JSON) template, whether it is the whole content of its JSON
+ * string (`"$context.error.message"`) rather than part of a longer one (`"msg: $context.error.message"`).
+ * Variables hold no quote or backslash, so the template can be scanned as written.
+ */
+function wholeStringVariables(template: string): boolean[] {
+  const parsed = parseTemplate(template);
+  const whole: boolean[] = [];
+  let text = '';
+  parsed.variables.forEach((ref, i) => {
+    text += parsed.texts[i];
+    whole.push(stringOpensAtEnd(text) && parsed.texts[i + 1].startsWith('"'));
+    text += variableName(ref);
+  });
+  return whole;
+}
+
+/** True when the last character of `json` (a JSON prefix) is the opening quote of a string. */
+function stringOpensAtEnd(json: string): boolean {
+  let inString = false;
+  let opened = -1;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (inString) {
+      if (c === '\\') { i++; } else if (c === '"') { inString = false; }
+    } else if (c === '"') {
+      inString = true;
+      opened = i;
+    }
+  }
+  return inString && opened === json.length - 1;
 }
 
 /** `$context...` text for a body template, or a literal (already JSON-safe) for static values. */
@@ -68,12 +108,29 @@ function jsonEscape(value: string): string {
   return JSON.stringify(value).slice(1, -1);
 }
 
-/** Body template in API Gateway's syntax. */
+/**
+ * Body template in API Gateway's syntax. API Gateway substitutes values as they are (no JSON
+ * escaping), so the message, which may quote the request, is `$context.error.messageString`:
+ * AWS's message as a JSON string, quotes included, replacing the whole `"$context.error.message"`.
+ * Inside a longer JSON string that cannot be expressed: the type's fixed message is written there.
+ */
 export function translateBody(body: string, type: ResponseType, awsType: string): string {
   const parsed = parseTemplate(body);
+  const wholeStrings = wholeStringVariables(body);
   let out = parsed.texts[0];
   parsed.variables.forEach((ref, i) => {
-    out += bodyText(ref, type, awsType) + parsed.texts[i + 1];
+    let next = parsed.texts[i + 1];
+    if (ref.kind === 'context' && ref.name === 'error.message') {
+      if (wholeStrings[i]) {
+        out = out.slice(0, -1) + '$context.error.messageString';
+        next = next.slice(1);
+      } else {
+        out += jsonEscape(type.defaultErrorMessage);
+      }
+    } else {
+      out += bodyText(ref, type, awsType);
+    }
+    out += next;
   });
   return out;
 }

@@ -48,6 +48,8 @@ function nativeNote(variables: string[]): string {
   const notes: Record<string, string> = {
     '$context.reqPath': 'renders as the path with the stage prefix',
     '$context.reqUri': 'renders as the path with the stage prefix and without query string',
+    // API Gateway's message only exists as a whole JSON string ($context.error.messageString).
+    '$context.error.message': 'inside a longer string renders as the type\'s fixed message (API Gateway\'s own message can only fill a whole JSON string)',
   };
   return variables.map(v => `${v} ${notes[v] ?? 'renders empty'}`).join('; ');
 }

@@ -98,7 +98,7 @@ describe('one gateway response per AWS type', () => {
         ResponseType: aws,
         RestApiId: expect.anything(),
         ...(status !== undefined ? { StatusCode: status } : {}),
-        ResponseTemplates: { 'application/json': `{"type":"${huawei}","code":"${code}","message":"$context.error.message"}` },
+        ResponseTemplates: { 'application/json': `{"type":"${huawei}","code":"${code}","message":$context.error.messageString}` },
         ResponseParameters: { 'gatewayresponse.header.X-Request-Id': 'context.requestId' },
       });
     });
@@ -110,7 +110,7 @@ describe('one gateway response per AWS type', () => {
     expect(nativeResponse(template, 'RESOURCE_NOT_FOUND')).toMatchObject({
       StatusCode: '404',
       ResponseTemplates: {
-        'application/json': '{"error_code":"APIG.0101","error_msg":"$context.error.message","request_id":"$context.requestId"}',
+        'application/json': '{"error_code":"APIG.0101","error_msg":$context.error.messageString,"request_id":"$context.requestId"}',
       },
     });
     expect(nativeResponse(template, 'DEFAULT_4XX').StatusCode).toBeUndefined();
@@ -155,7 +155,31 @@ describe('variables translated into API Gateway\'s syntax', () => {
       '{"ip":"$context.identity.sourceIp","method":"$context.httpMethod","user":"$context.authorizer.frontend_user_id",' +
       '"api":"","apiName":"","path":"$context.path","uri":"$context.path","stage":"$context.stage",' +
       '"env":"$stageVariables.env","app":"$context.authorizer.appId","appName":"$context.authorizer.appName","type":"NOT_FOUND",' +
-      '"code":"APIG.0101","msg":"$context.error.message","backend":"","rid":"$context.requestId"}');
+      '"code":"APIG.0101","msg":$context.error.messageString,"backend":"","rid":"$context.requestId"}');
+  });
+
+  test('the message fills a whole JSON string as AWS\'s already-quoted $context.error.messageString', () => {
+    // API Gateway substitutes without escaping: only messageString keeps a message with quotes valid JSON.
+    const template = templateOf(withDefaultRules([{ type: ResponseType.THROTTLED, body: '{"a":"$context.error.message", "b" : "$context.error.message"}' }]));
+    expect(nativeResponse(template, 'THROTTLED').ResponseTemplates['application/json'])
+      .toBe('{"a":$context.error.messageString, "b" : $context.error.messageString}');
+  });
+
+  test('inside a longer JSON string the message is the type\'s fixed message, JSON-escaped, with a warning', () => {
+    // messageString carries its own quotes, so it cannot sit inside text; a fixed text keeps the JSON valid.
+    // GIVEN: the message after text, before text, twice in one string, and in an escaped-quote string that only looks whole
+    const body = '{"a":"msg: $context.error.message","b":"$context.error.message!","c":"$context.error.message$context.error.message",' +
+      '"d":"\\"$context.error.message\\"","e":"$context.error.message"}';
+    // WHEN
+    const g = withDefaultRules([{ type: ResponseType.THROTTLED, body }]);
+    const rendered = nativeResponse(templateOf(g), 'THROTTLED').ResponseTemplates['application/json'];
+    // THEN
+    const fixed = ResponseType.THROTTLED.defaultErrorMessage;
+    expect(rendered).toBe(`{"a":"msg: ${fixed}","b":"${fixed}!","c":"${fixed}${fixed}","d":"\\"${fixed}\\"","e":$context.error.messageString}`);
+    expect(JSON.parse(rendered.replace('$context.error.messageString', '"x"'))).toMatchObject({ d: `"${fixed}"` });
+    Annotations.fromStack(Stack.of(g)).hasWarning('/Stack/Group/DefaultResponse', Match.stringLikeRegexp(
+      '^THROTTLED body uses \\$context\\.error\\.message, .*: \\$context\\.error\\.message inside a longer string renders as the type\'s fixed message.*' +
+      '\\[ack: cdk-api-groups:nativeVariable\\]$'));
   });
 
   test('headers: quoted literals, or mappings for a single variable', () => {

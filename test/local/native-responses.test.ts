@@ -3,10 +3,12 @@
  * (lib/local/gateway-responses.ts), the MOCK preflight (lib/local/preflight.ts) and header values
  * made safe for node (lib/local/http.ts).
  */
-import { NativeContext, renderNativeResponse, renderTemplate } from '../../lib/local/gateway-responses';
+import { Backend, HttpMethod, ResponseType } from 'cdk-api-groups';
+import { NATIVE_TYPES, NativeContext, renderNativeResponse, renderTemplate } from '../../lib/local/gateway-responses';
 import { latin1Safe, outgoingHeaders } from '../../lib/local/http';
 import { answerMock, originOverrides } from '../../lib/local/preflight';
 import type { GatewayResponseModel } from '../../lib/local/rest-api';
+import { newGroup, templateOf } from '../support/synth';
 
 const CTX: NativeContext = {
   requestId: 'c0ffee00-0000-4000-8000-000000000001',
@@ -87,12 +89,54 @@ test('fallback: DEFAULT_4XX / DEFAULT_5XX by family, their status re-maps the ty
   expect(conf.headers['x-amzn-ErrorType']).toBe('AuthorizerConfigurationException');
 });
 
-test('substituted values are JSON-escaped in a JSON template; one pass only', () => {
-  // Request content must not break or inject into the JSON body.
-  const ctx = { ...CTX, path: '/a"b\\c', stageVariables: { v: '$context.requestId' } };
-  const body = renderTemplate('{"p":"$context.path","v":"$stageVariables.v","m":$context.error.messageString}', ctx, 'DEFAULT_4XX', 'say "hi"', true);
-  expect(JSON.parse(body)).toEqual({ p: '/RELEASE/a"b\\c', v: '$context.requestId', m: 'say "hi"' });
-  expect(renderTemplate('$context.requestId-x ${context.stage}', ctx, 'T', '', false)).toBe(`${CTX.requestId}-x RELEASE`);
+test('values are substituted as they are, as API Gateway does; messageString is the message as a JSON string; one pass only', () => {
+  // AWS documents only simple substitution: a quote in "$context.error.message" breaks the JSON there too.
+  const ctx = { ...CTX, path: '/a"b', stageVariables: { v: '$context.requestId' } };
+  const message = 'say "hi"\n\\ </x>';
+  const body = renderTemplate('{"p":"$context.path","v":"$stageVariables.v","m":$context.error.messageString,"raw":"$context.error.message"}', ctx, 'DEFAULT_4XX', message);
+  expect(body).toBe(`{"p":"/RELEASE/a"b","v":"$context.requestId","m":${JSON.stringify(message)},"raw":"${message}"}`);
+  expect(renderTemplate('{"m":$context.error.messageString}', ctx, 'AUTHORIZER_FAILURE', null)).toBe('{"m":null}');
+  expect(renderTemplate('$context.requestId-x ${context.stage}', ctx, 'T', '')).toBe(`${CTX.requestId}-x RELEASE`);
+});
+
+describe('a synthesized group\'s native responses, rendered as API Gateway renders them', () => {
+  // What the construct writes must stay valid JSON whatever the message or the authorizer context holds.
+  const HOSTILE = 'bad "quote" \\ back\nslash\u0000 </script> $context.requestId';
+  let models: Map<string, GatewayResponseModel>;
+  beforeAll(() => {
+    const group = newGroup({
+      defaultResponse: {
+        rules: [
+          { type: ResponseType.THROTTLED, body: '{"msg":"$context.error.message","note":"why: $context.error.message","user":"$context.authorizer.frontend.user-id"}' },
+        ],
+      },
+    });
+    group.addApi('ListOrders', { method: HttpMethod.GET, path: '/orders', backend: Backend.mock() });
+    const resources = Object.values<any>(templateOf(group).findResources('AWS::ApiGateway::GatewayResponse'));
+    models = new Map(resources.map(r => [r.Properties.ResponseType, {
+      type: r.Properties.ResponseType,
+      statusCode: r.Properties.StatusCode,
+      parameters: r.Properties.ResponseParameters ?? {},
+      templates: r.Properties.ResponseTemplates ?? {},
+    }]));
+    expect(models.size).toBe(21);
+  });
+
+  test.each(Object.keys(NATIVE_TYPES))('%s: valid JSON carrying the message exactly, for any message', (type) => {
+    for (const message of [HOSTILE, null, undefined]) {
+      const out = renderNativeResponse(models, type, CTX, message);
+      const parsed = JSON.parse(out.body);
+      const expected = message === undefined ? NATIVE_TYPES[type].message : message;
+      expect(parsed[type === 'THROTTLED' || type === 'QUOTA_EXCEEDED' ? 'msg' : 'error_msg']).toBe(expected);
+    }
+  });
+
+  test('an authorizer value handed over JSON-escaped arrives intact; the message inside text is the fixed one', () => {
+    // The group's authorizer escapes its context values, since API Gateway inserts them as they are.
+    const ctx = { ...CTX, authorizer: { frontend_user_id: JSON.stringify(HOSTILE).slice(1, -1) } };
+    const parsed = JSON.parse(renderNativeResponse(models, 'THROTTLED', ctx, HOSTILE).body);
+    expect(parsed).toEqual({ msg: HOSTILE, note: `why: ${ResponseType.THROTTLED.defaultErrorMessage}`, user: HOSTILE });
+  });
 });
 
 test('MOCK preflight: integration response headers, and the origin echoed only when listed', () => {
