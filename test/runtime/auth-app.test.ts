@@ -283,6 +283,8 @@ describe('the secrets cache', () => {
       expect(json(result)).toMatchObject({ type: 'DEFAULT_5XX', ...defaultsOf('DEFAULT_5XX') });
     }
     sm.failWith(undefined);
+    // Read again once the failure's backoff (1 s) has passed.
+    shiftableClock().advance(1000);
     expect((await fresh.request({ path: '/orders/1', headers: appHeader(MOBILE[0]) })).result.statusCode).toBe(200);
   });
 

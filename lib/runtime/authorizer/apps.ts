@@ -5,8 +5,9 @@
  * (UNAUTHORIZED).
  *
  * Constant time: the candidate is hashed once with SHA-256 and compared with every stored digest
- * with `crypto.timingSafeEqual`, without stopping at a match, so the time taken depends on the
- * number of codes only, never on which one (if any) matched.
+ * of an app with `crypto.timingSafeEqual`, without stopping at a match, so the time taken never
+ * depends on which code (if any) matched; only on how many codes there are and on which secrets
+ * still had to be read.
  */
 import { timingSafeEqual } from 'crypto';
 import { AppInfo } from '../shared/auth-config';
@@ -25,20 +26,19 @@ export type Identification =
   /** Some app's codes could not be read and no readable code matched: the authorizer cannot tell. */
   | { readonly kind: 'unavailable'; readonly reason: string };
 
-/** Indexes of the sets holding `candidate`, every digest compared. */
-function matchingSets(candidate: Buffer, sets: ReadonlyArray<readonly Buffer[] | undefined>): number[] {
-  const found: number[] = [];
-  for (let i = 0; i < sets.length; i++) {
-    const set = sets[i];
-    if (set === undefined) { continue; }
-    let hit = false;
-    for (const stored of set) {
-      // Non-short-circuiting: every digest is compared whatever came before.
-      hit = timingSafeEqual(stored, candidate) || hit;
-    }
-    if (hit) { found.push(i); }
+/** True when `set` holds `candidate`; every digest is compared whatever came before. */
+function holds(candidate: Buffer, set: readonly Buffer[]): boolean {
+  let hit = false;
+  for (const stored of set) {
+    hit = timingSafeEqual(stored, candidate) || hit;
   }
-  return found;
+  return hit;
+}
+
+/** One app's codes as a search found them: undefined when not readable. */
+interface Look {
+  readonly codes: readonly Buffer[] | undefined;
+  readonly holds: boolean;
 }
 
 export class AppDirectory {
@@ -47,27 +47,56 @@ export class AppDirectory {
   /**
    * Finds the app an AppCode belongs to. When several apps hold it (a user-supplied secret
    * shared between apps), one authorised for the API wins.
+   *
+   * Each app's secret is resolved on its own: a match in an app authorised for the API answers
+   * at once, even while another app's secret is still being read. Any other answer (another
+   * app, no app, or "cannot tell") needs every app's codes, so it waits for every read.
    */
   public async identify(appCode: string, authorised: ReadonlySet<string>): Promise<Identification> {
     const candidate = digest(appCode);
-    let sets = await Promise.all(this.apps.map(app => this.store.codes(app)));
-    let found = matchingSets(candidate, sets);
-    if (found.length === 0) {
-      // A code rotated a moment ago: read the secrets again (each at most once per 10 s).
-      const refetched = await Promise.all(this.apps.map(app => this.store.refetch(app)));
-      if (refetched.some(Boolean)) {
-        sets = this.apps.map(app => this.store.current(app));
-        found = matchingSets(candidate, sets);
-      }
+    let found = await this.search(candidate, authorised, app => this.store.codes(app));
+    if (Array.isArray(found) && !found.some(look => look.holds)) {
+      // A code rotated a moment ago: read the secrets again (each at most once per 10 s, and an
+      // unreadable one only after its backoff), then look again.
+      found = await this.search(candidate, authorised, async app => {
+        await this.store.refetch(app);
+        return this.store.current(app);
+      });
     }
-    if (found.length > 0) {
-      const preferred = found.find(i => authorised.has(this.apps[i].info.key)) ?? found[0];
-      return { kind: 'app', app: this.apps[preferred] };
+    if (!Array.isArray(found)) { return { kind: 'app', app: this.apps[found] }; }
+    const looks = found;
+    const holders = this.apps.filter((_, i) => looks[i].holds);
+    if (holders.length > 0) {
+      return { kind: 'app', app: holders.find(app => authorised.has(app.info.key)) ?? holders[0] };
     }
-    const unreadable = this.apps.filter((_, i) => sets[i] === undefined);
+    const unreadable = this.apps.filter((_, i) => looks[i].codes === undefined);
     if (unreadable.length > 0) {
       return { kind: 'unavailable', reason: `codes of app ${unreadable[0].info.key} not readable` };
     }
     return { kind: 'unknown' };
+  }
+
+  /**
+   * Looks the candidate up in every app's codes, all apps at once. Answers the index of an app
+   * authorised for the API that holds it as soon as one is found, else every app's look once all
+   * have answered.
+   */
+  private search(candidate: Buffer, authorised: ReadonlySet<string>,
+    codesOf: (app: AppEntry) => Promise<readonly Buffer[] | undefined>): Promise<number | Look[]> {
+    return new Promise(resolve => {
+      const looks: Look[] = new Array(this.apps.length);
+      let waiting = this.apps.length;
+      if (waiting === 0) { resolve(looks); return; }
+      this.apps.forEach((app, i) => {
+        const settle = (codes: readonly Buffer[] | undefined): void => {
+          const look = { codes, holds: codes !== undefined && holds(candidate, codes) };
+          looks[i] = look;
+          if (look.holds && authorised.has(app.info.key)) { resolve(i); }
+          waiting -= 1;
+          if (waiting === 0) { resolve(looks); }
+        };
+        Promise.resolve().then(() => codesOf(app)).then(settle, () => settle(undefined));
+      });
+    });
   }
 }

@@ -9,8 +9,11 @@
  * Refresh: a secret is fetched on first use and again when its copy is older than 5 minutes. On
  * an AppCode that matches nothing, secrets are fetched again at most once per 10 s each, so a
  * code rotated a moment ago works without letting unknown codes hammer Secrets Manager. A
- * failing fetch keeps serving the last good copy (retried at most once per 10 s); with no copy
- * at all the app's codes are unknown, which the caller must treat as its own failure.
+ * failing fetch keeps serving the last good copy; with no copy at all the app's codes are
+ * unknown, which the caller must treat as its own failure. Either way a failed secret is not
+ * read again before a backoff has passed (1 s after the first failure, doubling up to 30 s;
+ * and, with a last good copy, no sooner than 10 s), so a secret that cannot be read costs one
+ * call per backoff, not one per request.
  */
 import { createHash } from 'crypto';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -23,6 +26,10 @@ import { isRecord } from '../proxy/types';
 export const SECRET_REFRESH_MS = 5 * 60_000;
 /** After a miss or a failed fetch, a secret is fetched again no sooner than this. */
 export const SECRET_REFETCH_MIN_INTERVAL_MS = 10_000;
+/** After a failed read, the wait before the next one; each further failure doubles it. */
+export const SECRET_RETRY_FIRST_MS = 1000;
+/** The longest wait between two reads of a secret that keeps failing. */
+export const SECRET_RETRY_MAX_MS = 30_000;
 /** Longest wait for one GetSecretValue. */
 export const SECRET_FETCH_TIMEOUT_MS = 3000;
 
@@ -106,7 +113,16 @@ interface SecretCopy {
   digests?: Buffer[];
   fetchedAt: number;
   attemptedAt: number;
+  /** Failed reads since the last good one. */
+  failures: number;
+  /** After a failure, no read before this time (the backoff). */
+  retryAt: number;
   inflight?: Promise<void>;
+}
+
+/** The backoff after `failures` consecutive failed reads. */
+export function retryDelayMs(failures: number): number {
+  return Math.min(SECRET_RETRY_MAX_MS, SECRET_RETRY_FIRST_MS * 2 ** Math.min(Math.max(0, failures - 1), 16));
 }
 
 export interface SecretSource {
@@ -121,14 +137,23 @@ export class AppCodeStore {
 
   public constructor(private readonly read: SecretReader = readSecret, private readonly fetchTimeoutMs: () => number = () => SECRET_FETCH_TIMEOUT_MS) {}
 
-  /** The digests of an app's codes, fetched or refreshed when needed; undefined when unknown. */
+  /**
+   * The digests of an app's codes, fetched or refreshed when needed; undefined when unknown. A
+   * stale copy is served as is while it is being refreshed, recently tried or backing off; with
+   * no copy, a read under way is waited for, and a secret backing off is unknown at once.
+   */
   public async codes(source: SecretSource): Promise<readonly Buffer[] | undefined> {
     if (source.secretId === undefined) { return undefined; }
     const copy = this.copy(source.secretId);
     const now = Date.now();
-    const fresh = copy.digests !== undefined && now - copy.fetchedAt < SECRET_REFRESH_MS;
-    const recentlyTried = now - copy.attemptedAt < SECRET_REFETCH_MIN_INTERVAL_MS;
-    if (!fresh && !(copy.digests !== undefined && recentlyTried)) { await this.load(source, copy); }
+    if (copy.digests !== undefined) {
+      const fresh = now - copy.fetchedAt < SECRET_REFRESH_MS;
+      const recentlyTried = now - copy.attemptedAt < SECRET_REFETCH_MIN_INTERVAL_MS;
+      if (fresh || recentlyTried || now < copy.retryAt) { return copy.digests; }
+    } else if (copy.inflight === undefined && now < copy.retryAt) {
+      return undefined;
+    }
+    await this.load(source, copy);
     return copy.digests;
   }
 
@@ -137,11 +162,15 @@ export class AppCodeStore {
     return source.secretId === undefined ? undefined : this.copies.get(source.secretId)?.digests;
   }
 
-  /** After a miss: fetches the secret again unless it was tried in the last 10 s. True when it did. */
+  /**
+   * After a miss: fetches the secret again unless it was tried in the last 10 s or is backing off
+   * after a failure. True when it did.
+   */
   public async refetch(source: SecretSource): Promise<boolean> {
     if (source.secretId === undefined) { return false; }
     const copy = this.copy(source.secretId);
-    if (Date.now() - copy.attemptedAt < SECRET_REFETCH_MIN_INTERVAL_MS) { return false; }
+    const now = Date.now();
+    if (now - copy.attemptedAt < SECRET_REFETCH_MIN_INTERVAL_MS || now < copy.retryAt) { return false; }
     await this.load(source, copy);
     return true;
   }
@@ -149,7 +178,7 @@ export class AppCodeStore {
   private copy(secretId: string): SecretCopy {
     let copy = this.copies.get(secretId);
     if (!copy) {
-      copy = { fetchedAt: 0, attemptedAt: -Infinity };
+      copy = { fetchedAt: 0, attemptedAt: -Infinity, failures: 0, retryAt: -Infinity };
       this.copies.set(secretId, copy);
     }
     return copy;
@@ -165,9 +194,16 @@ export class AppCodeStore {
         const text = await this.read(secretId, this.fetchTimeoutMs());
         copy.digests = parseAppCodes(text, source.appKey);
         copy.fetchedAt = Date.now();
+        copy.failures = 0;
+        copy.retryAt = -Infinity;
       } catch (err) {
+        copy.failures += 1;
+        const delay = retryDelayMs(copy.failures);
+        copy.retryAt = Date.now() + delay;
         const error = err instanceof Error && /^the secret /.test(err.message) ? err.message : describeError(err);
-        logEvent('app secret not readable', { app: source.appKey, error, keeping: copy.digests !== undefined ? 'last good copy' : 'nothing' });
+        logEvent('app secret not readable', {
+          app: source.appKey, error, keeping: copy.digests !== undefined ? 'last good copy' : 'nothing', retryInMs: delay,
+        });
       } finally {
         copy.inflight = undefined;
       }
