@@ -6,8 +6,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ALL_RULES } from '../../lib/limits';
+import { NATIVE_TYPES } from '../../lib/local/gateway-responses';
 import { CONTEXT_VARIABLES } from '../../lib/private/template';
 import { ResponseType } from '../../lib/response-type';
+import { backendResponseTooLarge, ipDenied, noVerdict, requestTooLarge } from '../../lib/runtime/proxy/gateway-error';
 
 const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
 
@@ -28,6 +30,22 @@ test.each(ResponseType.all().map(t => [t.name, t] as const))('the response-type 
   expect(cells.slice(2, 4)).toEqual([String(t.defaultStatusCode ?? '(original)'), code]);
   expect(cells[4].startsWith(t.defaultErrorMessage)).toBe(true);
   expect(cells[5]).toBe(t.awsSources.join(', ') || '—');
+  // API Gateway's own message for each native source, as the local gateway renders it
+  const native = t.awsSources.map(aws => `${aws} ${NATIVE_TYPES[aws].message === null ? 'null' : JSON.stringify(NATIVE_TYPES[aws].message)}`);
+  expect(cells[6]).toBe(native.join(', ') || '—');
+});
+
+test.each([
+  ['the IP rule', ipDenied('test')],
+  ['no verdict from the authorizer (fail closed)', noVerdict('test')],
+  ['a backend response over Lambda\'s limit', backendResponseTooLarge()],
+  ['a request over Lambda\'s invoke limit', requestTooLarge()],
+])('the response-type table names the proxy\'s message for %s', (_what, error) => {
+  // A user searching a log or a client for the text must find where it comes from.
+  const line = readme.split('\n').find(l => l.startsWith(`| \`${error.type}\` |`))!;
+  const message = line.split('|').map(c => c.trim())[4];
+  expect(message).toContain(error.message!);
+  if (error.code) { expect(message).toContain(`code ${error.code}`); }
 });
 
 test('the variables table lists every known variable', () => {
