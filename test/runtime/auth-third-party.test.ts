@@ -3,6 +3,7 @@
  * 127.0.0.1, chained into the proxy as API Gateway runs them.
  */
 import * as http from 'http';
+import * as net from 'net';
 import type { ConfigDocument, ThirdPartyAuthorizerDocument } from '../../lib/private/config-document';
 import { closeAllServers, closedPort, startServer, TestServer } from '../support/http-servers';
 import { cleanWorkDirs, loadGroupAssets, LocalGatewayChain } from '../support/proxy-harness';
@@ -202,4 +203,51 @@ test('no log line holds identity values', async () => {
   await gw.request({ path: '/simple', headers: { 'X-Token': 'secret-bad-token' }, query: { tenant: 't777123' } });
   expect(lines.length).toBeGreaterThan(0);
   expectNoSecretIn(lines, ['t777123', 'secret-bad-token']);
+});
+
+describe('a service that answers only with an interim (1xx) response', () => {
+  /** A raw TCP server on 127.0.0.1 writing `reply` to each request, then closing the connection or not. */
+  async function rawService(reply: string, close: boolean): Promise<{ url: string; server: net.Server }> {
+    const server = net.createServer(socket => {
+      socket.on('error', () => { /* the client may reset */ });
+      socket.once('data', () => {
+        socket.write(reply);
+        if (close) { socket.end(); }
+      });
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    return { url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/auth`, server };
+  }
+
+  const SWITCHING = 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n';
+  const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
+
+  test.each([
+    ['101 Switching Protocols, connection kept open', SWITCHING, false],
+    ['101 Switching Protocols, then closed', SWITCHING, true],
+    ['a bare 100 Continue, then closed', CONTINUE, true],
+  ])('%s: THIRD_AUTH_CONF_FAILURE at once, also in relaxed mode', async (_what, reply, close) => {
+    // why: a 1xx is no answer to an auth request; waiting for the timeout would hold the caller for nothing
+    const raw = await rawService(reply as string, close as boolean);
+    try {
+      const strict = thirdParty('raw', raw.url, { timeoutMs: 5000 });
+      const rawDoc = document({
+        defaultRules: revealingRules(),
+        thirdPartyAuthorizers: { strict, relaxed: { ...strict, name: 'relaxed', relaxed: true } },
+        apis: [
+          { id: 'strict', path: '/strict', auth: { type: 'THIRD_PARTY', thirdPartyAuthorizer: 'strict' } },
+          { id: 'relaxed', path: '/relaxed', auth: { type: 'THIRD_PARTY', thirdPartyAuthorizer: 'relaxed' } },
+        ],
+      });
+      const rawGw = await loadGroupAssets(rawDoc);
+      for (const path of ['/strict', '/relaxed']) {
+        const started = Date.now();
+        const { result } = await rawGw.request({ path, ...withToken('good') });
+        expect(json(result)).toMatchObject({ type: 'THIRD_AUTH_CONF_FAILURE', ...defaultsOf('THIRD_AUTH_CONF_FAILURE') });
+        expect(Date.now() - started).toBeLessThan(2500);
+      }
+    } finally {
+      raw.server.close();
+    }
+  });
 });

@@ -7,7 +7,10 @@
  *   THIRD_AUTH_FAILURE;
  * - 4xx → THIRD_AUTH_FAILURE;
  * - 5xx, timeout, connection refused or reset, DNS, TLS → THIRD_AUTH_CONF_FAILURE, or through in
- *   relaxed mode; any other status (1xx, 3xx: redirects are not followed) → THIRD_AUTH_CONF_FAILURE.
+ *   relaxed mode; any other status (3xx: redirects are not followed) → THIRD_AUTH_CONF_FAILURE;
+ * - `101 Switching Protocols`, or an interim 1xx after which the connection ends, is no answer:
+ *   THIRD_AUTH_CONF_FAILURE at once (not after the timeout), even in relaxed mode, since the
+ *   service did answer, only not with a decision.
  *
  * Allow and refusal results are cached per identity values for the TTL; failures never are. The
  * service is sent the identity values and nothing else about the request, so nothing else can
@@ -146,6 +149,8 @@ function exchange(x: Exchange, mayRetry: boolean): Promise<{ outcome: StepOutcom
   return new Promise(resolve => {
     let settled = false;
     let responded = false;
+    /** Status of an interim (1xx) response received, if any. */
+    let interim: number | undefined;
     let deadline: Deadline | undefined;
     const settle = (value: { outcome: StepOutcome; cacheable: boolean } | Promise<{ outcome: StepOutcome; cacheable: boolean }>): void => {
       if (settled) { return; }
@@ -169,13 +174,31 @@ function exchange(x: Exchange, mayRetry: boolean): Promise<{ outcome: StepOutcom
       settle({ outcome: unusable(x.auth, `request refused: ${describeError(err)}`, false), cacheable: false });
       return;
     }
+    req.on('information', (info: http.InformationEvent) => { interim = info.statusCode; });
+    // Node hands a 101 to 'upgrade' listeners, and without one closes the socket with no response and no error.
+    req.on('upgrade', (res: http.IncomingMessage, socket: NodeJS.ReadableStream & { destroy(): void }) => {
+      socket.destroy();
+      settle({ outcome: unusable(x.auth, `service answered ${res.statusCode ?? 101}`, false), cacheable: false });
+    });
     req.on('error', (err: unknown) => {
+      if (interim !== undefined) {
+        settle({ outcome: unusable(x.auth, `service answered ${interim} and nothing more`, false), cacheable: false });
+        return;
+      }
       const code = errorCode(err);
       if (mayRetry && !responded && req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE') && x.deadlineAt > Date.now()) {
         settle(exchange(x, false));
         return;
       }
       settle({ outcome: unusable(x.auth, `service unreachable: ${describeError(err)}`, true), cacheable: false });
+    });
+    // Whatever else ends the exchange without an answer or an error must not wait for the deadline.
+    req.on('close', () => {
+      if (responded) { return; }
+      const outcome = interim !== undefined
+        ? unusable(x.auth, `service answered ${interim} and nothing more`, false)
+        : unusable(x.auth, 'service closed the connection without answering', true);
+      settle({ outcome, cacheable: false });
     });
     deadline = startDeadline(Math.max(1, x.deadlineAt - Date.now()), () => {
       settle({ outcome: unusable(x.auth, `service timeout after ${x.budgetMs} ms`, true), cacheable: false });
