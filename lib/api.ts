@@ -32,7 +32,8 @@ export interface ApiOptions {
    * The API's name (`$context.apiName`): 3-255 characters of letters, digits and `-_./:()`,
    * starting with a letter or digit.
    *
-   * @default - the construct id
+   * @default - the construct id, made valid: other characters become `_`, a name not starting with
+   * a letter or digit gets the prefix `api`, one shorter than 3 characters the suffix `-api`
    */
   readonly apiName?: string;
 
@@ -74,6 +75,19 @@ export interface ApiOptions {
 }
 
 const API_NAME = /^[A-Za-z0-9][A-Za-z0-9\-_./:()]{2,254}$/;
+
+/**
+ * The default API name, derived from the construct id so that any id gives a valid name, the same
+ * one on every synth: characters Huawei does not allow become `_`, a name that does not start with
+ * a letter or digit gets the prefix `api`, a short one the suffix `-api`, a long one is cut.
+ */
+function defaultApiName(id: string): string {
+  if (API_NAME.test(id)) { return id; }
+  let name = id.replace(/[^A-Za-z0-9\-_./:()]/g, '_');
+  if (!/^[A-Za-z0-9]/.test(name)) { name = `api${name}`; }
+  if (name.length < 3) { name = `${name}-api`; }
+  return name.slice(0, 255);
+}
 
 /**
  * An API of a group: a method and path, its backend, its request parameters and the gateway
@@ -127,14 +141,14 @@ export class Api extends Construct {
   /**
    * Defines an API in `group`. `group.addApi(id, options)` is the shorter way.
    *
-   * @throws ApiGroupValidationError if a value breaks a limit
+   * @throws ApiGroupValidationError if a value breaks a limit, or the gateway response belongs to another group
    */
   constructor(group: ApiGroup, id: string, options: ApiOptions) {
     super(group, id);
     this.method = options.method;
     this.path = options.path;
     this.backend = options.backend;
-    this.apiName = options.apiName ?? id;
+    this.apiName = options.apiName ?? defaultApiName(id);
     this.parameters = [...(options.parameters ?? [])];
     this.gatewayResponse = options.gatewayResponse ?? group.defaultResponse;
     this.auth = options.auth ?? ApiAuth.none();
@@ -152,9 +166,10 @@ export class Api extends Construct {
     this._segments = segments as PathSegment[];
     throwIf(this, checkLiteral('API name', this.apiName)
       ?? (API_NAME.test(this.apiName) ? undefined
-        : problem(RULES.apiName, this.apiName, options.apiName === undefined ? 'the default, taken from the construct id: set apiName' : undefined)));
+        : problem(RULES.apiName, this.apiName)));
     if (this.gatewayResponse.node.scope !== group) {
-      throw new Error(`${this.node.path}: gateway response "${this.gatewayResponse.responseName}" (${this.gatewayResponse.node.path}) belongs to another group`);
+      throwIf(this, problem(RULES.apiGatewayResponse, this.gatewayResponse.responseName,
+        `response ${this.gatewayResponse.node.path} belongs to another group`));
     }
     for (const found of this.parameterProblems()) { throwIf(this, found); }
     for (const found of this.backend._problems(group._backendContext(this))) { throwIf(this, found); }

@@ -111,6 +111,7 @@ export const RULES = {
     `JSON {"appCode":"..."} or {"appCodes":["...", ...]} with 1-${LIMITS.appCodesPerApp} AppCodes of ` +
     `${LIMITS.appCodeMinLength}-${LIMITS.appCodeMaxLength} characters (checked at synth when the secret's value or generator ` +
     'is in the app, otherwise by the authorizer when it reads the secret)', HUAWEI),
+  apiGatewayResponse: rule('api-gateway-response', 'gateway response of an API', 'a response of the API\'s own group', LIBRARY),
   apiAuth: rule('api-auth', 'API authentication',
     'apps and authorizers of the API\'s own group, and at least one app for ApiAuth.app()', LIBRARY),
   authorizerName: rule('authorizer-name', 'authorizer name',

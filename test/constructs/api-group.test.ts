@@ -8,7 +8,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import {
-  ApiGroup, ApiGroupProps, Backend, GatewayResponse, HttpMethod, ParameterType, RequestParameter, ResponseType,
+  ApiGroup, ApiGroupProps, Backend, HttpMethod, ParameterType, RequestParameter, ResponseType,
 } from 'cdk-api-groups';
 import { methodAt, methodsByPath, newGroup, newStack, proxyAsset, templateOf } from '../support/synth';
 
@@ -602,14 +602,28 @@ describe('lifecycle and accessors', () => {
     expect(() => group.addGatewayResponse('late')).toThrow(/cannot be added to API group Stack\/Group after it was synthesized/);
   });
 
-  test('an API cannot select another group\'s response', () => {
-    // The other group's proxy renders it: this group's proxy would not know it.
-    const stack = newStack();
-    const a = new ApiGroup(stack, 'A');
-    const b = new ApiGroup(stack, 'B');
-    const foreign: GatewayResponse = b.addGatewayResponse('strict');
-    expect(() => a.addApi('GetOrder', { method: HttpMethod.GET, path: '/o', backend: mock(), gatewayResponse: foreign }))
-      .toThrow('Stack/A/GetOrder: gateway response "strict" (Stack/B/Responsestrict) belongs to another group');
+  test.each([
+    ['a valid id is the name as it is', 'ListOrders', 'ListOrders'],
+    ['a short id is padded', 'Me', 'Me-api'],
+    ['a one-letter id is padded', 'A', 'A-api'],
+    ['characters Huawei does not allow become "_"', 'get order ä', 'get_order__'],
+    ['an id that does not start with a letter or digit gets a prefix', '_internal', 'api_internal'],
+    ['a long id is cut to 255 characters', 'x'.repeat(300), 'x'.repeat(255)],
+  ])('the default API name is always valid: %s (%s)', (_what, id, name) => {
+    // A construct id like `Me` must not need an explicit apiName; the name reaches $context.apiName.
+    const group = newGroup({ groupName: 'orders' });
+    const api = group.addApi(id, { method: HttpMethod.GET, path: '/me', backend: mock() });
+    expect(api.apiName).toBe(name);
+    expect(api.apiName).toMatch(/^[A-Za-z0-9][A-Za-z0-9\-_./:()]{2,254}$/); // Huawei's API name rule (RULES.apiName)
+    expect(proxyAsset(group).config.apis[0].name).toBe(name);
+  });
+
+  test('the same id always derives the same name (deterministic, so $context.apiName is stable)', () => {
+    const names = () => {
+      const group = newGroup();
+      return ['Me', 'my api', '_x'].map((id, i) => group.addApi(id, { method: HttpMethod.GET, path: `/p${i}`, backend: mock() }).apiName);
+    };
+    expect(names()).toEqual(names());
   });
 
   test('two groups in one stack synthesize side by side', () => {

@@ -412,11 +412,18 @@ describe('APIs', () => {
     expectApiError({ apiName: '-get-order' }, { rule: RULES.apiName, value: '"-get-order"' });
   });
 
-  ruleTest(RULES.apiName, 'the default API name (the construct id) is checked too', () => {
-    // Without apiName the id is used: a short id needs an explicit apiName, and the message says which value failed.
-    const group = newGroup();
-    expectValidationError(() => group.addApi('Fn', { method: HttpMethod.GET, path: '/fn', backend: mock() }),
-      { path: 'Stack/Group/Fn', rule: RULES.apiName, value: '"Fn"' });
+  ruleTest(RULES.apiGatewayResponse, 'a gateway response of another group is refused', () => {
+    // The other group's proxy renders it: this group's proxy would not know it.
+    const stack = newStack();
+    const a = new ApiGroup(stack, 'A');
+    const b = new ApiGroup(stack, 'B');
+    const foreign: GatewayResponse = b.addGatewayResponse('strict');
+    expectValidationError(() => api(a, 'GetOrder', { gatewayResponse: foreign }), {
+      path: 'Stack/A/GetOrder', rule: RULES.apiGatewayResponse, value: '"strict"', detail: 'response Stack/B/Responsestrict belongs to another group',
+    });
+    expectValidationError(() => api(a, 'GetDefault', { gatewayResponse: b.defaultResponse }), {
+      path: 'Stack/A/GetDefault', rule: RULES.apiGatewayResponse, value: '"default"', detail: 'response Stack/B/DefaultResponse belongs to another group',
+    });
   });
 });
 
