@@ -1,9 +1,10 @@
 /**
  * The authorizer's answer to API Gateway (REQUEST authorizer output): always Allow on exactly the
- * request's method ARN, the verdict in `context` (string values only, kept small), and the API
- * key to meter the request by.
+ * request's method ARN, the verdict in `context` (string values only, kept small; those a native
+ * gateway response can read JSON-escaped), and the API key to meter the request by.
  */
 import { VERDICT_KEYS } from '../../private/config-document';
+import { escapeTemplateValue, isTemplateReadKey } from '../shared/template-values';
 import { VERDICT_OK } from '../shared/verdict';
 import type { AppEntry } from './apps';
 
@@ -57,8 +58,12 @@ export function policyResource(methodArn: unknown): string {
 
 export function authorizerResult(methodArn: unknown, decision: Decision, refusalUsageKey: string | undefined): AuthorizerResult {
   const context: Record<string, string> = {};
+  // Keys a native gateway response can read travel escaped (shared/template-values.ts).
   if (decision.context) {
-    for (const key of Object.keys(decision.context)) { context[key] = decision.context[key]; }
+    for (const key of Object.keys(decision.context)) {
+      const value = decision.context[key];
+      context[key] = isTemplateReadKey(key) ? escapeTemplateValue(value) : value;
+    }
   }
   // The verdict's own keys last: nothing can shadow them.
   context[VERDICT_KEYS.verdict] = decision.verdict;
@@ -67,8 +72,8 @@ export function authorizerResult(methodArn: unknown, decision: Decision, refusal
   if (decision.message !== undefined) { context[VERDICT_KEYS.message] = cut(decision.message); }
   const app = decision.app;
   if (app) {
-    context[VERDICT_KEYS.appId] = cut(app.info.id);
-    context[VERDICT_KEYS.appName] = cut(app.info.name);
+    context[VERDICT_KEYS.appId] = escapeTemplateValue(cut(app.info.id));
+    context[VERDICT_KEYS.appName] = escapeTemplateValue(cut(app.info.name));
   }
   const result: AuthorizerResult = {
     principalId: app ? cut(app.info.id) : ANONYMOUS_PRINCIPAL,

@@ -7,7 +7,9 @@
  * - APP, CUSTOM, THIRD_PARTY: the authorizer's verdict in `requestContext.authorizer` is
  *   enforced. No verdict, a malformed one, or one reached for another API → AUTH_FAILURE ("no
  *   verdict from the authorizer"); an `ok` for an APP API must name one of its apps; a refusal is
- *   rendered as the type it names, with its code and message when given.
+ *   rendered as the type it names, with its code and message when given. The values the
+ *   authorizer escaped for native responses (app id and name, `frontend_<key>`) are unescaped
+ *   here, once, for everything after.
  * - IAM: API Gateway checked the signature natively; a request that reached the proxy without an
  *   IAM identity (e.g. through a route without IAM) is refused with AUTH_HEADER_MISSING (APIG.0301).
  *   With a custom authorizer (two-factor) the proxy runs it itself.
@@ -18,6 +20,7 @@
 import { VERDICT_KEYS } from '../../private/config-document';
 import { ResolvedAuth } from '../shared/auth-config';
 import { runCustomAuthorizer } from '../shared/custom-authorizer';
+import { isTemplateReadKey, unescapeTemplateValue } from '../shared/template-values';
 import { IAM_ERROR_CODE, isRefusalType, REFUSAL_STATUS, StepOutcome, VERDICT_OK } from '../shared/verdict';
 import { IpRule } from './access-control';
 import { GatewayError, internalError, ipDenied, noVerdict } from './gateway-error';
@@ -41,16 +44,31 @@ function nonEmpty(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/**
+ * The values the authorizer sent escaped for native gateway responses (shared/template-values.ts),
+ * unescaped once: laid over `requestContext.authorizer`, so backends, forwarded headers and the
+ * proxy's own responses read them as the authorizer decided them.
+ */
+function unescapeTemplateValues(req: RequestView, context: Record<string, unknown>): void {
+  let raw: Record<string, string> | undefined;
+  for (const key of Object.keys(context)) {
+    const value = context[key];
+    if (typeof value === 'string' && isTemplateReadKey(key)) { (raw ??= {})[key] = unescapeTemplateValue(value); }
+  }
+  if (raw !== undefined) { req.authorizerOverlay = raw; }
+}
+
 /** Enforces the authorizer's verdict for one API. */
 function verdictCheck(apiId: string, appIds: ReadonlySet<string> | undefined): SyncCheck {
   return req => {
     const context = req.authorizer;
     if (context === undefined) { return noVerdict('no authorizer context'); }
+    unescapeTemplateValues(req, context);
     const verdict = context[VERDICT_KEYS.verdict];
     if (typeof verdict !== 'string' || verdict === '') { return noVerdict('no verdict in the authorizer context'); }
     if (scalarText(context[VERDICT_KEYS.api]) !== apiId) { return noVerdict('verdict reached for another API'); }
     if (verdict === VERDICT_OK) {
-      if (appIds !== undefined && !appIds.has(scalarText(context[VERDICT_KEYS.appId]))) {
+      if (appIds !== undefined && !appIds.has(req.authorizerValue(VERDICT_KEYS.appId))) {
         return noVerdict('ok verdict without an app authorised for the API');
       }
       return undefined;

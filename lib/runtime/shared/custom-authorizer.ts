@@ -30,6 +30,7 @@ import { TtlCache } from './cache';
 import { resolveDeployTime } from './deploy-time';
 import { compileIdentities, CompiledIdentity, readIdentities } from './identities';
 import { invokeWithTimeout } from './lambda-client';
+import { escapeTemplateValue } from './template-values';
 import { StepOutcome, VERDICT_OK } from './verdict';
 
 /** Largest cache TTL (DESIGN section 6). */
@@ -152,7 +153,8 @@ export function parseFunctionResult(payload: unknown): Parsed {
         default: return { ok: false, reason: `function context value of type ${value === null ? 'null' : typeof value}` };
       }
       const travelKey = authorizerContextKey(key);
-      size += travelKey.length + text.length + 6;
+      // Counted as it travels: escaped for native gateway responses (template-values.ts).
+      size += travelKey.length + escapeTemplateValue(text).length + 6;
       if (size > MAX_CONTEXT_CHARS) { return { ok: false, reason: `function context over ${MAX_CONTEXT_CHARS} characters` }; }
       context[travelKey] = text;
     }
