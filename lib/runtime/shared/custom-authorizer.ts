@@ -18,7 +18,7 @@
  * Results (allow and deny) are cached for the TTL; failures never are. Huawei keys its cache on the
  * identity values; the function is also told the API, stage, method and path (with its
  * parameters) and may decide on them, so a result is reused only when all of these match too: an
- * allow for one API never opens another (DESIGN section 7).
+ * allow for one API never opens another.
  */
 import { createHash } from 'crypto';
 import { CustomAuthorizerDocument } from '../../private/config-document';
