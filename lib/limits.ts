@@ -56,6 +56,8 @@ export const LIMITS = {
   authorizerTimeoutMax: Duration.millis(10_000),
   authorizerTimeoutDefault: Duration.millis(5_000),
   authorizersPerRestApi: 10,
+  cfnResourcesPerStack: 500,
+  templateBytes: 1_048_576,
 } as const;
 
 /** The rules, by id. */

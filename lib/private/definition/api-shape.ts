@@ -1,0 +1,44 @@
+import type * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type { Api } from '../../api';
+import { AuthType } from '../../auth';
+import type { PathSegment } from '../paths';
+
+/**
+ * What API Gateway must enforce for an API before the proxy runs: nothing, a SigV4 signature
+ * (IAM), or a call of the group's REQUEST authorizer (app, custom and third-party authentication).
+ */
+export type Enforcement = 'none' | 'iam' | 'authorizer';
+
+/** The part of an API the definition step needs: its route and what API Gateway enforces for it. */
+export interface ApiShape {
+  /** The API's id (`$context.apiId`). */
+  readonly id: string;
+  readonly name: string;
+  /** Construct path, for messages. */
+  readonly constructPath: string;
+  /** GET, POST, ... or ANY. */
+  readonly method: string;
+  readonly path: string;
+  readonly segments: readonly PathSegment[];
+  readonly enforcement: Enforcement;
+  /** App authentication: metered by the app's usage plan when the group has usage plans. */
+  readonly app: boolean;
+  /** The API's own throttle (stage method settings). */
+  readonly throttle?: apigw.ThrottleSettings;
+}
+
+/** The shape of a declared API. */
+export function apiShapeOf(api: Api): ApiShape {
+  const auth = api.auth;
+  return {
+    id: api.apiId,
+    name: api.apiName,
+    constructPath: api.node.path,
+    method: api.method,
+    path: api.path,
+    segments: api._segments,
+    enforcement: auth.authType === AuthType.IAM ? 'iam' : auth.usesAuthorizer ? 'authorizer' : 'none',
+    app: auth.authType === AuthType.APP,
+    throttle: api.throttle,
+  };
+}

@@ -1,0 +1,142 @@
+import { formatAll, Problem } from '../checks';
+import { ExposurePlan, ExposureReason } from './exposure';
+import { QuotaCount, QuotaUsage } from './quotas';
+
+/**
+ * The deployment report of a group (DESIGN section 11): the quotas it uses, which APIs API
+ * Gateway sees individually and why, which ride the catch-all, and what degrades natively. Written
+ * into the cloud assembly at synth and printed by the main job; JSON for tools, text for people.
+ */
+export const DEPLOYMENT_REPORT_VERSION = 1;
+
+export interface ReportedApi {
+  readonly id: string;
+  readonly name: string;
+  readonly method: string;
+  readonly path: string;
+  readonly constructPath: string;
+  /** The resource it is declared on (individually seen APIs). */
+  readonly resource?: string;
+  readonly reasons?: ExposureReason[];
+  readonly note?: string;
+}
+
+export interface DeploymentReport {
+  readonly version: number;
+  readonly group: string;
+  readonly quotas: {
+    readonly apiGatewayResources?: QuotaCount;
+    readonly authorizers?: QuotaCount;
+    readonly stackResources?: QuotaCount;
+    readonly templateBytes?: QuotaCount;
+    /** CloudFormation resources defined by the group itself. */
+    readonly groupResources?: number;
+    /** The OpenAPI document as the template carries it. */
+    readonly definitionBytes: number;
+  };
+  readonly seenIndividually: ReportedApi[];
+  readonly catchAll: {
+    /** False when the root's variable resource leaves no room for `/{proxy+}`. */
+    readonly defined: boolean;
+    readonly carriesAuthorizer: boolean;
+    readonly apis: ReportedApi[];
+  };
+  /** Native behaviour that degrades: the group's warnings, and APIs paying an authorizer call they do not need. */
+  readonly degradations: string[];
+  /** Quota problems (the synth fails with them). */
+  readonly problems: string[];
+}
+
+export interface ReportInput {
+  readonly group: string;
+  readonly plan: ExposurePlan;
+  readonly usage: QuotaUsage;
+  readonly definitionBytes: number;
+  readonly groupResources?: number;
+  /** The group's warnings about native rendering (texts as annotated). */
+  readonly warnings?: readonly string[];
+  readonly problems?: readonly Problem[];
+}
+
+export function buildDeploymentReport(input: ReportInput): DeploymentReport {
+  const { plan } = input;
+  const reported = (d: ExposurePlan['decisions'][number]): ReportedApi => ({
+    id: d.api.id,
+    name: d.api.name,
+    method: d.api.method,
+    path: d.api.path,
+    constructPath: d.api.constructPath,
+    ...(d.resourcePath !== undefined ? { resource: d.resourcePath } : {}),
+    ...(d.exposed ? { reasons: d.reasons } : {}),
+    ...(d.note !== undefined ? { note: d.note } : {}),
+  });
+  const catchAllResources = plan.resources.filter(r => r.path === '/' || (r.closure && r.path.lastIndexOf('/') === 0));
+  const carriesAuthorizer = catchAllResources.some(r => r.methods.some(m => m.kind === 'fallback' && m.authorizer));
+  const paying = plan.decisions.filter(d => !d.exposed && d.note !== undefined)
+    .map(d => `API ${d.api.name} (${d.api.method} ${d.api.path}) ${d.note}`);
+  return {
+    version: DEPLOYMENT_REPORT_VERSION,
+    group: input.group,
+    quotas: {
+      ...(input.usage.apiGatewayResources ? { apiGatewayResources: input.usage.apiGatewayResources } : {}),
+      ...(input.usage.authorizers ? { authorizers: input.usage.authorizers } : {}),
+      ...(input.usage.stackResources ? { stackResources: input.usage.stackResources } : {}),
+      ...(input.usage.templateBytes ? { templateBytes: input.usage.templateBytes } : {}),
+      ...(input.groupResources !== undefined ? { groupResources: input.groupResources } : {}),
+      definitionBytes: input.definitionBytes,
+    },
+    seenIndividually: plan.decisions.filter(d => d.exposed).map(reported),
+    catchAll: {
+      defined: plan.catchAll,
+      carriesAuthorizer,
+      apis: plan.decisions.filter(d => !d.exposed).map(reported),
+    },
+    degradations: [...(input.warnings ?? []), ...paying],
+    problems: formatAll([...(input.problems ?? [])]),
+  };
+}
+
+const REASON_TEXT: Record<ExposureReason, string> = {
+  iam: 'IAM',
+  throttle: 'own throttle',
+  options: 'own OPTIONS (CORS)',
+  shadowed: 'shadowed',
+  noAuthorizer: 'no authorizer needed',
+};
+
+/** Longest list printed per section in the text rendering (the JSON has them all). */
+const TEXT_LIST_MAX = 40;
+
+export function renderDeploymentReport(report: DeploymentReport): string {
+  const q = report.quotas;
+  const lines: string[] = [`Deployment report of API group ${report.group}`, '', 'Quotas'];
+  const quota = (label: string, c: QuotaCount | undefined, unit = ''): void => {
+    if (!c) { return; }
+    const pct = Math.round((c.used / c.quota) * 100);
+    lines.push(`  ${label.padEnd(34)} ${`${c.used}${unit}`.padStart(9)} of ${c.quota}${unit} (${pct}%)${c.used > c.quota ? '  EXCEEDED' : ''}`);
+  };
+  quota('CloudFormation resources (stack)', q.stackResources);
+  if (q.groupResources !== undefined) { lines.push(`  ${'CloudFormation resources (group)'.padEnd(34)} ${String(q.groupResources).padStart(9)}`); }
+  quota('API Gateway resources', q.apiGatewayResources);
+  quota('Authorizers', q.authorizers);
+  quota('Template size', q.templateBytes, ' B');
+  lines.push(`  ${'OpenAPI document size'.padEnd(34)} ${`${q.definitionBytes} B`.padStart(9)}`);
+
+  const list = (apis: ReportedApi[], line: (a: ReportedApi) => string): void => {
+    for (const a of apis.slice(0, TEXT_LIST_MAX)) { lines.push(`  ${line(a)}`); }
+    if (apis.length > TEXT_LIST_MAX) { lines.push(`  ... and ${apis.length - TEXT_LIST_MAX} more (see the JSON report)`); }
+  };
+  lines.push('', `Seen individually by API Gateway: ${report.seenIndividually.length}`);
+  list(report.seenIndividually, a =>
+    `${a.method} ${a.path}  ${a.name}  [${(a.reasons ?? []).map(r => REASON_TEXT[r]).join(', ')}]${a.note ? `  ${a.note}` : ''}`);
+  const via = report.catchAll.defined ? 'ANY / and ANY /{proxy+}' : 'ANY / (no /{proxy+}: the root has a variable resource)';
+  lines.push('', `Ride the catch-all ${via}${report.catchAll.carriesAuthorizer ? ', with the authorizer' : ''}: ${report.catchAll.apis.length}`);
+  list(report.catchAll.apis, a => `${a.method} ${a.path}  ${a.name}`);
+  lines.push('', `Degrades natively: ${report.degradations.length === 0 ? 'nothing' : report.degradations.length}`);
+  for (const d of report.degradations) { lines.push(`  - ${d}`); }
+  if (report.problems.length > 0) {
+    lines.push('', 'Quota problems (synth fails)');
+    for (const p of report.problems) { lines.push(`  - ${p}`); }
+  }
+  return lines.join('\n') + '\n';
+}

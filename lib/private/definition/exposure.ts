@@ -1,0 +1,300 @@
+import { LIMITS } from '../../limits';
+import { Problem } from '../checks';
+import { ApiShape } from './api-shape';
+import { ResourceNode, ResourceTree } from './resource-tree';
+
+/**
+ * Which APIs API Gateway sees individually (their own path and method in the OpenAPI document),
+ * and which ride the catch-all `ANY /` and `ANY /{proxy+}` (DESIGN section 11). The proxy and the
+ * authorizer route on the request themselves, so an API needs its own method only where API
+ * Gateway enforces something per method:
+ * - `iam`: SigV4 is checked per method (authorization type AWS_IAM);
+ * - `throttle`: stage method settings are keyed by resource path and method;
+ * - `options`: with CORS, every resource answers OPTIONS with the native preflight, unless an API
+ *   declares OPTIONS there;
+ * - `shadowed`: another API's method would otherwise serve this API's requests with the wrong
+ *   checks (IAM, or no authorizer for an API that needs its verdict);
+ * - `noAuthorizer`: the catch-all carries the authorizer (an API riding it needs one), and this
+ *   API, which needs none, should not pay an authorizer call; only while the quota allows.
+ * Usage-plan API keys are not a reason: the authorizer hands API Gateway a key for every request
+ * it sees (the app's, or the refusal key), so every method carrying the authorizer requires one,
+ * the catch-all included, and the apps' plans meter their requests wherever they land.
+ */
+export type ExposureReason = 'iam' | 'throttle' | 'options' | 'shadowed' | 'noAuthorizer';
+
+/** The decision for one API. */
+export interface ExposureDecision {
+  readonly api: ApiShape;
+  /** True when the document declares the API's own method. */
+  readonly exposed: boolean;
+  readonly reasons: ExposureReason[];
+  /** The resource of an exposed API (as the document spells it). */
+  readonly resourcePath?: string;
+  /** Why an API that would rather be seen individually rides the catch-all, or which API shadows it. */
+  readonly note?: string;
+}
+
+/** One method of a resource in the document. */
+export interface PlannedMethod {
+  /** GET, POST, ..., ANY. */
+  readonly httpMethod: string;
+  /** `api`: an exposed API's method; `fallback`: ANY to the proxy; `preflight`: the native CORS answer. */
+  readonly kind: 'api' | 'fallback' | 'preflight';
+  /** The exposed API's id, for `api`. */
+  readonly apiId?: string;
+  readonly iam: boolean;
+  readonly authorizer: boolean;
+  readonly apiKey: boolean;
+}
+
+/** One API Gateway resource of the document. */
+export interface PlannedResource {
+  readonly path: string;
+  /** Path parameter names, root first (a greedy one without its `+`). */
+  readonly parameters: string[];
+  readonly closure: boolean;
+  readonly methods: PlannedMethod[];
+}
+
+/** A stage method setting for an API's own throttle. */
+export interface PlannedMethodSetting {
+  readonly apiId: string;
+  /** The resource path, `/` encoded as `~1` as CloudFormation's MethodSetting wants it. */
+  readonly resourcePath: string;
+  readonly httpMethod: string;
+  readonly rateLimit?: number;
+  readonly burstLimit?: number;
+}
+
+export interface ExposurePlan {
+  /** One per API, in definition order. */
+  readonly decisions: ExposureDecision[];
+  /** The document's resources, root first. */
+  readonly resources: PlannedResource[];
+  /** API Gateway resources counted against the quota (every resource but the root). */
+  readonly resourceCount: number;
+  readonly maxResources: number;
+  /** True when some method carries the REQUEST authorizer (the document defines it). */
+  readonly usesAuthorizer: boolean;
+  /** False when the root's variable resource leaves no room for `/{proxy+}` (unknown paths below it are not caught). */
+  readonly catchAll: boolean;
+  readonly methodSettings: PlannedMethodSetting[];
+  /** Routes API Gateway cannot express (one variable resource per level). */
+  readonly problems: Problem[];
+}
+
+export interface ExposureOptions {
+  /** CORS declared: every resource answers OPTIONS natively unless an API declares it. */
+  readonly cors: boolean;
+  /** Per-app usage plans: methods carrying the authorizer require the key it supplies. */
+  readonly usagePlans: boolean;
+  /** @default 300 (API Gateway's default quota) */
+  readonly maxResources?: number;
+}
+
+const CONCRETE_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
+
+/** Plans the document's resources and methods for `apis` (in definition order). */
+export function planExposure(apis: readonly ApiShape[], options: ExposureOptions): ExposurePlan {
+  const maxResources = options.maxResources ?? LIMITS.restResourcesPerApi;
+  const reasons = new Map<ApiShape, ExposureReason[]>();
+  const notes = new Map<ApiShape, string>();
+  const add = (api: ApiShape, reason: ExposureReason): void => {
+    reasons.set(api, [...(reasons.get(api) ?? []), reason]);
+  };
+  for (const api of apis) {
+    if (api.enforcement === 'iam') { add(api, 'iam'); }
+    if (api.throttle) { add(api, 'throttle'); }
+    if (options.cors && api.method === 'OPTIONS') { add(api, 'options'); }
+  }
+
+  let layout = closeShadows(apis, reasons, notes);
+
+  // APIs without authorizer-based auth get their own path when the catch-all carries the
+  // authorizer, as long as the quota allows and their method captures no authenticated API.
+  const riders = apis.filter(a => !reasons.has(a));
+  if (riders.some(a => a.enforcement === 'authorizer')) {
+    const candidates = riders.filter(a => a.enforcement === 'none');
+    const accepts = (chosen: ApiShape[]): Layout | string => {
+      const trial = new Map(reasons);
+      for (const api of chosen) { trial.set(api, ['noAuthorizer']); }
+      const tried = buildLayout(apis, trial);
+      if (tried.conflicts.length > 0) {
+        const c = tried.conflicts[0];
+        return `its method would also serve requests of API ${c.rider.name} (${c.rider.method} ${c.rider.path}), which needs the authorizer`;
+      }
+      if (tried.tree.resourceCount > maxResources) {
+        return `its own path would bring the REST API to ${tried.tree.resourceCount} API Gateway resources, above the quota of ${maxResources}`;
+      }
+      return tried;
+    };
+    const all = candidates.length > 0 ? accepts(candidates) : undefined;
+    if (all && typeof all !== 'string') {
+      for (const api of candidates) { reasons.set(api, ['noAuthorizer']); }
+      layout = all;
+    } else {
+      for (const api of candidates) {
+        const tried = accepts([...[...reasons.entries()].filter(([, r]) => r.includes('noAuthorizer')).map(([a]) => a), api]);
+        if (typeof tried === 'string') {
+          notes.set(api, `rides the catch-all and pays an authorizer call: ${tried}`);
+        } else {
+          reasons.set(api, ['noAuthorizer']);
+          layout = tried;
+        }
+      }
+    }
+  }
+
+  return finish(apis, reasons, notes, layout, options, maxResources);
+}
+
+interface Conflict {
+  readonly rider: ApiShape;
+  readonly by: ApiShape;
+}
+
+interface Layout {
+  readonly tree: ResourceTree;
+  readonly nodeOf: Map<ApiShape, ResourceNode>;
+  readonly byId: Map<string, ApiShape>;
+  /** Riders and the resources (with methods) their requests reach. */
+  readonly reach: Map<ApiShape, ResourceNode[]>;
+  readonly conflicts: Conflict[];
+  readonly problems: Problem[];
+}
+
+/** Exposes riders that another API's method would serve with the wrong checks, until none is left. */
+function closeShadows(apis: readonly ApiShape[], reasons: Map<ApiShape, ExposureReason[]>, notes: Map<ApiShape, string>): Layout {
+  for (;;) {
+    const layout = buildLayout(apis, reasons);
+    if (layout.conflicts.length === 0) { return layout; }
+    for (const { rider, by } of layout.conflicts) {
+      if (reasons.has(rider)) { continue; }
+      reasons.set(rider, ['shadowed']);
+      notes.set(rider, `API ${by.name} (${by.method} ${by.path}) would otherwise serve its requests`);
+    }
+  }
+}
+
+/** The tree of the exposed APIs, closed for the riders, and what serves each rider's requests. */
+function buildLayout(apis: readonly ApiShape[], reasons: Map<ApiShape, ExposureReason[]>): Layout {
+  const tree = new ResourceTree();
+  const nodeOf = new Map<ApiShape, ResourceNode>();
+  const byId = new Map<string, ApiShape>();
+  const problems: Problem[] = [];
+  for (const api of apis) {
+    if (!reasons.has(api)) { continue; }
+    const node = tree.insert(api.path, api.segments);
+    if (!(node instanceof ResourceNode)) { problems.push(node); continue; }
+    node.declared.set(api.method, api.id);
+    nodeOf.set(api, node);
+    byId.set(api.id, api);
+  }
+  const riders = apis.filter(a => !reasons.has(a));
+  // Close every resource where a rider's request could get stuck, and the root (the catch-all).
+  const stuck = new Set<ResourceNode>();
+  if (!tree.root.variable) { stuck.add(tree.root); }
+  for (const rider of riders) {
+    for (const node of tree.landing(rider.segments).stuck) { stuck.add(node); }
+  }
+  for (const node of stuck) { tree.close(node); }
+
+  const reach = new Map<ApiShape, ResourceNode[]>();
+  const conflicts: Conflict[] = [];
+  for (const rider of riders) {
+    const nodes = [...tree.landing(rider.segments).nodes];
+    reach.set(rider, nodes);
+    for (const node of nodes) {
+      for (const method of methodsOf(rider)) {
+        const servedBy = node.declared.get(method) ?? node.declared.get('ANY');
+        if (servedBy === undefined) { continue; } // the fallback ANY (or the native preflight)
+        const by = byId.get(servedBy)!;
+        if (by.enforcement === 'iam' || (rider.enforcement === 'authorizer' && by.enforcement !== 'authorizer')) {
+          conflicts.push({ rider, by });
+        }
+      }
+    }
+  }
+  return { tree, nodeOf, byId, reach, conflicts, problems };
+}
+
+function methodsOf(api: ApiShape): string[] {
+  return api.method === 'ANY' ? CONCRETE_METHODS : [api.method];
+}
+
+function finish(apis: readonly ApiShape[], reasons: Map<ApiShape, ExposureReason[]>, notes: Map<ApiShape, string>, layout: Layout,
+  options: ExposureOptions, maxResources: number): ExposurePlan {
+  const { tree, nodeOf, byId } = layout;
+  // Per resource: do riders needing the authorizer (or app keys) reach methods its fallback serves?
+  const fallbackNeeds = new Map<ResourceNode, { authorizer: boolean }>();
+  for (const [rider, nodes] of layout.reach) {
+    for (const node of nodes) {
+      const viaFallback = node.declared.has('ANY') ? false
+        : methodsOf(rider).some(m => !node.declared.has(m) && !(m === 'OPTIONS' && options.cors));
+      if (!viaFallback) { continue; }
+      const needs = fallbackNeeds.get(node) ?? { authorizer: false };
+      if (rider.enforcement === 'authorizer') { needs.authorizer = true; }
+      fallbackNeeds.set(node, needs);
+    }
+  }
+
+  let usesAuthorizer = false;
+  const resources: PlannedResource[] = tree.nodes.map(node => {
+    const methods: PlannedMethod[] = [];
+    for (const method of [...node.declared.keys()].sort()) {
+      const api = byId.get(node.declared.get(method)!)!;
+      const authorizer = api.enforcement === 'authorizer';
+      usesAuthorizer ||= authorizer;
+      methods.push({
+        httpMethod: method, kind: 'api', apiId: api.id, iam: api.enforcement === 'iam', authorizer,
+        apiKey: authorizer && options.usagePlans,
+      });
+    }
+    if (!node.declared.has('ANY')) {
+      const authorizer = fallbackNeeds.get(node)?.authorizer ?? false;
+      usesAuthorizer ||= authorizer;
+      methods.push({ httpMethod: 'ANY', kind: 'fallback', iam: false, authorizer, apiKey: authorizer && options.usagePlans });
+    }
+    if (options.cors && !node.declared.has('OPTIONS')) {
+      methods.push({ httpMethod: 'OPTIONS', kind: 'preflight', iam: false, authorizer: false, apiKey: false });
+    }
+    return { path: node.path, parameters: node.parameters, closure: node.closure, methods };
+  });
+
+  const methodSettings: PlannedMethodSetting[] = [];
+  for (const api of apis) {
+    const node = nodeOf.get(api);
+    if (!api.throttle || !node) { continue; }
+    const preflight = options.cors && !node.declared.has('OPTIONS');
+    // An ANY API's throttle covers the methods it answers on its resource: not other APIs', nor the preflight.
+    const methods = api.method === 'ANY'
+      ? CONCRETE_METHODS.filter(m => !node.declared.has(m) && !(m === 'OPTIONS' && preflight))
+      : [api.method];
+    for (const httpMethod of methods) {
+      methodSettings.push({
+        apiId: api.id,
+        resourcePath: node.path === '/' ? '/' : node.path.replace(/\//g, '~1').replace(/^~1/, '/~1'),
+        httpMethod,
+        rateLimit: api.throttle.rateLimit,
+        burstLimit: api.throttle.burstLimit,
+      });
+    }
+  }
+
+  return {
+    decisions: apis.map(api => ({
+      api,
+      exposed: nodeOf.has(api),
+      reasons: reasons.get(api) ?? [],
+      ...(nodeOf.has(api) ? { resourcePath: nodeOf.get(api)!.path } : {}),
+      ...(notes.has(api) ? { note: notes.get(api) } : {}),
+    })),
+    resources,
+    resourceCount: tree.resourceCount,
+    maxResources,
+    usesAuthorizer,
+    catchAll: tree.root.variable?.greedy ?? false,
+    methodSettings,
+    problems: layout.problems,
+  };
+}

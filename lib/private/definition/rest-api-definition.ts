@@ -1,0 +1,103 @@
+import { Duration } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import type { Api } from '../../api';
+import type { CorsOptions } from '../../cors';
+import type { GatewayResponse } from '../../gateway-response';
+import { LIMITS } from '../../limits';
+import { formatAll, Problem } from '../checks';
+import { apiShapeOf } from './api-shape';
+import { buildDeploymentReport, DeploymentReport } from './deployment-report';
+import { ExposurePlan, planExposure } from './exposure';
+import { buildOpenApiDocument, lambdaInvocationUri, OpenApiDocument } from './openapi-document';
+import { countCfnResources, quotaProblems, QuotaUsage, templateBytesOf } from './quotas';
+
+/**
+ * The definition step (DESIGN section 11): a group's declaration → the exposure plan → the
+ * OpenAPI document of its REST API, the quota problems and the deployment report.
+ */
+export interface RestApiDefinitionInput {
+  /** The group (sizes are measured as its stack's template carries them). */
+  readonly scope: IConstruct;
+  readonly groupName: string;
+  readonly description?: string;
+  readonly apis: readonly Api[];
+  /** The group's `default` response (API Gateway's own responses are translated from it). */
+  readonly defaultResponse: GatewayResponse;
+  readonly cors?: CorsOptions;
+  /** True when the group has per-app usage plans (API keys come from the authorizer). */
+  readonly usagePlans: boolean;
+  readonly integrationTimeout: Duration;
+  readonly proxyFunctionArn: string;
+  /** The bundled authorizer's ARN: required when an API uses app, custom or third-party auth. */
+  readonly authorizerFunctionArn?: string;
+  /** @default 300 */
+  readonly maxRestResources?: number;
+  /** Authorizers on the REST API besides the group's own (added by hand). @default 0 */
+  readonly otherAuthorizers?: number;
+  /** The group's warnings about native rendering, for the report. */
+  readonly warnings?: readonly string[];
+}
+
+export interface RestApiDefinition {
+  readonly plan: ExposurePlan;
+  /** The REST API's `Body` (tokens inside; CloudFormation resolves them). */
+  readonly document: OpenApiDocument;
+  /** Routes API Gateway cannot express and quotas exceeded: the synth must fail with these. */
+  readonly problems: Problem[];
+  readonly report: DeploymentReport;
+}
+
+export function defineRestApi(input: RestApiDefinitionInput): RestApiDefinition {
+  const plan = planExposure(input.apis.map(apiShapeOf), {
+    cors: input.cors !== undefined,
+    usagePlans: input.usagePlans,
+    maxResources: input.maxRestResources,
+  });
+  const document = buildOpenApiDocument({
+    title: input.groupName,
+    description: input.description,
+    plan,
+    defaultResponse: input.defaultResponse,
+    cors: input.cors,
+    usagePlans: input.usagePlans,
+    integrationTimeout: input.integrationTimeout,
+    proxyUri: lambdaInvocationUri(input.proxyFunctionArn),
+    authorizerUri: input.authorizerFunctionArn !== undefined ? lambdaInvocationUri(input.authorizerFunctionArn) : undefined,
+  });
+  const usage: QuotaUsage = {
+    apiGatewayResources: { used: plan.resourceCount, quota: plan.maxResources },
+    authorizers: { used: (plan.usesAuthorizer ? 1 : 0) + (input.otherAuthorizers ?? 0), quota: LIMITS.authorizersPerRestApi },
+  };
+  const problems = [...plan.problems, ...quotaProblems(usage, plan)];
+  const report = buildDeploymentReport({
+    group: input.groupName,
+    plan,
+    usage,
+    definitionBytes: templateBytesOf(input.scope, document),
+    groupResources: countCfnResources(input.scope),
+    warnings: input.warnings,
+    problems,
+  });
+  return { plan, document, problems, report };
+}
+
+/**
+ * The stack-wide quotas, once the whole stack is defined (run from a validation, which sees every
+ * construct): adds the stack's CloudFormation resources and template size to the report, and
+ * returns the problems.
+ */
+export function checkStackQuotas(definition: RestApiDefinition, stackTemplate: unknown, stackResources: number): {
+  readonly report: DeploymentReport; readonly problems: Problem[];
+} {
+  const usage = {
+    stackResources: { used: stackResources, quota: LIMITS.cfnResourcesPerStack },
+    templateBytes: { used: Buffer.byteLength(JSON.stringify(stackTemplate), 'utf8'), quota: LIMITS.templateBytes },
+  };
+  const problems = quotaProblems(usage, definition.plan);
+  const report: DeploymentReport = {
+    ...definition.report,
+    quotas: { ...definition.report.quotas, stackResources: usage.stackResources, templateBytes: usage.templateBytes },
+    problems: [...definition.report.problems, ...formatAll(problems)],
+  };
+  return { report, problems };
+}
