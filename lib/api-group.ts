@@ -27,7 +27,7 @@ import { addPreflight } from './private/preflight';
 import { RestTree } from './private/rest-tree';
 import { buildRuntimeConfig } from './private/runtime-config';
 import { addUsagePlan, usageKeyFor } from './private/usage-plans';
-import { WARN, warnAboutNativeRendering } from './private/warnings';
+import { WARN, warnAboutNativeRendering, warnAboutUnusableDeclarations } from './private/warnings';
 
 /** Properties of an API group. */
 export interface ApiGroupProps {
@@ -614,14 +614,19 @@ export class ApiGroup extends Construct {
     }
 
     warnAboutNativeRendering(this.defaultResponse);
+    const nativeResponseId = (awsType: string) => `Native${awsType}`;
     for (const native of nativeResponses(this.defaultResponse, this.props.cors)) {
-      this.restApi.addGatewayResponse(`Native${native.awsType}`, {
+      this.restApi.addGatewayResponse(nativeResponseId(native.awsType), {
         type: apigw.ResponseType.of(native.awsType),
         statusCode: native.statusCode,
         responseHeaders: native.headers,
         templates: { 'application/json': native.body },
       });
     }
+
+    warnAboutUnusableDeclarations({
+      group: this, groupName: this.groupName, responses: this.responseList, apis: this.apiList, restApi: this.restApi, nativeResponseId,
+    });
 
     this.finaliseAuth();
     this.addMethodThrottles();

@@ -1,4 +1,7 @@
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { IConstruct } from 'constructs';
+import type { Api } from '../api';
 import { GatewayResponse } from '../gateway-response';
 import { ResponseType } from '../response-type';
 import { show } from './checks';
@@ -11,6 +14,10 @@ export const WARN = {
   integrationTimeout: 'cdk-api-groups:integrationTimeoutQuota',
   noCatchAll: 'cdk-api-groups:noCatchAll',
   corsEcho: 'cdk-api-groups:nativeCorsEchoesOrigin',
+  throttledOutsideDefault: 'cdk-api-groups:throttledOutsideDefault',
+  unusedResponse: 'cdk-api-groups:unusedResponse',
+  noApis: 'cdk-api-groups:noApis',
+  duplicateGatewayResponse: 'cdk-api-groups:duplicateGatewayResponse',
 } as const;
 
 /**
@@ -52,4 +59,56 @@ function nativeNote(variables: string[]): string {
     '$context.error.message': 'inside a longer string renders as the type\'s fixed message (API Gateway\'s own message can only fill a whole JSON string)',
   };
   return variables.map(v => `${v} ${notes[v] ?? 'renders empty'}`).join('; ');
+}
+
+/** What the group declared, for the warnings about declarations that cannot work. */
+export interface GroupDeclarations {
+  readonly group: IConstruct;
+  readonly groupName: string;
+  readonly responses: readonly GatewayResponse[];
+  readonly apis: readonly Api[];
+  readonly restApi: apigw.RestApi;
+  /** The construct id, under `restApi`, of the group's own response of an AWS type. */
+  readonly nativeResponseId: (awsType: string) => string;
+}
+
+/**
+ * Warns about declarations that synthesize but can never take effect: a THROTTLED rule outside
+ * `default` (throttling is only ever answered natively, from `default`), a response no API
+ * selects, a group without APIs, and a gateway response of an AWS type the group already defines.
+ */
+export function warnAboutUnusableDeclarations(d: GroupDeclarations): void {
+  for (const response of d.responses.filter(r => !r.isDefault)) {
+    if (response.rules.some(r => r.type === ResponseType.THROTTLED)) {
+      Annotations.of(response).addWarningV2(WARN.throttledOutsideDefault,
+        `response "${response.responseName}" has a THROTTLED rule, which never applies: API Gateway answers throttling and quotas itself, ` +
+        `with the default response's THROTTLED rule (${ResponseType.THROTTLED.awsSources.join(', ')}); put the rule in the default response`);
+    }
+    if (!d.apis.some(api => api.gatewayResponse === response)) {
+      Annotations.of(response).addWarningV2(WARN.unusedResponse,
+        `response "${response.responseName}" is selected by no API, so its rules never apply (select it with an API's gatewayResponse)`);
+    }
+  }
+  if (d.apis.length === 0) {
+    Annotations.of(d.group).addWarningV2(WARN.noApis,
+      `API group "${d.groupName}" has no API: every request gets NOT_FOUND (define APIs with addApi() before synthesis)`);
+  }
+  warnAboutDuplicateGatewayResponses(d);
+}
+
+/** API Gateway keeps one response per type and REST API: a second resource overwrites the group's (or is overwritten). */
+function warnAboutDuplicateGatewayResponses(d: GroupDeclarations): void {
+  const stack = Stack.of(d.restApi);
+  const restApiId = JSON.stringify(stack.resolve(d.restApi.restApiId));
+  const defined = Object.keys(ResponseType.awsTypeMapping());
+  const own = new Set(defined.map(aws => d.restApi.node.tryFindChild(d.nativeResponseId(aws))?.node.defaultChild));
+  for (const c of stack.node.findAll()) {
+    if (!(c instanceof apigw.CfnGatewayResponse) || own.has(c) || !defined.includes(c.responseType)) { continue; }
+    if (JSON.stringify(stack.resolve(c.restApiId)) !== restApiId) { continue; }
+    const at = c.node.scope instanceof apigw.GatewayResponse ? c.node.scope : c;
+    Annotations.of(at).addWarningV2(WARN.duplicateGatewayResponse,
+      `gateway response ${c.responseType} of the REST API of API group ${d.group.node.path} is also defined by the group ` +
+      `(from its default response): API Gateway keeps one response per type, so one of the two is lost at deployment; ` +
+      'customise the group\'s default response instead');
+  }
 }

@@ -348,7 +348,8 @@ describe('synth-time warnings', () => {
       { type: ResponseType.THROTTLED, body: '{"ip":"$context.sourceIp","code":"$context.error.code"}', headers: { 'X-Ip': '$context.sourceIp', 'X-T': 't=$context.error.type' } },
       { type: ResponseType.AUTHORIZER_FAILURE, body: '{"api":"$context.apiId"}' }, // the proxy renders this type, never API Gateway
     ]);
-    g.addGatewayResponse('strict', { rules: [{ type: ResponseType.THROTTLED, body: '{"api":"$context.apiId"}' }] });
+    const strict = g.addGatewayResponse('strict', { rules: [{ type: ResponseType.NOT_FOUND, body: '{"api":"$context.apiId"}' }] });
+    g.addApi('GetOrder', { method: HttpMethod.GET, path: '/orders/{id}', backend: Backend.mock(), gatewayResponse: strict });
     Annotations.fromStack(Stack.of(g)).hasNoWarning('*', Match.anyValue());
   });
 });

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { ALL_RULES } from '../../lib/limits';
 import { NATIVE_TYPES } from '../../lib/local/gateway-responses';
 import { CONTEXT_VARIABLES } from '../../lib/private/template';
+import { WARN } from '../../lib/private/warnings';
 import { ResponseType } from '../../lib/response-type';
 import { backendResponseTooLarge, ipDenied, noVerdict, requestTooLarge } from '../../lib/runtime/proxy/gateway-error';
 
@@ -54,6 +55,12 @@ test('the variables table lists every known variable', () => {
   }
   expect(readme).toContain('| `$context.authorizer.frontend.<key>` |');
   expect(readme).toContain('| `$stageVariables.<name>` |');
+});
+
+test.each(Object.values(WARN))('the warnings table documents %s', (id) => {
+  // The id is what a user acknowledges: they must be able to look it up.
+  const section = readme.slice(readme.indexOf('## Warnings'), readme.indexOf('## Snapshot testing'));
+  expect(section).toContain(`| \`${id}\` |`);
 });
 
 test('the README names the two fresh-machine commands', () => {
