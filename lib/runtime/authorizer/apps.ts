@@ -89,7 +89,13 @@ export class AppDirectory {
       if (waiting === 0) { resolve(looks); return; }
       this.apps.forEach((app, i) => {
         const settle = (codes: readonly Buffer[] | undefined): void => {
-          const look = { codes, holds: codes !== undefined && holds(candidate, codes) };
+          let look: Look;
+          try {
+            look = { codes, holds: codes !== undefined && holds(candidate, codes) };
+          } catch {
+            // Never left unanswered: a set that cannot be compared counts as unreadable.
+            look = { codes: undefined, holds: false };
+          }
           looks[i] = look;
           if (look.holds && authorised.has(app.info.key)) { resolve(i); }
           waiting -= 1;
