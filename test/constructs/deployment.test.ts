@@ -21,7 +21,7 @@ import { deploymentLogicalId, newApp, newGroup, newStack, proxyAsset, templateOf
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const nodeOs: typeof import('os') = require('os');
 
-/** Runs `fn` with os.tmpdir() answering `dir` (where the library stages the proxy's asset folder). */
+/** Runs `fn` with os.tmpdir() answering `dir` (where the library used to stage the proxy's asset folder; it must stay unused). */
 function withTmpdir<T>(dir: string, fn: () => T): T {
   const spy = jest.spyOn(nodeOs, 'tmpdir').mockReturnValue(dir);
   try {
@@ -286,7 +286,7 @@ describe('the deployment\'s logical id changes with every authentication, access
 describe('determinism', () => {
   test('two separate apps synthesize byte-identical templates, assets and configuration documents', () => {
     // Users snapshot-test their stacks: the same input must give the same bytes, on any machine and any run.
-    // GIVEN: two apps writing to different folders, each staging the proxy in its own temp folder (as two machines would)
+    // GIVEN: two apps writing to different folders, each with its own temp folder (as two machines would)
     const outdirs = [workDir('det-a-'), workDir('det-b-')];
     const tmpdirs = [workDir('tmp-a-'), workDir('tmp-b-')];
     // WHEN
