@@ -23,10 +23,16 @@
  * | DEFAULT_4XX                   | a body over 10 MB (API Gateway's REQUEST_TOO_LARGE), or over 6 MB to POST /upload |
  * | DEFAULT_5XX                   | GET /stock/1: its function is imported (Fn::ImportValue), which a local run cannot resolve |
  *
+ * The group is also mapped to a custom domain, `api.showcase.example.com/v1/showcase` (a multi-level
+ * base path): `cdk-api-groups local` serves it there by default (`--execute-api` for the execute-api
+ * endpoint), with the events API Gateway sends behind a custom domain.
+ *
  * `app.ts` synthesizes it with cdk-nag's AwsSolutions checks.
  */
 import * as path from 'path';
 import { Duration, Fn, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -41,7 +47,12 @@ export interface ShowcaseStackProps extends StackProps {
   readonly backendUrl?: string;
   /** URL of the third-party auth service (X-Token: ok / bad / broken). Default: a placeholder host. */
   readonly authUrl?: string;
+  /** The custom domain the group is mapped to, at base path SHOWCASE_BASE_PATH. Default: api.showcase.example.com */
+  readonly domainName?: string;
 }
+
+/** The base path of the showcase's custom domain mapping: two segments (an AWS::ApiGatewayV2::ApiMapping). */
+export const SHOWCASE_BASE_PATH = 'v1/showcase';
 
 /** The default body of every rule of the `default` response: code, message, type and request id. */
 export const SHOWCASE_BODY = '{"error_code":"$context.error.code","error_msg":"$context.error.message","error_type":"$context.error.type","request_id":"$context.requestId"}';
@@ -177,6 +188,16 @@ export class ShowcaseStack extends Stack {
     this.group.addApi('GetStock', {
       method: HttpMethod.GET, path: '/stock/{sku}', apiName: 'get-stock', ...none,
       backend: Backend.fn(stock, { timeout: Duration.seconds(2) }),
+    });
+
+    // A custom domain with a multi-level base path: https://api.showcase.example.com/v1/showcase/orders
+    // reaches /orders. The certificate is imported (a real deployment names its own ACM certificate).
+    this.group.restApi.addDomainName('Domain', {
+      domainName: props.domainName ?? 'api.showcase.example.com',
+      certificate: acm.Certificate.fromCertificateArn(this, 'DomainCertificate',
+        this.formatArn({ service: 'acm', resource: 'certificate', resourceName: '00000000-0000-4000-8000-000000000000' })),
+      securityPolicy: apigw.SecurityPolicy.TLS_1_2,
+      basePath: SHOWCASE_BASE_PATH,
     });
 
     // IAM callers: a role whose sessions may call the IAM API.

@@ -2,12 +2,17 @@
 /**
  * `cdk-api-groups local`: serves the API groups of a CDK app on this machine (see USAGE).
  * Bad input gets one line on stderr and exit code 1 (2 for a usage error), never a stack trace.
+ * `--help` prints the usage (exit 0), `--version` the package's version (exit 0); a bare
+ * `cdk-api-groups` prints the usage and exits 1 without serving, as git, npm and cdk do.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { LocalGatewayError } from './assembly';
 import { LocalGateway, LocalGatewayOptions, startLocalGateway } from './gateway';
 import { SigV4Credentials } from './sigv4';
 
 export const USAGE = `Usage: cdk-api-groups local [options]
+       cdk-api-groups --help | --version
 
 Serves the API groups of a CDK app on 127.0.0.1, as API Gateway would: the native checks and
 gateway responses of the synthesized template (throttles, usage plans, IAM signatures, payload
@@ -30,11 +35,19 @@ Options:
                                set a stage variable for every group; repeatable
   --region <region>            region of local ARNs and SigV4 scopes for stacks without one
                                (default: CDK_DEFAULT_REGION, AWS_REGION or us-east-1)
+  --base-path <path>           serve behind a custom domain with this base path mapping ("payment",
+                               "v1/payment"; "(none)": the domain's root): events carry it in path and
+                               requestContext.path, other paths get the domain's 403 Forbidden
+                               (default: the REST API's base path mapping in the template, if any)
+  --domain-name <name>         the custom domain's name in events (default: the mapping's, else api.example.com)
+  --execute-api                serve the execute-api endpoint even if the template maps a custom domain
   --verbose                    also print the bundled proxy's and authorizer's own log lines
   -h, --help                   show this help
+  -v, --version                print the version of cdk-api-groups
 
 Each group is served at the root of its port: http://127.0.0.1:3000/orders is
-https://<api-id>.execute-api.<region>.amazonaws.com/<stage>/orders once deployed.
+https://<api-id>.execute-api.<region>.amazonaws.com/<stage>/orders once deployed; behind a custom
+domain, at its base path: http://127.0.0.1:3000/v1/payment/orders is https://<domain>/v1/payment/orders.
 One line per request: method, path, API, status, gateway response type, latency. Ctrl-C stops.
 `;
 
@@ -46,6 +59,9 @@ export interface CliArguments {
   readonly credentials?: SigV4Credentials;
   readonly verbose: boolean;
   readonly help: boolean;
+  readonly version: boolean;
+  /** No command and no option at all: print the usage, serve nothing. */
+  readonly bare: boolean;
 }
 
 function pair(value: string, option: string, separator: string): [string, string] {
@@ -57,6 +73,7 @@ function pair(value: string, option: string, separator: string): [string, string
 /** Parses the command line (without `node` and the script). @throws UsageError */
 export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv): CliArguments {
   const args = [...argv];
+  const bare = args.length === 0;
   if (args[0] === 'local') { args.shift(); } else if (args[0] !== undefined && !args[0].startsWith('-')) {
     throw new UsageError(`unknown command "${args[0]}": the command is "cdk-api-groups local"`);
   }
@@ -70,6 +87,10 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
   let region: string | undefined;
   let verbose = false;
   let help = false;
+  let version = false;
+  let basePath: string | undefined;
+  let domainName: string | undefined;
+  let executeApi = false;
   for (let i = 0; i < args.length; i++) {
     let arg = args[i];
     let inline: string | undefined;
@@ -85,7 +106,12 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
     switch (arg) {
       case '-h':
       case '--help': help = true; break;
+      case '-v':
+      case '--version': version = true; break;
       case '--verbose': verbose = true; break;
+      case '--base-path': basePath = value(); break;
+      case '--domain-name': domainName = value(); break;
+      case '--execute-api': executeApi = true; break;
       case '--app': app = value(); break;
       case '--assembly': assembly = value(); break;
       case '--stack': stacks.push(value()); break;
@@ -115,11 +141,14 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
     }
   }
   if (app !== undefined && assembly !== undefined) { throw new UsageError('--app and --assembly cannot be used together'); }
+  if (executeApi && (basePath !== undefined || domainName !== undefined)) { throw new UsageError('--execute-api cannot be used with --base-path or --domain-name'); }
   if (!credentials && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
     credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
   }
   return {
     help,
+    version,
+    bare,
     verbose,
     credentials,
     options: {
@@ -131,8 +160,21 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
       iamCredentials: credentials ? [credentials] : [],
       stageVariables,
       region,
+      basePath,
+      domainName,
+      executeApi,
     },
   };
+}
+
+/** The version of the installed package (its package.json, two folders up from lib/local). */
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 function oneLine(text: string): string {
@@ -150,9 +192,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw err;
   }
-  if (parsed.help) {
-    process.stdout.write(USAGE);
+  if (parsed.version) {
+    process.stdout.write(`${packageVersion()}\n`);
     return 0;
+  }
+  if (parsed.help || parsed.bare) {
+    process.stdout.write(USAGE);
+    return parsed.help ? 0 : 1;
   }
 
   let gateway: LocalGateway | undefined;
@@ -188,14 +234,22 @@ export async function main(argv: readonly string[]): Promise<number> {
   const width = Math.max(...gateway.groups.map(g => g.name.length));
   process.stdout.write(`serving ${gateway.groups.length === 1 ? '1 API group' : `${gateway.groups.length} API groups`}:\n`);
   for (const g of gateway.groups) {
-    process.stdout.write(`  ${g.name.padEnd(width)}  ${g.stage}  ${g.url}\n`);
+    const domain = g.customDomain ? `  (custom domain ${g.customDomain.domainName}, base path ${g.customDomain.basePath === '' ? '(none)' : g.customDomain.basePath})` : '';
+    process.stdout.write(`  ${g.name.padEnd(width)}  ${g.stage}  ${g.url}${domain}\n`);
   }
-  if (gateway.apps.length > 0) {
-    process.stdout.write('AppCodes of the local apps (send them as X-Apig-AppCode; they exist on this machine only):\n');
-    const appWidth = Math.max(...gateway.apps.map(a => `${a.group}/${a.app}`.length));
-    for (const a of gateway.apps) {
-      process.stdout.write(`  ${`${a.group}/${a.app}`.padEnd(appWidth)}  ${a.appCode}${a.generated ? '  (generated; choose one with --app-code)' : ''}\n`);
+  // Only the AppCodes generated here are printed: one given with --app-code is the caller's own secret,
+  // which may be a real one, and a terminal or CI log is no place to repeat it.
+  const generated = gateway.apps.filter(a => a.generated);
+  if (generated.length > 0) {
+    process.stdout.write('Generated AppCodes of the local apps (send them as X-Apig-AppCode; they exist on this machine only; choose your own with --app-code):\n');
+    const appWidth = Math.max(...generated.map(a => `${a.group}/${a.app}`.length));
+    for (const a of generated) {
+      process.stdout.write(`  ${`${a.group}/${a.app}`.padEnd(appWidth)}  ${a.appCode}\n`);
     }
+  }
+  const given = gateway.apps.filter(a => !a.generated);
+  if (given.length > 0) {
+    process.stdout.write(`AppCodes given with --app-code (not shown): ${given.map(a => `${a.group}/${a.app}`).join(', ')}\n`);
   }
   if (gateway.groups.some(g => g.iam)) {
     process.stdout.write(parsed.credentials

@@ -5,7 +5,8 @@
  * `api-gateway-lambda-authorizer-input.md`:
  * - `headers` (last value wins) and `multiValueHeaders` (all values), both keyed as sent;
  * - query maps `null` (not `{}`) when there is no query;
- * - `path` without the stage, still percent-encoded; `requestContext.path` with it (`/RELEASE/...`);
+ * - `path` without the stage, still percent-encoded; `requestContext.path` with it (`/RELEASE/...`)
+ *   on the execute-api endpoint (behind a custom domain both carry the base path: custom-domain.ts);
  * - `body` null or a string, base64 when `isBase64Encoded`;
  * - `resource` / `resourcePath` / `pathParameters` of the matched API Gateway resource.
  *
@@ -53,8 +54,10 @@ function anonymousIdentity(sourceIp: string, userAgent: string | null): Record<s
 /** Everything a proxy event is made of. */
 export interface RequestFacts {
   readonly method: string;
-  /** Path without the stage, as received (percent-encoded). */
+  /** `event.path`: the path without the stage, still percent-encoded. */
   readonly path: string;
+  /** `requestContext.path`. @default `/<stage><path>` (the execute-api endpoint) */
+  readonly contextPath?: string;
   /** Headers in the order received, names as sent; a repeated header appears several times. */
   readonly headers: ReadonlyArray<readonly [string, string]>;
   /** Query parameters in order, decoded. */
@@ -143,7 +146,7 @@ export function buildProxyEvent(f: RequestFacts): RestProxyEvent {
       httpMethod: f.method,
       extendedRequestId: f.extendedRequestId,
       requestTime: requestTime(f.requestTimeEpoch),
-      path: `/${f.stage}${f.path}`,
+      path: f.contextPath ?? `/${f.stage}${f.path}`,
       accountId: f.accountId,
       protocol: f.protocol,
       stage: f.stage,

@@ -18,6 +18,7 @@ import * as path from 'path';
 import { ApiNames, ConfigApi } from './api-names';
 import { AssemblyStack, LocalGatewayError, readAssembly, readCdkJson, synthesize } from './assembly';
 import { CfnResolver, CfnResource, Unresolvable } from './cfn';
+import { CustomDomain, domainMappings, normalizeBasePath } from './custom-domain';
 import { FunctionPool, FunctionSpec, isNodeRuntime } from './lambda-runner';
 import { lambdaEnv, RawJson, startLocalLambda } from './local-lambda';
 import { secretNameOf, secretsManagerEnv, startLocalSecretsManager } from './local-secrets-manager';
@@ -53,6 +54,17 @@ export interface LocalGatewayOptions {
   readonly iamCredentials?: SigV4Credentials | readonly SigV4Credentials[];
   /** Stage variables replacing or adding to the template's, for every group. */
   readonly stageVariables?: Record<string, string>;
+  /**
+   * Serve every group behind a custom domain with this base path mapping (`payment`, `v1/payment`;
+   * '' or `(none)`: the domain's root), as API Gateway does (custom-domain.ts).
+   * @default the group's mapping in the template (AWS::ApiGateway::BasePathMapping or
+   * AWS::ApiGatewayV2::ApiMapping) if it has one, else the execute-api endpoint
+   */
+  readonly basePath?: string;
+  /** The custom domain's name in events (`requestContext.domainName`). @default the mapping's domain, else api.example.com */
+  readonly domainName?: string;
+  /** Serve the execute-api endpoint even when the template maps the REST API to a custom domain. @default false */
+  readonly executeApi?: boolean;
   /** Region and account of local ARNs when the stack has no environment. @default CDK_DEFAULT_REGION / AWS_REGION / us-east-1, 123456789012 */
   readonly region?: string;
   readonly account?: string;
@@ -70,8 +82,10 @@ export interface LocalGroup {
   readonly name: string;
   readonly stack: string;
   readonly stage: string;
-  /** `http://127.0.0.1:<port>/` */
+  /** `http://127.0.0.1:<port>/`, or `http://127.0.0.1:<port>/<base path>/` behind a custom domain. */
   readonly url: string;
+  /** The custom domain it is served behind, if any. */
+  readonly customDomain?: CustomDomain;
   readonly port: number;
   /** The REST API's local id (`$context.apiId`). */
   readonly restApiId: string;
@@ -288,6 +302,14 @@ async function start(options: LocalGatewayOptions, note: (line: string) => void,
     }
   }
 
+  let givenBasePath: string | undefined;
+  if (options.basePath !== undefined) {
+    try { givenBasePath = normalizeBasePath(options.basePath); } catch (err) { throw new LocalGatewayError((err as Error).message); }
+  }
+  if (options.domainName !== undefined && !/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/.test(options.domainName)) {
+    throw new LocalGatewayError(`"${options.domainName}" is not a domain name (lower-case labels separated by dots, e.g. api.example.com)`);
+  }
+
   // The cloud assembly.
   let assemblyDir: string;
   if (options.assembly !== undefined) {
@@ -389,7 +411,24 @@ async function start(options: LocalGatewayOptions, note: (line: string) => void,
         secrets.push({ arn, value: JSON.stringify({ appCode: code }) });
       }
     }
-    return { found: g, model, config, proxy, names: new ApiNames(config.apis ?? []) };
+    // Behind a custom domain: the given base path, else the template's mapping of this REST API.
+    let customDomain: CustomDomain | undefined;
+    if (!options.executeApi) {
+      const mappings = domainMappings(g.stack.template, g.meta.restApi);
+      if (givenBasePath !== undefined) {
+        customDomain = { domainName: options.domainName ?? mappings[0]?.domainName ?? 'api.example.com', basePath: givenBasePath };
+      } else if (mappings.length > 0) {
+        const chosen = options.domainName !== undefined ? mappings.find(m => m.domainName === options.domainName) ?? mappings[0] : mappings[0];
+        customDomain = { domainName: options.domainName ?? chosen.domainName, basePath: chosen.basePath };
+        if (mappings.length > 1) {
+          warnings.push(`group ${g.meta.group}: served behind ${chosen.domainName}/${chosen.basePath} (mapping ${chosen.logicalId}); ` +
+            `other mappings: ${mappings.filter(m => m !== chosen).map(m => `${m.domainName}/${m.basePath}`).join(', ')} (choose with --base-path and --domain-name)`);
+        }
+      } else if (options.domainName !== undefined) {
+        customDomain = { domainName: options.domainName, basePath: '' };
+      }
+    }
+    return { found: g, model, config, proxy, customDomain, names: new ApiNames(config.apis ?? []) };
   });
   for (const name of Object.keys(options.appCodes ?? {})) {
     if (!apps.some(a => a.app === name)) { warnings.push(`an AppCode was given for app ${name}, which no served group has`); }
@@ -428,9 +467,7 @@ async function start(options: LocalGatewayOptions, note: (line: string) => void,
     NODE_PATH: nodePath.join(path.delimiter),
     ...lambdaEnv(lambda.endpoint, defaultRegion),
     ...secretsManagerEnv(secretsManager.endpoint, defaultRegion),
-    AWS_ACCESS_KEY_ID: 'AKIDLOCALGATEWAY',
-    AWS_SECRET_ACCESS_KEY: 'local-gateway-secret',
-    AWS_SESSION_TOKEN: 'local-gateway-session',
+    // lambdaEnv / secretsManagerEnv: this run's key pair, the only one the local endpoints accept.
     // One attempt: a failure is seen at once, as the local endpoints never throttle.
     AWS_MAX_ATTEMPTS: '1',
   };
@@ -482,6 +519,7 @@ async function start(options: LocalGatewayOptions, note: (line: string) => void,
         note(formatRequestLog(entry, withGroup));
       },
       onNote: note,
+      customDomain: g.customDomain,
     });
     const server = http.createServer(handler);
     // `Expect: 100-continue`: a body over the limit is refused before it is sent.
@@ -499,7 +537,8 @@ async function start(options: LocalGatewayOptions, note: (line: string) => void,
       name,
       stack: g.found.stack.displayName,
       stage: g.model.stage.name,
-      url: `http://${urlHost}:${bound}/`,
+      url: `http://${urlHost}:${bound}/${g.customDomain && g.customDomain.basePath !== '' ? `${g.customDomain.basePath}/` : ''}`,
+      customDomain: g.customDomain,
       port: bound,
       restApiId: g.model.id,
       iam: g.model.resources.some(r => [...r.methods.values()].some(m => m.authorizationType === 'AWS_IAM')),

@@ -11,4 +11,5 @@ export { generateAppCode, startLocalGateway } from './gateway';
 export type { LocalApp, LocalGateway, LocalGatewayOptions, LocalGroup } from './gateway';
 export { formatRequestLog } from './log';
 export type { RequestLogEntry } from './log';
+export type { CustomDomain } from './custom-domain';
 export type { SigV4Credentials } from './sigv4';

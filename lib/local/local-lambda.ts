@@ -13,10 +13,16 @@
  * - handler error: still 200, `X-Amz-Function-Error: Unhandled`, body
  *   `{"errorType","errorMessage","trace"}`;
  * - unknown function: 404, `x-amzn-ErrorType: ResourceNotFoundException`, JSON `{Type, Message}`;
- * - a payload over 6 MB: 413, `RequestEntityTooLargeException`.
+ * - a payload over 6 MB: 413, `RequestEntityTooLargeException`;
+ * - a request not signed with this run's key pair (local-credentials.ts, endpoint-auth.ts): 403,
+ *   `x-amzn-ErrorType: MissingAuthenticationTokenException | UnrecognizedClientException |
+ *   InvalidSignatureException`, JSON `{"message"}`. It listens on 127.0.0.1 only.
  */
 import * as http from 'http';
 import * as net from 'net';
+import { refuseUnsigned } from './endpoint-auth';
+import { localCredentials } from './local-credentials';
+import type { SigV4Credentials } from './sigv4';
 
 /** A handler's result that is already JSON text (sent as is, not serialized again). */
 export class RawJson {
@@ -34,6 +40,8 @@ export interface Invocation {
 export interface LocalLambda {
   /** `http://127.0.0.1:<port>` */
   readonly endpoint: string;
+  /** The only credentials whose signatures it accepts. */
+  readonly credentials: SigV4Credentials;
   /** The invocations received, in order (empty when started with `record: false`). */
   readonly invocations: Invocation[];
   /** Registers a handler under a function name (an ARN's name part matches too). */
@@ -49,6 +57,8 @@ export interface LocalLambdaOptions {
   /** Region and account of the ARNs in messages. @default us-east-1, 123456789012 */
   readonly region?: string;
   readonly account?: string;
+  /** The only credentials whose SigV4 signatures are accepted. @default this run's key pair (local-credentials.ts) */
+  readonly credentials?: SigV4Credentials;
 }
 
 export const LOCAL_ACCOUNT = '123456789012';
@@ -62,13 +72,13 @@ export function functionArn(name: string, region = LOCAL_REGION, account = LOCAL
   return `arn:aws:lambda:${region}:${account}:function:${name}`;
 }
 
-/** Environment for the SDK inside a function: endpoint, region and dummy credentials. */
-export function lambdaEnv(endpoint: string, region = LOCAL_REGION): Record<string, string> {
+/** Environment for the SDK inside a function: endpoint, region and this run's credentials. */
+export function lambdaEnv(endpoint: string, region = LOCAL_REGION, credentials: SigV4Credentials = localCredentials()): Record<string, string> {
   return {
     AWS_ENDPOINT_URL_LAMBDA: endpoint,
     AWS_REGION: region,
-    AWS_ACCESS_KEY_ID: 'AKIDLOCALLAMBDA',
-    AWS_SECRET_ACCESS_KEY: 'local-lambda-secret',
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     // Node 20 runs here; Lambda runs 22+. The SDK's end-of-support notice is noise.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
@@ -97,6 +107,7 @@ function errorPayload(err: unknown): string {
 
 export async function startLocalLambda(options: LocalLambdaOptions = {}): Promise<LocalLambda> {
   const record = options.record ?? true;
+  const credentials = options.credentials ?? localCredentials();
   const region = options.region ?? LOCAL_REGION;
   const account = options.account ?? LOCAL_ACCOUNT;
   const handlers = new Map<string, LocalHandler>();
@@ -115,6 +126,12 @@ export async function startLocalLambda(options: LocalLambdaOptions = {}): Promis
       const m = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
       if (req.method !== 'POST' || !m) {
         send(res, 404, { 'x-amzn-ErrorType': 'UnknownOperationException' }, JSON.stringify({ Type: 'User', Message: 'Unknown operation' }));
+        return;
+      }
+      const refused = refuseUnsigned(req, Buffer.concat(chunks), 'lambda', credentials);
+      // A body over the limit is not kept, so only the key can be checked then.
+      if (refused && !(tooLarge && String(req.headers.authorization ?? '').includes(`Credential=${credentials.accessKeyId}/`))) {
+        send(res, refused.status, { 'x-amzn-ErrorType': refused.errorType }, JSON.stringify({ message: refused.message }));
         return;
       }
       const functionName = decodeURIComponent(m[1]);
@@ -155,6 +172,7 @@ export async function startLocalLambda(options: LocalLambdaOptions = {}): Promis
   const port = (server.address() as net.AddressInfo).port;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    credentials,
     invocations,
     register(name, handler) { handlers.set(functionBaseName(name), handler); },
     close: () => new Promise<void>(resolve => {

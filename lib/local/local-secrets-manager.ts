@@ -14,10 +14,17 @@
  *   `{"__type":"ResourceNotFoundException","message":"Secrets Manager can't find the specified secret."}`;
  * - a failure on demand: 500 `InternalServiceError`, or a request left unanswered (a hang).
  *
+ * - a request not signed with this run's key pair (local-credentials.ts, endpoint-auth.ts): 403,
+ *   `{"__type": "UnrecognizedClientException" | "InvalidSignatureException" | ..., "message"}`.
+ *   It listens on 127.0.0.1 only.
+ *
  * Every GetSecretValue is counted per secret (retries included), to test caching.
  */
 import * as http from 'http';
 import * as net from 'net';
+import { refuseUnsigned } from './endpoint-auth';
+import { localCredentials } from './local-credentials';
+import type { SigV4Credentials } from './sigv4';
 
 export const LOCAL_ACCOUNT = '123456789012';
 export const LOCAL_REGION = 'us-east-1';
@@ -27,6 +34,8 @@ export type FailureMode = 'error' | 'hang' | undefined;
 export interface LocalSecretsManager {
   /** `http://127.0.0.1:<port>` */
   readonly endpoint: string;
+  /** The only credentials whose signatures it accepts. */
+  readonly credentials: SigV4Credentials;
   /** Sets (or replaces: a rotation) a secret's SecretString; returns its ARN. */
   put(name: string, secretString: string): string;
   /** Removes a secret: reads then get ResourceNotFoundException. */
@@ -43,6 +52,8 @@ export interface LocalSecretsManagerOptions {
   /** Region and account of the ARNs it answers with. @default us-east-1, 123456789012 */
   readonly region?: string;
   readonly account?: string;
+  /** The only credentials whose SigV4 signatures are accepted. @default this run's key pair (local-credentials.ts) */
+  readonly credentials?: SigV4Credentials;
 }
 
 /** The ARN of a secret stored here, as a synthesized document would carry it. */
@@ -50,13 +61,13 @@ export function secretArn(name: string, region = LOCAL_REGION, account = LOCAL_A
   return `arn:aws:secretsmanager:${region}:${account}:secret:${name}-AbCdEf`;
 }
 
-/** Environment for the SDK inside the authorizer: endpoint, region, dummy credentials, one attempt. */
-export function secretsManagerEnv(endpoint: string, region = LOCAL_REGION): Record<string, string> {
+/** Environment for the SDK inside the authorizer: endpoint, region, this run's credentials, one attempt. */
+export function secretsManagerEnv(endpoint: string, region = LOCAL_REGION, credentials: SigV4Credentials = localCredentials()): Record<string, string> {
   return {
     AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
     AWS_REGION: region,
-    AWS_ACCESS_KEY_ID: 'AKIDLOCALSECRETS',
-    AWS_SECRET_ACCESS_KEY: 'local-secrets-secret',
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     // No retries: a failure on demand is seen once, and calls() counts requests, not retries.
     AWS_MAX_ATTEMPTS: '1',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -82,6 +93,7 @@ function error(res: http.ServerResponse, status: number, type: string, message: 
 export async function startLocalSecretsManager(options: LocalSecretsManagerOptions = {}): Promise<LocalSecretsManager> {
   const region = options.region ?? LOCAL_REGION;
   const account = options.account ?? LOCAL_ACCOUNT;
+  const credentials = options.credentials ?? localCredentials();
   const secrets = new Map<string, { value: string; version: number }>();
   const counts = new Map<string, number>();
   let failure: FailureMode;
@@ -90,6 +102,8 @@ export async function startLocalSecretsManager(options: LocalSecretsManagerOptio
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const refused = refuseUnsigned(req, Buffer.concat(chunks), 'secretsmanager', credentials);
+      if (refused) { error(res, refused.status, refused.errorType, refused.message); return; }
       const target = req.headers['x-amz-target'];
       if (req.method !== 'POST' || target !== 'secretsmanager.GetSecretValue') {
         error(res, 400, 'UnknownOperationException', `unsupported operation ${String(target)}`);
@@ -137,6 +151,7 @@ export async function startLocalSecretsManager(options: LocalSecretsManagerOptio
   const port = (server.address() as net.AddressInfo).port;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    credentials,
     put(name, secretString) {
       const previous = secrets.get(name);
       secrets.set(name, { value: secretString, version: (previous?.version ?? 0) + 1 });

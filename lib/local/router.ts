@@ -7,7 +7,10 @@
  * - on the resource found, the request's method, else `ANY`. No resource, or no method there:
  *   MISSING_AUTHENTICATION_TOKEN (API Gateway's answer for unknown routes). The method is not
  *   retried on a less specific resource (API Gateway documents no such fallback).
- * Path parameters are percent-decoded; the greedy one spans its segments with their slashes.
+ * Path parameters keep the percent-encoding the client sent, as API Gateway (REST) sends them to a
+ * proxy integration (`{proxy+}` = `api/user/test%2Balias@gmail.com` in LocalStack's AWS-validated
+ * snapshot of an AWS_PROXY event; serverless/serverless#5037); the greedy one spans its segments with
+ * their slashes.
  */
 import type { MethodModel, ResourceNode } from './rest-api';
 
@@ -17,10 +20,6 @@ export interface RouteMatch {
   readonly method?: MethodModel;
   /** Decoded values by parameter name; null when the resource has none (as in the proxy event). */
   readonly pathParameters: Record<string, string> | null;
-}
-
-function decode(value: string): string {
-  try { return decodeURIComponent(value); } catch { return value; }
 }
 
 function paramName(part: string): { name: string; greedy: boolean } | undefined {
@@ -51,7 +50,7 @@ function matchFrom(node: ResourceNode, segments: string[], i: number, params: Re
       if (!p || p.greedy) { continue; }
       const found = matchFrom(child, segments, i + 1, params);
       if (found) {
-        params[p.name] = decode(segment);
+        params[p.name] = segment;
         return found;
       }
     }
@@ -59,7 +58,7 @@ function matchFrom(node: ResourceNode, segments: string[], i: number, params: Re
   for (const child of node.children) {
     const p = paramName(child.part);
     if (!p || !p.greedy) { continue; }
-    params[p.name] = decode(segments.slice(i).join('/'));
+    params[p.name] = segments.slice(i).join('/');
     return child;
   }
   return undefined;

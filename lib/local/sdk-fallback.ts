@@ -4,10 +4,13 @@
  * function's asset folder or the project's node_modules, the local gateway's functions get these
  * stand-ins instead (NODE_PATH, last): the two operations the bundled proxy and authorizer call
  * (Invoke, GetSecretValue), over the same wire protocol, against the local endpoints named by
- * AWS_ENDPOINT_URL_LAMBDA / AWS_ENDPOINT_URL_SECRETS_MANAGER. The real SDK is always preferred.
+ * AWS_ENDPOINT_URL_LAMBDA / AWS_ENDPOINT_URL_SECRETS_MANAGER, signed with SigV4 as the real SDK signs
+ * (the endpoints accept only this run's key pair: local-credentials.ts), with AWS_ACCESS_KEY_ID,
+ * AWS_SECRET_ACCESS_KEY and AWS_REGION. The real SDK is always preferred.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { signRequest } from './sigv4';
 
 interface SendOptions {
   readonly abortSignal?: AbortSignal;
@@ -21,6 +24,17 @@ function endpoint(variable: string): string {
   const value = process.env[variable];
   if (!value) { throw Object.assign(new Error(`${variable} is not set: this stand-in only talks to the local gateway`), { name: 'ConfigurationError' }); }
   return value.replace(/\/+$/, '');
+}
+
+/** POSTs a signed request, as an SDK v3 client does. */
+function signedPost(url: string, service: string, headers: Record<string, string>, body: Buffer, signal: AbortSignal | undefined): Promise<Response> {
+  const accessKeyId = process.env.AWS_ACCESS_KEY_ID ?? '';
+  const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY ?? '';
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const signed = signRequest({ method: 'POST', url: new URL(url), headers, body, credentials: { accessKeyId, secretAccessKey }, region, service });
+  // fetch sets Host itself, from the URL: the value signed.
+  const { host: _host, ...sent } = signed;
+  return fetch(url, { method: 'POST', headers: sent, body, signal });
 }
 
 async function failure(res: Response): Promise<Error> {
@@ -43,12 +57,9 @@ export class LambdaClient {
   public async send(command: InvokeCommand, options: SendOptions = {}): Promise<Record<string, unknown>> {
     const { FunctionName, InvocationType, Payload, Qualifier } = command.input;
     const query = Qualifier ? `?Qualifier=${encodeURIComponent(Qualifier)}` : '';
-    const res = await fetch(`${endpoint('AWS_ENDPOINT_URL_LAMBDA')}/2015-03-31/functions/${encodeURIComponent(FunctionName)}/invocations${query}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Amz-Invocation-Type': InvocationType ?? 'RequestResponse' },
-      body: Payload === undefined ? undefined : typeof Payload === 'string' ? Payload : Buffer.from(Payload),
-      signal: options.abortSignal,
-    });
+    const body = Payload === undefined ? Buffer.alloc(0) : typeof Payload === 'string' ? Buffer.from(Payload, 'utf8') : Buffer.from(Payload);
+    const res = await signedPost(`${endpoint('AWS_ENDPOINT_URL_LAMBDA')}/2015-03-31/functions/${encodeURIComponent(FunctionName)}/invocations${query}`, 'lambda',
+      { 'content-type': 'application/json', 'x-amz-invocation-type': InvocationType ?? 'RequestResponse' }, body, options.abortSignal);
     if (!res.ok) { throw await failure(res); }
     return {
       $metadata: { httpStatusCode: res.status },
@@ -68,12 +79,9 @@ export class SecretsManagerClient {
   constructor(public readonly config: unknown = {}) {}
 
   public async send(command: GetSecretValueCommand, options: SendOptions = {}): Promise<Record<string, unknown>> {
-    const res = await fetch(`${endpoint('AWS_ENDPOINT_URL_SECRETS_MANAGER')}/`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'secretsmanager.GetSecretValue' },
-      body: JSON.stringify(command.input),
-      signal: options.abortSignal,
-    });
+    const res = await signedPost(`${endpoint('AWS_ENDPOINT_URL_SECRETS_MANAGER')}/`, 'secretsmanager',
+      { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'secretsmanager.GetSecretValue' },
+      Buffer.from(JSON.stringify(command.input), 'utf8'), options.abortSignal);
     if (!res.ok) { throw await failure(res); }
     return { $metadata: { httpStatusCode: res.status }, ...(await res.json() as Record<string, unknown>) };
   }

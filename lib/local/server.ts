@@ -8,8 +8,12 @@
  *   CUSTOM: the Lambda authorizer              → UNAUTHORIZED, ACCESS_DENIED, AUTHORIZER_CONFIGURATION_ERROR
  *   API key and usage plan (usage-plans.ts)    → INVALID_API_KEY, THROTTLED, QUOTA_EXCEEDED
  *   integration: MOCK (preflight.ts), or AWS_PROXY: the function with a REST proxy event
- *                                              → INTEGRATION_TIMEOUT (504) past the integration timeout;
- *                                                a function error or malformed result: 502 {"message": "Internal server error"}
+ *                                              → REQUEST_TOO_LARGE (413) when the event is over Lambda's 6 MB;
+ *                                                INTEGRATION_TIMEOUT (504) past the integration timeout;
+ *                                                a function error or malformed result: DEFAULT_5XX, 502
+ *
+ * Behind a custom domain (`customDomain`), a request outside the mapping's base path is refused
+ * before all of this, as the domain itself does: 403 {"message":"Forbidden"}.
  *
  * API Gateway's own answers are rendered from the template's gateway responses
  * (gateway-responses.ts). One log line per request (log.ts).
@@ -18,14 +22,17 @@ import { randomBytes, randomUUID } from 'crypto';
 import * as http from 'http';
 import { AuthorizerOutcome, Authorizers } from './authorizer';
 import { buildProxyEvent, methodArnFor, requestAuthorizerEvent, requestTime } from './events';
+import { apiPathBehind, CustomDomain } from './custom-domain';
 import { ErrorMessage, NativeContext, renderNativeResponse } from './gateway-responses';
 import { writeAnswer } from './http';
 import type { InvokeOutcome } from './lambda-runner';
+import { LAMBDA_PAYLOAD_LIMIT } from './local-lambda';
 import { RequestLogEntry } from './log';
 import { answerMock } from './preflight';
 import type { MethodModel, RestApiModel } from './rest-api';
 import { route, RouteMatch } from './router';
 import { SigV4Credentials, verifySigV4 } from './sigv4';
+import { traceHeader } from './trace';
 import { methodThrottle, Throttles } from './throttling';
 import { UsagePlans } from './usage-plans';
 
@@ -34,6 +41,8 @@ export const PAYLOAD_LIMIT = 10 * 1024 * 1024;
 
 const PROXY_RESULT_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded', 'cookies']);
 const INTERNAL_ERROR_BODY = '{"message": "Internal server error"}';
+/** What API Gateway sends for the custom domain when no base path mapping matches the request. */
+const FORBIDDEN_BODY = '{"message":"Forbidden"}';
 
 export interface GroupServerOptions {
   readonly groupName: string;
@@ -51,11 +60,21 @@ export interface GroupServerOptions {
   /** A note about a request the gateway could not serve as deployed (an integration it does not emulate...). */
   readonly onNote: (message: string) => void;
   readonly clock?: () => number;
+  /** Serve the stage as a custom domain's base path mapping does (`--base-path`). @default the execute-api endpoint */
+  readonly customDomain?: CustomDomain;
 }
 
 interface Exchange {
   readonly method: string;
+  /** The path as received (percent-encoded, no query): what a signature covers and the log shows. */
   readonly rawPath: string;
+  /** The path relative to the REST API's root: what API Gateway routes on. */
+  readonly apiPath: string;
+  /** `event.path` and `requestContext.path` of the proxy event. */
+  readonly eventPath: string;
+  readonly contextPath: string;
+  /** `X-Amzn-Trace-Id` of this request (sent to the integration, and on its answer). */
+  readonly trace: string;
   readonly rawQuery: string;
   readonly headers: Array<[string, string]>;
   readonly query: Array<[string, string]>;
@@ -67,16 +86,18 @@ interface Exchange {
 
 type MutableContext = { -readonly [K in keyof NativeContext]: NativeContext[K] };
 
-function decode(value: string): string {
-  try { return decodeURIComponent(value); } catch { return value; }
+/** A query-string name or value: API Gateway (REST) reads `+` as a space, and `%2B` as a plus. */
+function decodeQueryPart(value: string): string {
+  const spaced = value.replace(/\+/g, ' ');
+  try { return decodeURIComponent(spaced); } catch { return spaced; }
 }
 
-function parseQuery(raw: string): Array<[string, string]> {
+export function parseQuery(raw: string): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (const part of raw.split('&')) {
     if (part === '') { continue; }
     const eq = part.indexOf('=');
-    out.push(eq < 0 ? [decode(part), ''] : [decode(part.slice(0, eq)), decode(part.slice(eq + 1))]);
+    out.push(eq < 0 ? [decodeQueryPart(part), ''] : [decodeQueryPart(part.slice(0, eq)), decodeQueryPart(part.slice(eq + 1))]);
   }
   return out;
 }
@@ -166,12 +187,28 @@ export function groupHandler(options: GroupServerOptions): (req: http.IncomingMe
     return { 'x-amzn-RequestId': x.requestId, 'x-amz-apigw-id': x.ctx.extendedRequestId };
   }
 
-  function respondNative(res: http.ServerResponse, x: Exchange, type: string, message?: ErrorMessage, note?: string): void {
+  function respondNative(res: http.ServerResponse, x: Exchange, type: string, message?: ErrorMessage, note?: string,
+    override: { errorType?: string; status?: number; api?: string } = {}): void {
     const answer = renderNativeResponse(model.gatewayResponses, type, x.ctx, message);
-    writeAnswer(res, answer.status, { ...answer.headers, 'x-amz-apigw-id': x.ctx.extendedRequestId }, answer.body);
+    const headers: Record<string, string> = { ...answer.headers, 'x-amz-apigw-id': x.ctx.extendedRequestId };
+    if (override.errorType) { headers['x-amzn-ErrorType'] = override.errorType; }
+    const status = override.status ?? answer.status;
+    writeAnswer(res, status, headers, answer.body);
     // The API the request addressed, as the proxy would have routed it (throttled, unsigned, ...).
-    finish(x, answer.status, options.describe?.(x.method, x.rawPath, []).api, type);
+    finish(x, status, override.api ?? options.describe?.(x.method, x.apiPath, []).api, type);
     if (note) { options.onNote(`${x.method} ${x.rawPath}: ${note}`); }
+  }
+
+  /**
+   * A Lambda error or a malformed proxy result: API Gateway answers 502 through the DEFAULT_5XX
+   * gateway response (message "Internal server error", x-amzn-ErrorType InternalServerErrorException),
+   * with DEFAULT_5XX's own status when that response sets one (as recorded in LocalStack's
+   * AWS-validated tests of AWS_PROXY integrations).
+   */
+  function integrationFailure(res: http.ServerResponse, x: Exchange, api: string | undefined, note: string): void {
+    const own = model.gatewayResponses.get('DEFAULT_5XX')?.statusCode;
+    const status = own !== undefined && /^[1-5]\d\d$/.test(own) ? Number(own) : 502;
+    respondNative(res, x, 'DEFAULT_5XX', 'Internal server error', note.slice(0, 2000), { status, api });
   }
 
   function finish(x: Exchange, status: number, api: string | undefined, responseType: string | undefined): void {
@@ -189,7 +226,7 @@ export function groupHandler(options: GroupServerOptions): (req: http.IncomingMe
 
   async function serve(res: http.ServerResponse, x: Exchange): Promise<void> {
     const ctx = x.ctx;
-    const path = x.rawPath;
+    const path = x.apiPath;
     const match: RouteMatch | undefined = route(model.root, x.method, path);
     if (match) {
       ctx.resourcePath = match.resource.path;
@@ -276,26 +313,34 @@ export function groupHandler(options: GroupServerOptions): (req: http.IncomingMe
 
     const event = proxyEventFor(x, match, identity,
       authorizerContext ? { ...authorizerContext, integrationLatency: authorizerLatency } : undefined);
+    const payload = JSON.stringify(event);
+    // Lambda takes at most 6 MB (6,291,456 bytes) per synchronous invoke, and the event carries the
+    // body base64-encoded (binary media types) plus headers and context: bodies from about 4.5 MB
+    // are refused before the function runs. Recorded on AWS (koki-develop/lgtm-generator#10):
+    // 413, x-amzn-ErrorType BadRequestException, {"message": "Request Too Long"}.
+    if (Buffer.byteLength(payload, 'utf8') > LAMBDA_PAYLOAD_LIMIT) {
+      respondNative(res, x, 'REQUEST_TOO_LARGE', 'Request Too Long', undefined, { errorType: 'BadRequestException' });
+      return;
+    }
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>(resolve => { timer = setTimeout(() => resolve('timeout'), integration.timeoutMs); });
-    const outcome = await Promise.race([options.invoke(integration.functionArn, JSON.stringify(event), x.requestId), timedOut]);
+    const outcome = await Promise.race([options.invoke(integration.functionArn, payload, x.requestId), timedOut]);
     clearTimeout(timer);
     if (outcome === 'timeout') { respondNative(res, x, 'INTEGRATION_TIMEOUT'); return; }
     const described = options.describe?.(x.method, path, outcome.logs) ?? {};
     if (!outcome.ok) {
-      writeAnswer(res, 502, { 'Content-Type': 'application/json', ...gatewayHeaders(x), 'x-amzn-ErrorType': 'InternalServerErrorException' }, INTERNAL_ERROR_BODY);
-      finish(x, 502, described.api, undefined);
-      options.onNote(`${x.method} ${x.rawPath}: function error from the integration: ${outcome.errorType}: ${outcome.errorMessage}`.slice(0, 500));
+      const stack = outcome.trace.length > 0 ? ` ${outcome.trace.join(' | ')}` : '';
+      integrationFailure(res, x, described.api, `function error from the integration: ${outcome.errorType}: ${outcome.errorMessage}${stack}`);
       return;
     }
     const answer = readProxyResult(outcome.payload);
     if (typeof answer === 'string') {
-      writeAnswer(res, 502, { 'Content-Type': 'application/json', ...gatewayHeaders(x), 'x-amzn-ErrorType': 'InternalServerErrorException' }, INTERNAL_ERROR_BODY);
-      finish(x, 502, described.api, undefined);
-      options.onNote(`${x.method} ${x.rawPath}: malformed Lambda proxy response: ${answer}`);
+      integrationFailure(res, x, described.api, `malformed Lambda proxy response: ${answer}`);
       return;
     }
-    writeAnswer(res, answer.status, { ...answer.headers, ...gatewayHeaders(x) }, answer.body);
+    // API Gateway returns the request's trace id on what an AWS integration answered (not on its own
+    // errors, not on MOCK or HTTP_PROXY answers: LocalStack's AWS-validated response enricher).
+    writeAnswer(res, answer.status, { ...answer.headers, ...gatewayHeaders(x), 'X-Amzn-Trace-Id': x.trace }, answer.body);
     finish(x, answer.status, described.api, described.responseType);
   }
 
@@ -304,7 +349,8 @@ export function groupHandler(options: GroupServerOptions): (req: http.IncomingMe
     const ctx = x.ctx;
     return buildProxyEvent({
       method: x.method,
-      path: x.rawPath,
+      path: x.eventPath,
+      contextPath: x.contextPath,
       headers: x.headers,
       query: x.query,
       body: x.body.length > 0 ? x.body : undefined,
@@ -340,15 +386,40 @@ export function groupHandler(options: GroupServerOptions): (req: http.IncomingMe
     const headers = headerPairs(req.rawHeaders);
     // API Gateway appends the caller to X-Forwarded-For and sets the port and protocol it received.
     const forwarded = lastHeader(headers, 'x-forwarded-for');
-    const kept = headers.filter(([n]) => !/^x-forwarded-(for|port|proto)$/i.test(n));
+    const trace = traceHeader(lastHeader(headers, 'x-amzn-trace-id'), started);
+    const kept = headers.filter(([n]) => !/^(x-forwarded-(for|port|proto)|x-amzn-trace-id)$/i.test(n));
     kept.push(['X-Forwarded-For', forwarded ? `${forwarded}, ${sourceIp}` : sourceIp]);
     kept.push(['X-Forwarded-Port', String(req.socket.localPort ?? '')]);
     kept.push(['X-Forwarded-Proto', 'http']);
-    if (lastHeader(headers, 'x-amzn-trace-id') === undefined) {
-      kept.push(['X-Amzn-Trace-Id', `Root=1-${Math.floor(started / 1000).toString(16)}-${randomBytes(12).toString('hex')}`]);
-    }
+    // The integration gets API Gateway's trace header (the caller's Root kept, a Parent of its own).
+    kept.push(['X-Amzn-Trace-Id', trace]);
     const host = lastHeader(headers, 'host') ?? `127.0.0.1:${req.socket.localPort}`;
     const query = parseQuery(rawQuery);
+
+    // Where the REST API's root is. On the execute-api endpoint, after the stage: the path as received,
+    // with the empty segments a `//` right after the stage makes dropped (`/RELEASE//orders` is routed,
+    // and sent as event.path, as `/orders`; requestContext.path keeps `/RELEASE//orders`; a `//` further
+    // on is kept, as in `{proxy+}` = `a//b`: LocalStack's AWS-validated snapshots of AWS_PROXY events).
+    // Behind a custom domain, after the mapping's base path, which event.path keeps (custom-domain.ts).
+    const domain = options.customDomain;
+    let apiPath: string;
+    let eventPath: string;
+    let contextPath: string;
+    if (domain) {
+      const behind = apiPathBehind(domain, rawPath);
+      if (behind === undefined) {
+        // No base path mapping of the domain matches: the domain answers, not the API (no gateway response).
+        writeAnswer(res, 403, { 'Content-Type': 'application/json', 'x-amzn-RequestId': requestId, 'x-amzn-ErrorType': 'ForbiddenException' }, FORBIDDEN_BODY);
+        options.onRequest({ group: options.groupName, method: req.method ?? 'GET', path: url, status: 403, latencyMs: clock() - started, requestId });
+        req.resume();
+        return;
+      }
+      ({ apiPath, eventPath, contextPath } = behind);
+    } else {
+      apiPath = rawPath.replace(/^\/{2,}/, '/');
+      eventPath = apiPath;
+      contextPath = `/${stage}${rawPath}`;
+    }
     const ctx: MutableContext = {
       requestId,
       extendedRequestId: randomBytes(12).toString('base64').replace(/[+/=]/g, 'A').slice(0, 16),
@@ -356,13 +427,13 @@ export function groupHandler(options: GroupServerOptions): (req: http.IncomingMe
       accountId: options.account,
       stage,
       httpMethod: req.method ?? 'GET',
-      path: rawPath,
+      path: apiPath,
       resourcePath: '',
       resourceId: '',
       sourceIp,
       userAgent: lastHeader(headers, 'user-agent') ?? '',
-      domainName: host,
-      domainPrefix: model.id,
+      domainName: domain ? domain.domainName : host,
+      domainPrefix: domain ? domain.domainName.split('.')[0] : model.id,
       deploymentId: model.stage.deploymentId,
       requestTimeEpoch: started,
       requestTime: requestTime(started),
@@ -375,6 +446,10 @@ export function groupHandler(options: GroupServerOptions): (req: http.IncomingMe
     const x: Exchange = {
       method: (req.method ?? 'GET').toUpperCase(),
       rawPath,
+      apiPath,
+      eventPath,
+      contextPath,
+      trace,
       rawQuery,
       headers: kept,
       query,

@@ -15,8 +15,12 @@
  * Outcomes, with API Gateway's gateway response types: no `Authorization` header →
  * MISSING_AUTHENTICATION_TOKEN; a malformed header, an unknown access key, another region or
  * service, or a signature that does not match → INVALID_SIGNATURE; a request time more than
- * 15 minutes away from now → EXPIRED_TOKEN. Presigned URLs (`X-Amz-Signature` in the query) are not
- * accepted.
+ * 5 minutes away from now → INVALID_SIGNATURE as well, with AWS's own words ("Signature expired:
+ * 20170212T175938Z is now earlier than 20170215T145534Z (20170215T150034Z - 5 min.)", recorded as a
+ * 403 from execute-api in aws-amplify/aws-sdk-android#253; ahead of time: "Signature not yet current:
+ * ... is still later than ... (... + 5 min.)", serverless/enterprise#11). EXPIRED_TOKEN is for an
+ * expired session token, which local credentials never have. Presigned URLs (`X-Amz-Signature` in the
+ * query) are not accepted.
  */
 import * as crypto from 'crypto';
 
@@ -43,12 +47,13 @@ export type SigV4Outcome =
 export interface VerifyOptions {
   /** The only credentials whose signatures are accepted. */
   readonly credentials: readonly SigV4Credentials[];
-  readonly region: string;
+  /** The region the scope must name; undefined: any (the local AWS endpoints serve every region). */
+  readonly region: string | undefined;
   /** @default 'execute-api' */
   readonly service?: string;
   /** Epoch ms. @default Date.now() */
   readonly now?: number;
-  /** @default 15 minutes */
+  /** How far the request time may be from now. @default 5 minutes (API Gateway, like most AWS services) */
   readonly maxSkewMs?: number;
 }
 
@@ -144,7 +149,8 @@ function parseAuthorization(value: string): { credential: string; signedHeaders:
 export function verifySigV4(req: SignedRequest, options: VerifyOptions): SigV4Outcome {
   const service = options.service ?? 'execute-api';
   const now = options.now ?? Date.now();
-  const maxSkew = options.maxSkewMs ?? 15 * 60_000;
+  const maxSkew = options.maxSkewMs ?? 5 * 60_000;
+  const skewText = `${Math.round(maxSkew / 60_000)} min.`;
   const authorization = headerValues(req.headers, 'authorization');
   if (authorization.length === 0 || authorization[0] === '') {
     return { ok: false, type: 'MISSING_AUTHENTICATION_TOKEN', message: 'Missing Authentication Token' };
@@ -158,7 +164,7 @@ export function verifySigV4(req: SignedRequest, options: VerifyOptions): SigV4Ou
   }
   const credentials = options.credentials.find(c => c.accessKeyId === accessKeyId);
   if (!credentials) { return { ok: false, type: 'INVALID_SIGNATURE', message: 'The security token included in the request is invalid.' }; }
-  if (region !== options.region) {
+  if (options.region !== undefined && region !== options.region) {
     return { ok: false, type: 'INVALID_SIGNATURE', message: `Credential should be scoped to a valid region, not '${region}'. Should be '${options.region}'.` };
   }
   if (scopeService !== service) {
@@ -172,10 +178,10 @@ export function verifySigV4(req: SignedRequest, options: VerifyOptions): SigV4Ou
   const signedAt = requestTime(amzDate);
   if (signedAt === undefined) { return { ok: false, type: 'INVALID_SIGNATURE', message: `Invalid date ${amzDate}` }; }
   if (signedAt < now - maxSkew) {
-    return { ok: false, type: 'EXPIRED_TOKEN', message: `Signature expired: ${basicIso(signedAt)} is now earlier than ${basicIso(now - maxSkew)} (${basicIso(now)} - 15 min.)` };
+    return { ok: false, type: 'INVALID_SIGNATURE', message: `Signature expired: ${basicIso(signedAt)} is now earlier than ${basicIso(now - maxSkew)} (${basicIso(now)} - ${skewText})` };
   }
   if (signedAt > now + maxSkew) {
-    return { ok: false, type: 'EXPIRED_TOKEN', message: `Signature not yet current: ${basicIso(signedAt)} is still later than ${basicIso(now + maxSkew)} (${basicIso(now)} + 15 min.)` };
+    return { ok: false, type: 'INVALID_SIGNATURE', message: `Signature not yet current: ${basicIso(signedAt)} is still later than ${basicIso(now + maxSkew)} (${basicIso(now)} + ${skewText})` };
   }
   if (!amzDate.startsWith(date)) {
     return { ok: false, type: 'INVALID_SIGNATURE', message: `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${date}' != '${amzDate.slice(0, 8)}'` };
@@ -204,4 +210,42 @@ export function verifySigV4(req: SignedRequest, options: VerifyOptions): SigV4Ou
     return { ok: false, type: 'INVALID_SIGNATURE', message: MISMATCH };
   }
   return { ok: true, accessKeyId };
+}
+
+export interface SigningInput {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: Record<string, string>;
+  readonly body: Buffer;
+  readonly credentials: SigV4Credentials;
+  readonly region: string;
+  readonly service: string;
+  /** Epoch ms. @default Date.now() */
+  readonly now?: number;
+}
+
+/**
+ * The headers of a SigV4-signed request (the given ones plus `host`, `x-amz-date`, `authorization`),
+ * signed as the AWS SDKs sign: every given header and `host`, the body's SHA-256.
+ */
+export function signRequest(input: SigningInput): Record<string, string> {
+  const amzDate = basicIso(input.now ?? Date.now());
+  const date = amzDate.slice(0, 8);
+  const headers: Record<string, string> = { ...input.headers, 'host': input.url.host, 'x-amz-date': amzDate };
+  const names = Object.keys(headers).map(n => n.toLowerCase()).sort();
+  const pairs: Array<[string, string]> = Object.entries(headers);
+  const canonicalHeaders = names.map(name => `${name}:${canonicalHeaderValue(headerValues(pairs, name))}\n`).join('');
+  const canonicalRequest = [
+    input.method.toUpperCase(),
+    canonicalPath(input.url.pathname),
+    canonicalQuery(input.url.search.replace(/^\?/, '')),
+    canonicalHeaders,
+    names.join(';'),
+    sha256Hex(input.body),
+  ].join('\n');
+  const scope = `${date}/${input.region}/${input.service}/aws4_request`;
+  const stringToSign = `${ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
+  const signature = crypto.createHmac('sha256', signingKey(input.credentials.secretAccessKey, date, input.region, input.service)).update(stringToSign, 'utf8').digest('hex');
+  headers.authorization = `${ALGORITHM} Credential=${input.credentials.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
+  return headers;
 }

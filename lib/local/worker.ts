@@ -156,6 +156,23 @@ async function invoke(message: InvokeMessage): Promise<string> {
   return text;
 }
 
+/**
+ * What Lambda's Node.js runtime writes to the function's log when a handler throws or rejects, and
+ * `sam local` shows: one line with the request id, `ERROR`, `Invoke Error` and the error as JSON with
+ * its message and stack, so that the error is seen where it happened (the caller only learns
+ * `X-Amz-Function-Error: Unhandled`).
+ *   2026-03-01T12:00:00.000Z  <request id>  ERROR  Invoke Error  {"errorType":"TypeError","errorMessage":"boom","stack":["TypeError: boom","    at ..."]}
+ */
+function logInvokeError(requestId: string, err: unknown, error: LambdaError): void {
+  if (error.errorType.startsWith('Runtime.') || error.errorType === 'Function.ResponseSizeTooLarge') {
+    process.stderr.write(`${new Date().toISOString()}\t${requestId}\tERROR\t${JSON.stringify(error)}\n`);
+    return;
+  }
+  const stack = err instanceof Error ? [`${error.errorType}: ${error.errorMessage}`, ...error.trace.map(l => `    ${l}`)] : [];
+  const entry = { errorType: error.errorType, errorMessage: error.errorMessage, stack };
+  process.stderr.write(`${new Date().toISOString()}\t${requestId}\tERROR\tInvoke Error \t${JSON.stringify(entry)}\n`);
+}
+
 process.on('message', (message: InvokeMessage) => {
   if (message?.type !== 'invoke') { return; }
   captured = [];
@@ -166,9 +183,11 @@ process.on('message', (message: InvokeMessage) => {
       process.send?.({ type: 'result', id: message.id, payload, logs });
     },
     (err: unknown) => {
+      const error = toLambdaError(err);
+      logInvokeError(message.requestId, err, error);
       const logs = captured ?? [];
       captured = undefined;
-      process.send?.({ type: 'error', id: message.id, error: toLambdaError(err), logs });
+      process.send?.({ type: 'error', id: message.id, error, logs });
     },
   );
 });

@@ -20,14 +20,22 @@ export const APP_CODES = {
 
 export interface Showcase {
   readonly gateway: LocalGateway;
-  /** The group's URL without the trailing slash. */
+  /** The group's URL without the trailing slash (with the base path behind the custom domain). */
   readonly base: string;
   readonly entries: RequestLogEntry[];
   readonly lines: string[];
   close(): Promise<void>;
 }
 
-export async function startShowcase(name: string): Promise<Showcase> {
+export interface ShowcaseOptions {
+  /**
+   * Serve the template's custom domain mapping (api.showcase.example.com/v1/showcase), the local
+   * gateway's default for this assembly; false: the execute-api endpoint. @default false
+   */
+  readonly customDomain?: boolean;
+}
+
+export async function startShowcase(name: string, options: ShowcaseOptions = {}): Promise<Showcase> {
   const work = path.join(__dirname, '..', '.work', `e2e-${name}-${process.pid}`);
   fs.mkdirSync(work, { recursive: true });
   const services: LocalService[] = [await startBackend(), await startAuthService()];
@@ -44,6 +52,7 @@ export async function startShowcase(name: string): Promise<Showcase> {
     region: REGION,
     appCodes: APP_CODES,
     iamCredentials: [IAM_CREDENTIALS],
+    executeApi: !options.customDomain,
     log: line => lines.push(line),
     onRequest: entry => entries.push(entry),
   });

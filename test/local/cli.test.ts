@@ -143,3 +143,53 @@ test('no app: one line; a bad option: usage error, exit 2', async () => {
   expect(await help.exited).toBe(0);
   expect(help.stdout).toMatch(/^Usage: cdk-api-groups local \[options\]/);
 });
+
+test('--version and --help answer and exit 0; a bare command prints the usage and exits 1 without serving', async () => {
+  // As git, npm and cdk do: nothing is synthesized or served without the `local` command.
+  const version = run(['--version']);
+  expect(await version.exited).toBe(0);
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
+  expect([version.stdout, version.stderr]).toEqual([`${pkg.version}\n`, '']);
+  expect(await run(['local', '-v']).exited).toBe(0);
+  for (const args of [['--help'], ['local', '--help'], ['-h']]) {
+    const help = run(args);
+    expect(await help.exited).toBe(0);
+    expect(help.stdout).toMatch(/--base-path <path>[\s\S]*--version/);
+  }
+  // Run in the example's folder: a bare command there used to synthesize and serve it.
+  const bare = run([], example);
+  expect(await bare.exited).toBe(1);
+  expect(bare.stdout).toMatch(/^Usage: cdk-api-groups local \[options\]/);
+  expect(bare.stdout).not.toMatch(/^(serving|synthesizing)\b/m);
+});
+
+test('only generated AppCodes are printed, never one given with --app-code', async () => {
+  // A given AppCode is the caller's secret; the generated ones are how a user learns theirs.
+  const secured = path.join(work, 'secured.out');
+  await synthesize({ app: 'npx tsx --tsconfig ../tsconfig.json app.ts', cwd: path.join(root, 'examples', 'secured'), outdir: secured });
+  const given = `Given${'0'.repeat(60)}`;
+  const r = run(['local', '--assembly', secured, '--port', '0', '--app-code', `mobile=${given}`]);
+  running.push(r);
+  await waitFor(r, /^Ctrl-C stops\.$/m);
+  expect(r.stdout).not.toContain(given);
+  expect(r.stdout).toMatch(/^AppCodes given with --app-code \(not shown\): secured\/mobile$/m);
+  const generated = [...r.stdout.matchAll(/^ {2}secured\/(\w+) +([A-Za-z0-9]{64})$/gm)].map(m => m[1]).sort();
+  expect(generated).toEqual(['backoffice', 'partner']);
+  r.child.kill('SIGINT');
+  expect(await r.exited).toBe(0);
+}, 90_000);
+
+test('--base-path serves the group behind a custom domain: the base path in the URL, the domain\'s 403 elsewhere', async () => {
+  const r = run(['local', '--assembly', assembly, '--port', '0', '--base-path', 'v1/shop', '--domain-name', 'api.shop.example.com']);
+  running.push(r);
+  const [, url] = await waitFor(r, /^ {2}orders {2}RELEASE {2}(http:\/\/127\.0\.0\.1:\d+\/v1\/shop\/) {2}\(custom domain api\.shop\.example\.com, base path v1\/shop\)$/m);
+  const health = await fetch(`${url}health`);
+  expect([health.status, await health.text()]).toEqual([200, '{"status":"ok"}']);
+  const outside = await fetch(url.replace('/v1/shop/', '/health'));
+  expect([outside.status, await outside.text()]).toEqual([403, '{"message":"Forbidden"}']);
+  r.child.kill('SIGINT');
+  expect(await r.exited).toBe(0);
+  const bad = run(['local', '--assembly', assembly, '--base-path', 'a//b']);
+  expect(await bad.exited).toBe(1);
+  expectOneLine(bad.stderr, /"a\/\/b" is not a base path/);
+}, 60_000);

@@ -6,9 +6,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { FunctionPool, FunctionSpec } from '../../lib/local/lambda-runner';
-import { LocalLambda, RawJson, startLocalLambda } from '../../lib/local/local-lambda';
-import { LocalSecretsManager, startLocalSecretsManager } from '../../lib/local/local-secrets-manager';
+import { lambdaEnv, LocalLambda, RawJson, startLocalLambda } from '../../lib/local/local-lambda';
+import { LocalSecretsManager, secretsManagerEnv, startLocalSecretsManager } from '../../lib/local/local-secrets-manager';
 import { GetSecretValueCommand, InvokeCommand, LambdaClient, SecretsManagerClient } from '../../lib/local/sdk-fallback';
+import { signRequest } from '../../lib/local/sigv4';
+import { InvokeCommand as RealInvoke, LambdaClient as Real } from '@aws-sdk/client-lambda';
+import { GetSecretValueCommand as RealGet, SecretsManagerClient as RealSm } from '@aws-sdk/client-secrets-manager';
 
 const work = path.join(__dirname, '..', '.work', `local-functions-${process.pid}`);
 const CODE = `
@@ -90,6 +93,7 @@ test('a function of another runtime answers a clear error, and it is reported', 
 
 describe('the local endpoints, through the SDK stand-in', () => {
   let lambda: LocalLambda;
+  let saved: NodeJS.ProcessEnv;
   let secrets: LocalSecretsManager;
   beforeAll(async () => {
     lambda = await startLocalLambda({
@@ -101,12 +105,12 @@ describe('the local endpoints, through the SDK stand-in', () => {
       } : undefined),
     });
     secrets = await startLocalSecretsManager({ region: 'eu-west-1', account: '111122223333' });
-    process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.endpoint;
-    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secrets.endpoint;
+    saved = { ...process.env };
+    // What the gateway gives its functions: the endpoints and this run's key pair.
+    Object.assign(process.env, lambdaEnv(lambda.endpoint, 'eu-west-1'), secretsManagerEnv(secrets.endpoint, 'eu-west-1'));
   });
   afterAll(async () => {
-    delete process.env.AWS_ENDPOINT_URL_LAMBDA;
-    delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
+    process.env = saved;
     await Promise.all([lambda.close(), secrets.close()]);
   });
 
@@ -130,5 +134,68 @@ describe('the local endpoints, through the SDK stand-in', () => {
     const client = new SecretsManagerClient({});
     expect(await client.send(new GetSecretValueCommand({ SecretId: arn }))).toMatchObject({ SecretString: '{"appCode":"x"}', ARN: arn });
     await expect(client.send(new GetSecretValueCommand({ SecretId: 'nope' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+});
+
+describe('the local endpoints accept only this run\'s signed requests', () => {
+  // The gateway's functions get the key pair in their environment; anyone else on the machine (another
+  // user's process, a web page) gets 403 in the protocol's own error shape, and nothing is invoked or read.
+  let lambda: LocalLambda;
+  let secrets: LocalSecretsManager;
+  let invoked = 0;
+  beforeAll(async () => {
+    lambda = await startLocalLambda({ record: false, fallback: () => async () => { invoked += 1; return { ok: true }; } });
+    secrets = await startLocalSecretsManager();
+    secrets.put('AppCode', '{"appCode":"secret"}');
+  });
+  afterAll(async () => { await Promise.all([lambda.close(), secrets.close()]); });
+
+  test('listening on 127.0.0.1 only', () => {
+    expect(new URL(lambda.endpoint).hostname).toBe('127.0.0.1');
+    expect(new URL(secrets.endpoint).hostname).toBe('127.0.0.1');
+  });
+
+  test('Lambda Invoke: unsigned, signed with another key, a tampered signature → 403; this run\'s signature → 200', async () => {
+    const url = `${lambda.endpoint}/2015-03-31/functions/Fn/invocations`;
+    const unsigned = await fetch(url, { method: 'POST', body: '{}' });
+    expect([unsigned.status, unsigned.headers.get('x-amzn-errortype'), await unsigned.json()])
+      .toEqual([403, 'MissingAuthenticationTokenException', { message: 'Missing Authentication Token' }]);
+    const body = Buffer.from('{}');
+    const sign = (credentials: { accessKeyId: string; secretAccessKey: string }) => {
+      const { host: _host, ...headers } = signRequest({ method: 'POST', url: new URL(url), headers: {}, body, credentials, region: 'eu-west-1', service: 'lambda' });
+      return headers;
+    };
+    const stranger = await fetch(url, { method: 'POST', body, headers: sign({ accessKeyId: 'AKIDSTRANGER', secretAccessKey: 'x' }) });
+    expect([stranger.status, stranger.headers.get('x-amzn-errortype')]).toEqual([403, 'UnrecognizedClientException']);
+    const guessed = await fetch(url, { method: 'POST', body, headers: sign({ accessKeyId: lambda.credentials.accessKeyId, secretAccessKey: 'guess' }) });
+    expect([guessed.status, guessed.headers.get('x-amzn-errortype')]).toEqual([403, 'InvalidSignatureException']);
+    expect(invoked).toBe(0);
+    const ok = await fetch(url, { method: 'POST', body, headers: sign(lambda.credentials) });
+    expect([ok.status, await ok.json()]).toEqual([200, { ok: true }]);
+    expect(invoked).toBe(1);
+  });
+
+  test('Secrets Manager: unsigned → 403 {"__type","message"}, no secret read', async () => {
+    const res = await fetch(`${secrets.endpoint}/`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'secretsmanager.GetSecretValue' },
+      body: JSON.stringify({ SecretId: 'AppCode' }),
+    });
+    const text = await res.text();
+    expect([res.status, res.headers.get('x-amzn-errortype'), JSON.parse(text)])
+      .toEqual([403, 'MissingAuthenticationTokenException', { __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' }]);
+    expect(text).not.toContain('secret');
+    expect(secrets.calls()).toBe(0);
+  });
+
+  test('the real AWS SDK v3 clients, given this run\'s key pair, are accepted; with other keys refused', async () => {
+    // What the bundled proxy and authorizer use inside the gateway's function processes.
+    const config = (endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }) => ({ endpoint, region: 'eu-west-1', credentials, maxAttempts: 1 });
+    const invoke = await new Real(config(lambda.endpoint, lambda.credentials)).send(new RealInvoke({ FunctionName: 'Fn', Payload: Buffer.from('{}') }));
+    expect(invoke.StatusCode).toBe(200);
+    const secret = await new RealSm(config(secrets.endpoint, secrets.credentials)).send(new RealGet({ SecretId: 'AppCode' }));
+    expect(secret.SecretString).toBe('{"appCode":"secret"}');
+    await expect(new RealSm(config(secrets.endpoint, { accessKeyId: 'AKIDOTHER', secretAccessKey: 'x' })).send(new RealGet({ SecretId: 'AppCode' })))
+      .rejects.toMatchObject({ name: 'UnrecognizedClientException' });
   });
 });

@@ -69,7 +69,8 @@ test.each([
   ['GET', '/users/42/', '/users/{id}', { id: '42' }],
   ['DELETE', '/users/me', '/users/me', null],
   ['POST', '/users/7/orders', '/users/{id}/orders', { id: '7' }],
-  ['GET', '/files/a/b%20c.txt', '/files/{key+}', { key: 'a/b c.txt' }],
+  // Values keep the client's percent-encoding, as API Gateway sends them.
+  ['GET', '/files/a/b%20c.txt', '/files/{key+}', { key: 'a/b%20c.txt' }],
   ['GET', '/users/42/orders/9', '/{proxy+}', { proxy: 'users/42/orders/9' }],
   ['GET', '/Users/42', '/{proxy+}', { proxy: 'Users/42' }],
 ])('%s %s → %s', (httpMethod, path, resourcePath, params) => {
