@@ -215,6 +215,17 @@ export interface CorsDocument {
   readonly maxAgeSeconds?: number;
 }
 
+/**
+ * Binary media types of a group that declares none: API Gateway's own default (no binary type,
+ * every body is text) plus the common types whose bodies are bytes. A function backend receives
+ * a request body of these types base64-encoded (`isBase64Encoded: true`), any other as text.
+ */
+export const DEFAULT_BINARY_MEDIA_TYPES: readonly string[] = [
+  'application/octet-stream', 'application/pdf', 'application/zip', 'application/gzip',
+  'application/x-protobuf', 'application/wasm', 'multipart/form-data',
+  'image/*', 'audio/*', 'video/*', 'font/*',
+];
+
 export interface ConfigDocument {
   readonly version: typeof CONFIG_DOCUMENT_VERSION;
   readonly group: {
@@ -243,6 +254,11 @@ export interface ConfigDocument {
    * API Gateway's native INVALID_API_KEY. Its usage plan has no throttle or quota.
    */
   readonly refusalUsageKey?: string;
+  /**
+   * Media types whose request bodies function backends receive base64-encoded (`type/subtype`,
+   * `type/*` or `*\/*`). Absent: DEFAULT_BINARY_MEDIA_TYPES.
+   */
+  readonly binaryMediaTypes?: string[];
 }
 
 /**

@@ -77,7 +77,8 @@ test('the function receives the proxy event with resource, pathParameters and re
   expect(inv.event).toEqual({
     ...event,
     resource: '/orders/{id}',
-    pathParameters: { id: 'a b' },
+    // API Gateway passes path parameters percent-encoded, as the client sent them.
+    pathParameters: { id: 'a%20b' },
     requestContext: { ...event.requestContext, resourcePath: '/orders/{id}' },
   });
 });
@@ -129,4 +130,55 @@ test('an event over 6 MB → DEFAULT_4XX 413 "Request entity too large." without
   expect(r.statusCode).toBe(413);
   expect(json(r).error_msg).toBe('Request entity too large.');
   expect(lambda.invocations).toHaveLength(0);
+});
+
+describe('request bodies as a LambdaIntegration passes them (the REST API sends the proxy every body base64)', () => {
+  let bodies: LoadedProxy;
+  let custom: LoadedProxy;
+  beforeAll(async () => {
+    lambda.register('echo-event', (event: any) => ({ statusCode: 200, body: JSON.stringify({ body: event.body, isBase64Encoded: event.isBase64Encoded }) }));
+    const apis = [{ method: 'POST', path: '/echo', backend: fn(functionArn('echo-event')) }];
+    bodies = await loadProxyAsset(document({ apis }));
+    custom = await loadProxyAsset({ ...document({ apis }), binaryMediaTypes: ['application/x-custom', 'text/*'] });
+  });
+
+  /** What the function saw for a body sent base64-encoded (as API Gateway sends it) with `headers`. */
+  async function seen(target: LoadedProxy, bytes: Buffer, headers: Record<string, string>): Promise<{ body: string; isBase64Encoded: boolean }> {
+    const r = await target.invoke(proxyEvent({ method: 'POST', path: '/echo', body: bytes, headers }));
+    expect(r.statusCode).toBe(200);
+    return JSON.parse(r.body);
+  }
+
+  test('a JSON body reaches the function as text, so JSON.parse(event.body) works', async () => {
+    // why: the REST API declares */* binary; handlers written for a LambdaIntegration expect text
+    const body = Buffer.from('{"name":"w\u00efdget"}', 'utf8');
+    expect(await seen(bodies, body, { 'Content-Type': 'application/json; charset=utf-8' })).toEqual({ body: body.toString('utf8'), isBase64Encoded: false });
+    expect(await seen(bodies, Buffer.from('a=1&b=2'), { 'Content-Type': 'application/x-www-form-urlencoded' })).toEqual({ body: 'a=1&b=2', isBase64Encoded: false });
+    // API Gateway with no binary media types treats a body without Content-Type as text too.
+    expect(await seen(bodies, Buffer.from('plain'), {})).toEqual({ body: 'plain', isBase64Encoded: false });
+  });
+
+  test.each(['image/png', 'IMAGE/PNG; q=1', 'application/octet-stream', 'application/pdf', 'multipart/form-data; boundary=x', 'video/mp4'])(
+    'a %s body (a default binary media type) stays base64', async contentType => {
+      const bytes = Buffer.from('not really binary but declared so');
+      expect(await seen(bodies, bytes, { 'Content-Type': contentType })).toEqual({ body: bytes.toString('base64'), isBase64Encoded: true });
+    });
+
+  test('a body declared text that is not valid UTF-8 stays base64, byte for byte', async () => {
+    // why: decoding it would replace bytes (API Gateway mangles such bodies); base64 keeps them
+    const latin1 = Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x7d]);
+    expect(await seen(bodies, latin1, { 'Content-Type': 'application/json' })).toEqual({ body: latin1.toString('base64'), isBase64Encoded: true });
+  });
+
+  test('the group\'s binaryMediaTypes replace the default list', async () => {
+    const bytes = Buffer.from('abc');
+    expect(await seen(custom, bytes, { 'Content-Type': 'application/x-custom' })).toEqual({ body: 'YWJj', isBase64Encoded: true });
+    expect(await seen(custom, bytes, { 'Content-Type': 'text/csv' })).toEqual({ body: 'YWJj', isBase64Encoded: true });
+    expect(await seen(custom, bytes, { 'Content-Type': 'image/png' })).toEqual({ body: 'abc', isBase64Encoded: false });
+  });
+
+  test('a body sent as text (a hand-made or local event) is passed as text', async () => {
+    const r = await bodies.invoke(proxyEvent({ method: 'POST', path: '/echo', body: '{"a":1}', headers: { 'Content-Type': 'application/json' } }));
+    expect(JSON.parse(r.body)).toEqual({ body: '{"a":1}', isBase64Encoded: false });
+  });
 });

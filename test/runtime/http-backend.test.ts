@@ -82,7 +82,7 @@ describe('what the backend receives', () => {
     expect(e.url).toBe('/store/dir%20one/sub/f%3F.txt?fixed=1&v=2');
   });
 
-  test('method, body and headers are forwarded, minus hop-by-hop; X-Request-Id and X-Forwarded-For are added', async () => {
+  test('method, body and headers are forwarded, minus hop-by-hop; X-Request-Id and X-Forwarded-For are set', async () => {
     // why: the backend sees the client's request, not the proxy's plumbing
     const r = await proxy.invoke(proxyEvent({
       method: 'PUT',
@@ -114,7 +114,8 @@ describe('what the backend receives', () => {
     expect(e.headers.host).toBe(`127.0.0.1:${echo.port}`);
     for (const h of ['x-drop-me', 'keep-alive', 'proxy-authorization', 'te', 'upgrade']) { expect(e.headers[h]).toBeUndefined(); }
     expect(e.headers['x-request-id']).toBe('rid-fwd');
-    expect(e.headers['x-forwarded-for']).toBe('192.0.2.1, 198.51.100.7');
+    // The caller's own X-Forwarded-For text is not forwarded: only the address API Gateway saw.
+    expect(e.headers['x-forwarded-for']).toBe('198.51.100.7');
   });
 
   test('X-Forwarded-For is not duplicated when API Gateway already lists the client', async () => {
@@ -271,6 +272,33 @@ describe('failures', () => {
       expect((await proxy.invoke(proxyEvent({ path: '/g' }))).statusCode).toBe(502);
     } finally {
       garbage.close();
+    }
+  });
+
+  test.each([
+    ['101 Switching Protocols (the socket is handed over)', 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n', false],
+    ['101 Switching Protocols, then closing', 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n', true],
+    ['a bare 100 Continue, then closing', 'HTTP/1.1 100 Continue\r\n\r\n', true],
+    ['102 Processing and 103 Early Hints, then closing', 'HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n', true],
+  ])('%s → BACKEND_UNAVAILABLE at once, not after the timeout', async (_name, answer, close) => {
+    // why: none of these can ever be followed by an answer; waiting the API's timeout only delays the 502
+    const raw = net.createServer(socket => {
+      socket.on('error', () => undefined);
+      socket.once('data', () => {
+        socket.write(answer);
+        if (close) { setTimeout(() => socket.end(), 20); }
+      });
+    });
+    raw.unref();
+    await new Promise<void>(resolve => raw.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (raw.address() as net.AddressInfo).port;
+      const proxy = await loadProxyAsset(document({ apis: [{ path: '/i', backend: http(`http://127.0.0.1:${port}/`, 4000) }] }));
+      const { value: r, ms } = await timed(() => proxy.invoke(proxyEvent({ path: '/i' })));
+      expect([r.statusCode, json(r).error_msg]).toEqual([502, 'Backend unavailable.']);
+      expect(ms).toBeLessThan(1500);
+    } finally {
+      raw.close();
     }
   });
 

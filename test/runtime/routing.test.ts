@@ -73,8 +73,8 @@ test('a known path with an undeclared method is REQUEST_PARAMETERS_FAILURE namin
   expect(json(r)).toMatchObject({ error_code: 'APIG.0201', error_msg: 'API request error. Method "POST" is not supported on this path.' });
 });
 
-test('routing ignores event.resource and routes on the request path', async () => {
-  // why: requests reach the proxy through the catch-all or a parent's ANY, whose resource says nothing
+test('routing follows the request path: a resource that does not fit it is not routed on', async () => {
+  // why: requests reach the proxy through the catch-all or a parent's ANY; the resource only locates the API-relative path
   const event = { ...proxyEvent({ path: '/orders/latest' }), resource: '/orders/{id}', pathParameters: { id: 'latest' } };
   expect((await proxy.invoke(event)).body).toBe('GET /orders/latest');
   const unknown = { ...proxyEvent({ path: '/nope' }), resource: '/orders', pathParameters: null };

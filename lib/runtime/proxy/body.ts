@@ -2,6 +2,7 @@
  * Response bodies: text or base64, and Lambda's 6 MB limit on the serialized result.
  */
 import { isUtf8 } from 'buffer';
+import { mediaTypeOf } from './media-types';
 import { ProxyResult } from './types';
 
 /** Lambda's synchronous invoke payload limit (request and response), in bytes. */
@@ -12,10 +13,7 @@ const TEXTUAL = /^text\/|[/+](?:json|xml)$|\/(?:x-)?(?:javascript|ecmascript)$|\
 
 /** True for a content type whose body is text (media type only; parameters ignored). */
 export function isTextualContentType(contentType: string | undefined): boolean {
-  if (!contentType) { return false; }
-  const semi = contentType.indexOf(';');
-  const media = (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
-  return TEXTUAL.test(media);
+  return contentType ? TEXTUAL.test(mediaTypeOf(contentType)) : false;
 }
 
 /**

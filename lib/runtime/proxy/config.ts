@@ -13,9 +13,10 @@ import { AuthCatalog } from '../shared/auth-config';
 import { loadDocument } from '../shared/document-file';
 import { compileIpRule, IpRule } from './access-control';
 import { compileGuard, Guard } from './auth';
-import { Backend, compileBackend } from './backends';
+import { Backend, BackendOptions, compileBackend } from './backends';
 import { CorsPolicy } from './cors';
 import { PROXY_ERROR_STATUS } from './gateway-error';
+import { compileBinaryMediaTypes } from './media-types';
 import { compileParameters, ParameterValidator } from './parameters';
 import { compileRule, CompiledRule, RuleSet } from './render';
 import { Router, RouteSpec } from './router';
@@ -147,6 +148,7 @@ export function compileConfig(doc: unknown, env: NodeJS.ProcessEnv): ProxyConfig
   const warnings: string[] = [];
   const catalog = new AuthCatalog(doc, env, 'proxy');
   const groupRules: IpRule[] = doc.accessControl === undefined ? [] : [compileIpRule(doc.accessControl, 'accessControl')];
+  const backendOptions: BackendOptions = { isBinary: compileBinaryMediaTypes(doc.binaryMediaTypes) };
   const routes: RouteSpec<CompiledApi>[] = (doc.apis as unknown[]).map((raw, i) => {
     const where = `apis[${i}]`;
     if (!isRecord(raw)) { fail(`${where} is not an object`); }
@@ -161,7 +163,7 @@ export function compileConfig(doc: unknown, env: NodeJS.ProcessEnv): ProxyConfig
       path: api.path,
       rules,
       validate: compileParameters(checkParameters(raw, where)),
-      backend: compileBackend(api.backend, env, reason => warnings.push(`api ${api.id}: ${reason}`)),
+      backend: compileBackend(api.backend, env, backendOptions, reason => warnings.push(`api ${api.id}: ${reason}`)),
       guard: compileApiGuard(raw, where, catalog, groupRules, reason => warnings.push(`api ${api.id}: ${reason}`)),
     };
     return { method: api.method, path: api.path, target: compiled };

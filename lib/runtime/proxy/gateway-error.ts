@@ -6,6 +6,7 @@
  */
 
 import { REFUSAL_STATUS } from '../shared/verdict';
+import { cutAtCodePoint } from './headers';
 
 /** The response types this proxy raises or renders, and their status when a rule has none. */
 export const PROXY_ERROR_STATUS = {
@@ -44,7 +45,7 @@ export function notFound(): GatewayError {
 const MAX_METHOD_IN_MESSAGE = 32;
 
 export function methodNotSupported(method: string): GatewayError {
-  const shown = method.length > MAX_METHOD_IN_MESSAGE ? `${method.slice(0, MAX_METHOD_IN_MESSAGE)}...` : method;
+  const shown = method.length > MAX_METHOD_IN_MESSAGE ? `${cutAtCodePoint(method, MAX_METHOD_IN_MESSAGE)}...` : method;
   return new GatewayError('REQUEST_PARAMETERS_FAILURE', 400, 'method not supported on path',
     `Method "${shown}" is not supported on this path.`);
 }

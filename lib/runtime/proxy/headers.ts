@@ -50,10 +50,20 @@ const HAS_CONTROL = /[\x00-\x1f\x7f-\x9f]/;
 /** Maximum length of a rendered header value (DESIGN section 5). */
 export const MAX_HEADER_VALUE_LENGTH = 1024;
 
+/**
+ * `text` cut to at most `max` UTF-16 units, never between the two halves of a surrogate pair
+ * (half a character would be a lone surrogate: not text, and not encodable in UTF-8).
+ */
+export function cutAtCodePoint(text: string, max: number): string {
+  if (text.length <= max) { return text; }
+  const last = text.charCodeAt(max - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
+
 /** Removes control characters (so no header splitting) and cuts to 1024 characters. */
 export function cleanHeaderValue(value: string): string {
   const clean = HAS_CONTROL.test(value) ? value.replace(CONTROL, '') : value;
-  return clean.length > MAX_HEADER_VALUE_LENGTH ? clean.slice(0, MAX_HEADER_VALUE_LENGTH) : clean;
+  return cutAtCodePoint(clean, MAX_HEADER_VALUE_LENGTH);
 }
 
 /** Removes control characters only: for passed-through headers, which are not cut. */

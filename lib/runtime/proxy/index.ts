@@ -87,6 +87,7 @@ function proceed(req: RequestView, config: ProxyConfig, api: CompiledApi, match:
     req,
     apiPath: api.path,
     params: match.params,
+    rawParams: match.rawParams,
     greedy: match.greedy,
     timeoutMs: timeoutFor(api.backend.timeoutMs, context),
   };

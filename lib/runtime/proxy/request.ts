@@ -4,6 +4,7 @@
  * should not pay for building header or query maps.
  */
 import { randomUUID } from 'crypto';
+import { apiRelativePath } from './api-path';
 import type { CompiledApi } from './config';
 import { cleanHeaderValue } from './headers';
 import { isRecord, ProxyEvent, scalarText } from './types';
@@ -87,8 +88,13 @@ export class RequestView {
   public readonly event: ProxyEvent;
   /** Upper-cased HTTP method ('' when absent). */
   public readonly method: string;
-  /** The request path as sent by API Gateway: no stage prefix, still percent-encoded. */
+  /**
+   * The path relative to the REST API's root, still percent-encoded: no stage prefix and no
+   * custom domain's base path (api-path.ts). What the proxy and the authorizer route on.
+   */
   public readonly path: string;
+  /** `event.path` as API Gateway sent it (behind a custom domain: with the base path). */
+  public readonly receivedPath: string;
   /** API Gateway's request id; a fresh UUID when the event has none. */
   public readonly requestId: string;
   /** The API this request was routed to, once known (an unexpected error then renders with its response). */
@@ -109,7 +115,8 @@ export class RequestView {
     const e: ProxyEvent = isRecord(event) ? event : EMPTY;
     this.event = e;
     this.method = typeof e.httpMethod === 'string' ? e.httpMethod.toUpperCase() : '';
-    this.path = typeof e.path === 'string' ? e.path : '';
+    this.receivedPath = typeof e.path === 'string' ? e.path : '';
+    this.path = apiRelativePath(e);
     this.context = isRecord(e.requestContext) ? e.requestContext : EMPTY;
     const id = this.context.requestId;
     this.requestId = typeof id === 'string' && id !== '' ? id : randomUUID();
@@ -190,6 +197,11 @@ export class RequestView {
 
   public get stage(): string {
     return typeof this.context.stage === 'string' ? this.context.stage : '';
+  }
+
+  /** The domain API Gateway served the request on (`requestContext.domainName`), '' when absent. */
+  public get domainName(): string {
+    return scalarText(this.context.domainName);
   }
 
   public get sourceIp(): string {

@@ -1,6 +1,8 @@
 /**
- * Routing on the request's own method and path (never on `event.resource`: the catch-all and
- * every synthesized ANY send requests here, so the proxy decides).
+ * Routing on the request's own method and its path relative to the REST API's root
+ * (RequestView.path, rebuilt with `event.resource` so that a custom domain's base path is left
+ * out), never on which resource API Gateway matched: the catch-all and every synthesized ANY send
+ * requests here, so the proxy decides.
  *
  * Precedence, per path segment: a static segment beats `{param}`, which beats a greedy
  * `{param+}` (last segment only, one or more segments). Candidates are tried in that order with
@@ -46,6 +48,11 @@ export type RouteMatch<T> =
     readonly target: T;
     /** Decoded path parameters; a greedy one is its segments joined with `/`. */
     readonly params: Record<string, string>;
+    /**
+     * The same parameters as the client sent them (percent-encoded), as API Gateway puts them in
+     * `pathParameters`.
+     */
+    readonly rawParams: Record<string, string>;
     /** Decoded segments of the greedy parameter, for per-segment re-encoding. */
     readonly greedy?: { readonly name: string; readonly segments: readonly string[] };
     /** True when the route was chosen through its ANY method. */
@@ -73,15 +80,18 @@ function safeDecode(segment: string): string {
   }
 }
 
-/** Splits a path into decoded segments: '/a/b%20c/' → ['a', 'b c'], '/' → []. */
-export function splitPath(path: string): string[] {
+/** Splits a path into its raw (still percent-encoded) segments: '/a/b%20c/' → ['a', 'b%20c'], '/' → []. */
+export function splitRawPath(path: string): string[] {
   let end = path.length;
   while (end > 0 && path.charCodeAt(end - 1) === 47 /* / */) { end--; }
   const start = path.charCodeAt(0) === 47 ? 1 : 0;
   if (end <= start) { return []; }
-  const raw = path.slice(start, end).split('/');
-  for (let i = 0; i < raw.length; i++) { raw[i] = safeDecode(raw[i]); }
-  return raw;
+  return path.slice(start, end).split('/');
+}
+
+/** Splits a path into decoded segments: '/a/b%20c/' → ['a', 'b c'], '/' → []. */
+export function splitPath(path: string): string[] {
+  return splitRawPath(path).map(safeDecode);
 }
 
 export class Router<T> {
@@ -93,19 +103,25 @@ export class Router<T> {
   }
 
   public match(method: string, path: string): RouteMatch<T> {
-    const segments = splitPath(path);
-    const state: WalkState<T> = { method, segments, values: [], pathSeen: false, greedyAt: -1 };
+    const raw = splitRawPath(path);
+    const segments = raw.map(safeDecode);
+    const state: WalkState<T> = { method, segments, values: [], positions: [], pathSeen: false, greedyAt: -1 };
     const end = walk(this.root, 0, state);
     if (!end) { return state.pathSeen ? NO_METHOD : NO_PATH; }
     const params: Record<string, string> = {};
-    for (let i = 0; i < end.params.length; i++) { params[end.params[i]] = state.values[i]; }
+    const rawParams: Record<string, string> = {};
+    for (let i = 0; i < end.params.length; i++) {
+      params[end.params[i]] = state.values[i];
+      rawParams[end.params[i]] = raw[state.positions[i]];
+    }
     let greedy: { name: string; segments: string[] } | undefined;
     if (end.greedy !== undefined) {
       const rest = segments.slice(state.greedyAt);
       params[end.greedy] = rest.join('/');
+      rawParams[end.greedy] = raw.slice(state.greedyAt).join('/');
       greedy = { name: end.greedy, segments: rest };
     }
-    return { kind: 'route', target: end.target, params, greedy, viaAny: end.viaAny };
+    return { kind: 'route', target: end.target, params, rawParams, greedy, viaAny: end.viaAny };
   }
 
   private add(route: RouteSpec<T>): void {
@@ -153,6 +169,8 @@ interface WalkState<T> {
   readonly segments: readonly string[];
   /** Values of the `{param}` segments on the current walk. */
   readonly values: string[];
+  /** Index in the path of each of those values. */
+  readonly positions: number[];
   /** Some route matched the path, whatever its method. */
   pathSeen: boolean;
   /** Index of the first segment taken by the greedy parameter. */
@@ -178,9 +196,11 @@ function walk<T>(node: Node<T>, i: number, state: WalkState<T>): RouteEnd<T> | u
   // A parameter takes a whole, non-empty segment.
   if (node.param && segment !== '') {
     state.values.push(segment);
+    state.positions.push(i);
     const found = walk(node.param, i + 1, state);
     if (found) { return found; }
     state.values.pop();
+    state.positions.pop();
   }
   if (node.greedy) {
     const found = pick(node.greedy, state);

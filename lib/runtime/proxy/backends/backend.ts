@@ -10,7 +10,10 @@ export interface BackendCall {
   readonly req: RequestView;
   /** The matched API's path template (`/orders/{id}`), for the function payload. */
   readonly apiPath: string;
+  /** Decoded path parameters. */
   readonly params: Record<string, string>;
+  /** The path parameters as the client sent them (percent-encoded), as API Gateway passes them. */
+  readonly rawParams: Record<string, string>;
   readonly greedy?: { readonly name: string; readonly segments: readonly string[] };
   /** Budget for the whole exchange, in ms: the API's timeout, capped by Lambda's remaining time. */
   readonly timeoutMs: number;

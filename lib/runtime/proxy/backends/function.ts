@@ -4,6 +4,7 @@
  *
  * The Lambda client (lib/runtime/shared/lambda-client.ts) is loaded on the first call only.
  */
+import { isUtf8 } from 'buffer';
 import { FunctionBackendDocument } from '../../../private/config-document';
 import { invokeWithTimeout } from '../../shared/lambda-client';
 import { exceedsLambdaLimit, LAMBDA_PAYLOAD_LIMIT } from '../body';
@@ -12,16 +13,31 @@ import {
 } from '../gateway-error';
 import { isToken, stripControlCharacters } from '../headers';
 import { isHttpStatus } from '../render';
-import { withoutCredentialHeaders } from '../request';
+import { RequestView, withoutCredentialHeaders } from '../request';
+import { MediaTypeMatcher } from '../media-types';
 import { isRecord, ProxyResult } from '../types';
 import { Backend, BackendCall } from './backend';
 
 /**
- * The event the function receives: the proxy's event, as if the matched API were its resource,
- * without the caller's AppCode, and with the context of a custom authorizer the proxy ran itself
- * (IAM two-factor) added to `requestContext.authorizer`.
+ * The body as a LambdaIntegration would pass it. The REST API declares every media type binary,
+ * so API Gateway hands the proxy every body base64-encoded; the function gets text unless the
+ * request's Content-Type is one of the group's binary media types. Bytes that are not valid
+ * UTF-8 stay base64 (API Gateway would replace them and lose the body; base64 keeps it intact).
  */
-function functionEvent(call: BackendCall): Record<string, unknown> {
+function functionBody(req: RequestView, isBinary: MediaTypeMatcher): { body: string; isBase64Encoded: boolean } | undefined {
+  const bytes = req.body();
+  if (bytes === undefined) { return undefined; }
+  if (!isBinary(req.header('content-type')) && isUtf8(bytes)) { return { body: bytes.toString('utf8'), isBase64Encoded: false }; }
+  return { body: bytes.toString('base64'), isBase64Encoded: true };
+}
+
+/**
+ * The event the function receives: the proxy's event, as if the matched API were its resource
+ * (`pathParameters` percent-encoded as sent, as API Gateway passes them), the body as text or
+ * base64 by its media type, without the caller's AppCode, and with the context of a custom
+ * authorizer the proxy ran itself (IAM two-factor) added to `requestContext.authorizer`.
+ */
+function functionEvent(call: BackendCall, isBinary: MediaTypeMatcher): Record<string, unknown> {
   const event = call.req.event;
   const context = isRecord(event.requestContext) ? event.requestContext : {};
   const requestContext: Record<string, unknown> = { ...context, resourcePath: call.apiPath };
@@ -30,8 +46,9 @@ function functionEvent(call: BackendCall): Record<string, unknown> {
   return {
     ...event,
     ...withoutCredentialHeaders(event),
+    ...functionBody(call.req, isBinary),
     resource: call.apiPath,
-    pathParameters: Object.keys(call.params).length > 0 ? call.params : null,
+    pathParameters: Object.keys(call.rawParams).length > 0 ? call.rawParams : null,
     requestContext,
   };
 }
@@ -81,11 +98,11 @@ function proxyResultOf(payload: unknown): ProxyResult | undefined {
   return result;
 }
 
-export function compileFunctionBackend(doc: FunctionBackendDocument, functionName: string): Backend {
+export function compileFunctionBackend(doc: FunctionBackendDocument, functionName: string, isBinary: MediaTypeMatcher): Backend {
   return {
     timeoutMs: doc.timeoutMs,
     async invoke(call): Promise<ProxyResult | GatewayError> {
-      const payload = Buffer.from(JSON.stringify(functionEvent(call)), 'utf8');
+      const payload = Buffer.from(JSON.stringify(functionEvent(call, isBinary)), 'utf8');
       if (payload.length > LAMBDA_PAYLOAD_LIMIT) { return requestTooLarge(); }
       const outcome = await invokeWithTimeout(functionName, payload, call.timeoutMs);
       switch (outcome.kind) {

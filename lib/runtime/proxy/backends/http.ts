@@ -10,12 +10,14 @@ import { encodeBody, exceedsLambdaLimit, LAMBDA_PAYLOAD_LIMIT } from '../body';
 import { cancelDeadline, Deadline, startDeadline } from '../deadlines';
 import { describeError, errorCode, isBackendUnavailable } from '../errors';
 import {
-  backendResponseTooLarge, backendTimeout, backendUnavailable, GatewayError, internalError,
+  backendResponseTooLarge, backendTimeout, backendUnavailable, GatewayError, internalError, parameterInvalid,
 } from '../gateway-error';
 import { cleanHeaderValue, connectionTokens, HOP_BY_HOP_HEADERS, isHopByHop, isToken, isValidHeaderValue } from '../headers';
 import { CREDENTIAL_HEADERS, encodeComponent, RequestView } from '../request';
 import { isRecord, ProxyResult } from '../types';
 import { Backend, BackendCall } from './backend';
+import { isDotSegment } from './dot-segments';
+import { forwardingOf, GatewayHeader, setForwardingHeaders } from './forwarding';
 
 // Module-level keep-alive agents: connections survive between invocations of a warm Lambda.
 const AGENTS = {
@@ -69,32 +71,77 @@ function parseTarget(url: string): Target {
   };
 }
 
-function buildPath(target: Target, call: BackendCall): string {
+/** Where a request value landed in the backend path. */
+interface Landing {
+  readonly param: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+function dotSegmentRefused(param: string): GatewayError {
+  return parameterInvalid(`Parameter "${param}" in path must not hold a "." or ".." segment.`, `parameter ${param} in path: dot segment`);
+}
+
+/** The first request value that made a dot segment of the backend path (dot-segments.ts), if any. */
+function dotSegmentIn(path: string, pathEnd: number, landings: readonly Landing[]): string | undefined {
+  for (const landing of landings) {
+    let start = path.lastIndexOf('/', landing.start - 1) + 1;
+    for (;;) {
+      let end = path.indexOf('/', start);
+      if (end < 0 || end > pathEnd) { end = pathEnd; }
+      if (isDotSegment(path.slice(start, end))) { return landing.param; }
+      if (end >= landing.end || end >= pathEnd) { break; }
+      start = end + 1;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The backend's path and query for the request, or REQUEST_PARAMETERS_FAILURE when a path
+ * parameter would put a `.` or `..` segment into the backend path (refused rather than
+ * re-encoded: see dot-segments.ts). Values are percent-encoded, so they add no `/`, `?` or `#`
+ * of their own (a greedy value's segments are joined with `/`).
+ */
+function buildPath(target: Target, call: BackendCall): string | GatewayError {
   let path = '';
+  // End of the path part: the template's own `?`, if any (values placed after it are query text).
+  let pathEnd = -1;
+  const landings: Landing[] = [];
   for (const piece of target.pieces) {
     if (typeof piece === 'string') {
+      const q = piece.indexOf('?');
+      if (pathEnd < 0 && q >= 0) { pathEnd = path.length + q; }
       path += piece;
-    } else if (call.greedy && call.greedy.name === piece.param) {
-      path += call.greedy.segments.map(encodeComponent).join('/');
-    } else {
-      const value = call.params[piece.param];
-      path += value === undefined ? '' : encodeComponent(value);
+      continue;
     }
+    let value: string;
+    if (call.greedy && call.greedy.name === piece.param) {
+      value = call.greedy.segments.map(encodeComponent).join('/');
+    } else {
+      const v = call.params[piece.param];
+      value = v === undefined ? '' : encodeComponent(v);
+    }
+    if (pathEnd < 0 && value !== '') { landings.push({ param: piece.param, start: path.length, end: path.length + value.length }); }
+    path += value;
+  }
+  if (landings.length > 0) {
+    const param = dotSegmentIn(path, pathEnd < 0 ? path.length : pathEnd, landings);
+    if (param !== undefined) { return dotSegmentRefused(param); }
   }
   const query = call.req.queryString;
   if (query !== '') { path += (target.hasQuery ? '&' : '?') + query; }
   return path;
 }
 
-/** How forwarding treats a request header (lower-case name); absent: forward it. */
-const SPECIAL_REQUEST_HEADERS = new Map<string, 'drop' | 'connection' | 'x-forwarded-for'>([
+/** How forwarding treats a request header the proxy never forwards as sent (lower-case name). */
+const SPECIAL_REQUEST_HEADERS = new Map<string, 'drop' | 'connection'>([
   ...[...HOP_BY_HOP_HEADERS].map(name => [name, 'drop'] as const),
   // Set by the proxy or by node for the backend connection; `expect: 100-continue` would stall it.
   ...['host', 'content-length', 'x-request-id', 'expect'].map(name => [name, 'drop'] as const),
   // The caller's AppCode is a credential for the gateway, never for the backend.
   ...CREDENTIAL_HEADERS.map(name => [name, 'drop'] as const),
   ['connection', 'connection'],
-  ['x-forwarded-for', 'x-forwarded-for'],
 ]);
 
 function stringValues(values: readonly unknown[], strict: boolean): string[] {
@@ -106,8 +153,8 @@ class HeaderCollector {
   public readonly out: Record<string, string | string[]> = {};
   /** Values of the request's Connection header. */
   public listed: string[] | undefined = undefined;
-  /** The request's X-Forwarded-For chain. */
-  public chain: string | undefined = undefined;
+  /** The forwarding headers API Gateway set, which the proxy rebuilds (forwarding.ts). */
+  public readonly gateway = new Map<GatewayHeader, string[]>();
 
   public constructor(private readonly strict: boolean) {}
 
@@ -118,12 +165,13 @@ class HeaderCollector {
     if (lower === '__proto__' || Object.prototype.hasOwnProperty.call(out, lower)) { return; }
     const special = SPECIAL_REQUEST_HEADERS.get(lower);
     if (special !== undefined) {
-      if (special === 'connection') {
-        this.listed ??= stringValues(values, false);
-      } else if (special === 'x-forwarded-for') {
-        // Always checked: the proxy builds a new value from it.
-        this.chain ??= stringValues(values, true).join(', ');
-      }
+      if (special === 'connection') { this.listed ??= stringValues(values, false); }
+      return;
+    }
+    const forwarding = forwardingOf(lower);
+    if (forwarding !== 'forward') {
+      // Always checked: the proxy builds new values from these.
+      if (forwarding !== 'drop' && !this.gateway.has(forwarding)) { this.gateway.set(forwarding, stringValues(values, true)); }
       return;
     }
     if (lower.startsWith('proxy-') || (this.strict && !isToken(name))) { return; }
@@ -169,26 +217,8 @@ function forwardedHeaders(req: RequestView, strict: boolean): http.OutgoingHttpH
     for (const name of extra) { delete out[name]; }
   }
   out['x-request-id'] = req.requestIdHeader;
-  // API Gateway already lists the client; add the source IP only when it is not there yet.
-  const ip = req.sourceIp;
-  const chain = collector.chain ?? '';
-  if (ip !== '' && isValidHeaderValue(ip) && !listsHop(chain, ip)) {
-    out['x-forwarded-for'] = chain === '' ? ip : `${chain}, ${ip}`;
-  } else if (chain !== '') {
-    out['x-forwarded-for'] = chain;
-  }
+  setForwardingHeaders(out, req, collector.gateway);
   return out;
-}
-
-/** True when the comma-separated `chain` holds `hop` as one of its entries. */
-function listsHop(chain: string, hop: string): boolean {
-  for (let i = chain.indexOf(hop); i >= 0; i = chain.indexOf(hop, i + 1)) {
-    const end = i + hop.length;
-    const startsEntry = i === 0 || chain[i - 1] === ',' || chain[i - 1] === ' ';
-    const endsEntry = end === chain.length || chain[end] === ',' || chain[end] === ' ';
-    if (startsEntry && endsEntry) { return true; }
-  }
-  return false;
 }
 
 function responseResult(res: http.IncomingMessage, body: Buffer): ProxyResult | GatewayError {
@@ -325,6 +355,15 @@ function exchange(x: Exchange, mayRetry: boolean): Promise<ProxyResult | Gateway
       res.on('error', fail);
     }
     req.on('error', fail);
+    // A 101 (node hands the socket over) or a connection closed after interim 1xx answers only
+    // (no error raised) would otherwise wait for the deadline: neither can ever be an answer.
+    req.on('upgrade', (_res: http.IncomingMessage, socket: { destroy(): void }) => {
+      socket.destroy();
+      settle(backendUnavailable('backend answered 101 Switching Protocols'));
+    });
+    req.on('close', () => {
+      if (!responded) { settle(backendUnavailable('backend connection closed without a response')); }
+    });
     deadline = startDeadline(x.deadlineAt - Date.now(), () => {
       settle(backendTimeout(x.timeoutMs));
       req.destroy();
@@ -358,13 +397,15 @@ export function compileHttpBackend(doc: HttpBackendDocument, url: string): Backe
         if (body !== undefined) { h['content-length'] = String(body.length); }
         return h;
       };
+      const path = buildPath(target, call);
+      if (path instanceof GatewayError) { return path; }
       const options: http.RequestOptions = {
         protocol: target.protocol,
         hostname: target.hostname,
         port: target.port,
         auth: target.auth,
         method: method ?? call.req.method,
-        path: buildPath(target, call),
+        path,
         headers: headersFor(false),
         agent: AGENTS[target.protocol],
       };

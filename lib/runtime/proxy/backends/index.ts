@@ -2,6 +2,7 @@
 import { BackendDocument } from '../../../private/config-document';
 import { resolveDeployTime } from '../../shared/deploy-time';
 import { internalError } from '../gateway-error';
+import { MediaTypeMatcher } from '../media-types';
 import { isRecord } from '../types';
 import { Backend, brokenBackend } from './backend';
 import { compileFunctionBackend } from './function';
@@ -20,13 +21,20 @@ function timeoutOf(value: unknown): number {
   return Math.floor(value);
 }
 
-function compile(doc: BackendDocument, env: NodeJS.ProcessEnv): Backend {
+/** Group-wide settings a backend may need. */
+export interface BackendOptions {
+  /** Whether a request body is binary for a function backend, by its Content-Type. */
+  readonly isBinary: MediaTypeMatcher;
+}
+
+function compile(doc: BackendDocument, env: NodeJS.ProcessEnv, options: BackendOptions): Backend {
   if (!isRecord(doc)) { throw new Error('backend is not an object'); }
   switch (doc.type) {
     case 'HTTP':
       return compileHttpBackend({ ...doc, timeoutMs: timeoutOf(doc.timeoutMs) }, resolveDeployTime(doc.url, env, 'url'));
     case 'FUNCTION':
-      return compileFunctionBackend({ ...doc, timeoutMs: timeoutOf(doc.timeoutMs) }, resolveDeployTime(doc.functionArn, env, 'functionArn'));
+      return compileFunctionBackend({ ...doc, timeoutMs: timeoutOf(doc.timeoutMs) }, resolveDeployTime(doc.functionArn, env, 'functionArn'),
+        options.isBinary);
     case 'MOCK':
       return compileMockBackend(doc);
     default:
@@ -38,9 +46,10 @@ function compile(doc: BackendDocument, env: NodeJS.ProcessEnv): Backend {
  * Compiles one API's backend. A backend that cannot be used becomes one that answers DEFAULT_5XX
  * (reported through `warn` at cold start), so one bad API does not take the group down.
  */
-export function compileBackend(doc: BackendDocument, env: NodeJS.ProcessEnv, warn: (reason: string) => void): Backend {
+export function compileBackend(doc: BackendDocument, env: NodeJS.ProcessEnv, options: BackendOptions,
+  warn: (reason: string) => void): Backend {
   try {
-    return compile(doc, env);
+    return compile(doc, env, options);
   } catch (err) {
     const reason = `backend not usable: ${err instanceof Error ? err.message : String(err)}`;
     warn(reason);

@@ -1,0 +1,119 @@
+/**
+ * The path a request addresses relative to the REST API's root: what the proxy and the authorizer
+ * route on (DESIGN section 2).
+ *
+ * `event.path` is not that path behind a custom domain with a base-path mapping: it then carries
+ * the base path (`/payment/subscriptions/123` for the API's `/subscriptions/{id}`, `/v1/payment/...`
+ * for a multi-level one). `event.resource` (the matched API Gateway resource, `/{proxy+}` for the
+ * catch-all) and `event.pathParameters` never do, and API Gateway leaves `path` and the parameter
+ * values percent-encoded as the client sent them. So the relative path is the tail of `event.path`
+ * that the resource and its parameter values account for, which keeps the request's own encoding
+ * (a `%2F` inside a parameter stays one segment). Parameter values that some tool decoded are
+ * recognised too. An event whose resource does not fit its path (hand-made), or that has no usable
+ * resource (test-console and hand-made events), is routed on `event.path` as it is; an event
+ * without a path, on the path rebuilt from the resource and the values.
+ */
+import { isRecord, ProxyEvent } from './types';
+
+const GREEDY = /^\{([^{}]+)\+\}$/;
+const PARAM = /^\{([^{}]+)\}$/;
+
+type Piece = { readonly text: string } | { readonly param: string };
+
+function decoded(text: string): string {
+  if (text.indexOf('%') < 0) { return text; }
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** True when the raw (percent-encoded) text stands for `value`, given as sent or decoded. */
+function stands(raw: string, value: string): boolean {
+  return raw === value || decoded(raw) === value;
+}
+
+/** True when the raw segments, joined, stand for the greedy value (sent as is or decoded). */
+function greedyStands(segments: readonly string[], value: string): boolean {
+  const raw = segments.join('/');
+  return raw === value || decoded(raw) === value || segments.map(decoded).join('/') === value;
+}
+
+function withoutTrailingSlashes(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 47 /* / */) { end--; }
+  return text.slice(0, end);
+}
+
+/** Where the resource's fixed pieces start in `segments` (the greedy tail, if any, after them), or -1. */
+function tailStart(segments: readonly string[], fixed: readonly Piece[], greedy: string | undefined,
+  values: Record<string, string>): number {
+  const fits = (start: number): boolean => {
+    for (let k = 0; k < fixed.length; k++) {
+      const piece = fixed[k];
+      const segment = segments[start + k];
+      if ('text' in piece ? !stands(segment, piece.text) : !stands(segment, values[piece.param])) { return false; }
+    }
+    return true;
+  };
+  if (greedy === undefined) {
+    const start = segments.length - fixed.length;
+    return start >= 0 && fits(start) ? start : -1;
+  }
+  const value = withoutTrailingSlashes(values[greedy]);
+  // A value as API Gateway sends it has as many segments as the path it came from: try that first.
+  const guess = segments.length - fixed.length - value.split('/').length;
+  if (guess >= 0 && fits(guess) && greedyStands(segments.slice(guess + fixed.length), value)) { return guess; }
+  for (let start = segments.length - fixed.length - 1; start >= 0; start--) {
+    if (fits(start) && greedyStands(segments.slice(start + fixed.length), value)) { return start; }
+  }
+  return -1;
+}
+
+/** The path relative to the REST API's root, still percent-encoded (see the file comment). */
+export function apiRelativePath(event: ProxyEvent): string {
+  const received = typeof event.path === 'string' ? event.path : '';
+  const resource = event.resource;
+  if (typeof resource !== 'string' || !resource.startsWith('/')) { return received; }
+  const params = isRecord(event.pathParameters) ? event.pathParameters : undefined;
+  const values: Record<string, string> = {};
+  const fixed: Piece[] = [];
+  let greedy: string | undefined;
+  const parts = withoutTrailingSlashes(resource).split('/').slice(1);
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    const g = GREEDY.exec(part);
+    const p = g ? undefined : PARAM.exec(part);
+    const name = g ? g[1] : p ? p[1] : undefined;
+    if (name === undefined) {
+      fixed.push({ text: part });
+      continue;
+    }
+    const value = params?.[name];
+    // A resource whose parameters the event does not carry cannot be rebuilt.
+    if (typeof value !== 'string' || value === '') { return received; }
+    values[name] = value;
+    if (g) {
+      if (i !== parts.length - 1) { return received; }
+      greedy = name;
+    } else {
+      fixed.push({ param: name });
+    }
+  }
+  if (received !== '') {
+    const trimmed = withoutTrailingSlashes(received);
+    const trailing = received.length > trimmed.length && trimmed !== '' ? '/' : '';
+    const segments = trimmed === '' ? [] : trimmed.slice(trimmed.charCodeAt(0) === 47 ? 1 : 0).split('/');
+    const start = tailStart(segments, fixed, greedy, values);
+    if (start >= 0) {
+      const tail = segments.slice(start).join('/');
+      return tail === '' ? '/' : `/${tail}${trailing}`;
+    }
+    return received;
+  }
+  let rebuilt = '';
+  for (const piece of fixed) { rebuilt += `/${'text' in piece ? piece.text : values[piece.param]}`; }
+  if (greedy !== undefined) { rebuilt += `/${values[greedy]}`; }
+  return rebuilt === '' ? '/' : rebuilt;
+}
