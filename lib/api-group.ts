@@ -119,6 +119,22 @@ export interface ApiGroupProps {
    * @default - the account's limits only
    */
   readonly throttle?: apigw.ThrottleSettings;
+
+  /**
+   * Request media types whose bodies Lambda function backends (`Backend.fn`) receive
+   * base64-encoded (`isBase64Encoded: true`), as with a LambdaIntegration on a REST API that
+   * declares them binary; every other body reaches them as text. Matched against the request's
+   * Content-Type, ignoring case and parameters: `type/subtype`, `type/*` for a whole type, or
+   * every type (written star, slash, star). A text body that is not valid UTF-8 is passed base64
+   * as well, intact.
+   *
+   * Only function backends see a difference: the REST API itself declares every type binary so
+   * that HTTP backends get the exact bytes. Giving a list replaces the default one.
+   *
+   * @default - application/octet-stream, application/pdf, application/zip, application/gzip,
+   * application/x-protobuf, application/wasm, multipart/form-data, image/*, audio/*, video/* and font/*
+   */
+  readonly binaryMediaTypes?: string[];
 }
 
 
@@ -643,6 +659,7 @@ export class ApiGroup extends Construct {
       customAuthorizers: this.customAuthorizers,
       thirdPartyAuthorizers: this.thirdPartyAuthorizers,
       refusalUsageKey: this.refusalUsage?.key,
+      binaryMediaTypes: this.props.binaryMediaTypes,
       deployTimeValue: value => this.deployTimeValue(value),
     });
     const document = JSON.stringify(config);

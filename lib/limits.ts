@@ -138,6 +138,9 @@ export const RULES = {
     'at least one IPv4 or IPv6 address or CIDR block (a.b.c.d/0-32, x:x::x/0-128), without host bits beyond the prefix', LIBRARY),
   throttle: rule('throttle', 'throttle', 'rateLimit a number >= 0 (requests per second) and burstLimit an integer >= 0', AWS),
   quota: rule('quota', 'quota', 'limit an integer >= 0 with a period (DAY, WEEK or MONTH), and offset an integer >= 0', AWS),
+  binaryMediaTypes: rule('binary-media-types', 'binary media type',
+    'a media type "type/subtype", a whole type "type/*" or "*/*", names of letters, digits and "!#$&^_.+-" (RFC 6838), without parameters',
+    `${AWS} and RFC 6838`),
   authorizersPerApi: rule('authorizers-per-api', 'number of authorizers of the REST API',
     `at most ${LIMITS.authorizersPerRestApi} (the group defines one)`, AWS),
 } as const;

@@ -109,3 +109,21 @@ const RESPONSE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 export function checkResponseName(name: string): Problem | undefined {
   return checkLiteral('gateway response name', name) ?? (RESPONSE_NAME.test(name) ? undefined : problem(RULES.responseName, name));
 }
+
+// RFC 6838 section 4.2 restricted names.
+const MEDIA_NAME = '[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}';
+const BINARY_MEDIA_TYPE = new RegExp(`^(?:\\*/\\*|${MEDIA_NAME}/(?:\\*|${MEDIA_NAME}))$`);
+
+/** A group's binary media types: `type/subtype`, `type/*` or `*\/*`, known at synth time. */
+export function checkBinaryMediaTypes(types: readonly string[] | undefined): Problem[] {
+  const found: Problem[] = [];
+  for (const type of types ?? []) {
+    const literal = checkLiteral('binary media type', type);
+    if (literal) {
+      found.push(literal);
+    } else if (!BINARY_MEDIA_TYPE.test(type)) {
+      found.push(problem(RULES.binaryMediaTypes, type, type.includes(';') ? 'parameters are not matched' : undefined));
+    }
+  }
+  return found;
+}

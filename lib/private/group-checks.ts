@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import type { ApiGroupProps } from '../api-group';
 import { LIMITS, RULES } from '../limits';
-import { checkLiteral, checkLiteralNumber, Problem, problem } from './checks';
+import { checkBinaryMediaTypes, checkLiteral, checkLiteralNumber, Problem, problem } from './checks';
 import { STAGE_VARIABLE_NAME_PATTERN } from './template';
 import { throttleProblems } from './throttling';
 
@@ -12,7 +12,7 @@ const STAGE_VALUE = /^[A-Za-z0-9\-._~:/?#&=,]+$/;
 /** Problems with an API group's own properties (eager: they are all known at construction). */
 export function groupPropsProblems(p: ApiGroupProps, groupName: string, stageName: string, integrationTimeout: Duration): Problem[] {
   const found: Problem[] = [];
-  found.push(...(p.accessControl?._problems() ?? []), ...throttleProblems(p.throttle, 'stage'));
+  found.push(...(p.accessControl?._problems() ?? []), ...throttleProblems(p.throttle, 'stage'), ...checkBinaryMediaTypes(p.binaryMediaTypes));
   const name = checkLiteral('group name', groupName);
   if (name) { found.push(name); } else if (!GROUP_NAME.test(groupName)) { found.push(problem(RULES.groupName, groupName)); }
   const stage = checkLiteral('stage name', stageName);

@@ -27,6 +27,8 @@ export interface RuntimeConfigInput {
   readonly thirdPartyAuthorizers?: ThirdPartyAuthorizer[];
   /** Usage key of refused requests, with per-app usage plans. */
   readonly refusalUsageKey?: string;
+  /** Media types function backends receive base64; absent: the runtime's default list. */
+  readonly binaryMediaTypes?: string[];
   /** Passes a deploy-time value (a token) to the runtime through the functions' environments. */
   deployTimeValue?(value: string): DeployTimeString;
 }
@@ -96,5 +98,6 @@ export function buildRuntimeConfig(input: RuntimeConfigInput): ConfigDocument {
     ...(Object.keys(customAuthorizers).length > 0 ? { customAuthorizers } : {}),
     ...(Object.keys(thirdPartyAuthorizers).length > 0 ? { thirdPartyAuthorizers } : {}),
     ...(input.refusalUsageKey !== undefined ? { refusalUsageKey: input.refusalUsageKey } : {}),
+    ...(input.binaryMediaTypes !== undefined ? { binaryMediaTypes: [...input.binaryMediaTypes] } : {}),
   };
 }

@@ -14,7 +14,7 @@ import {
 } from 'cdk-api-groups';
 import { ApiGroupValidationError } from '../../lib/errors';
 import { ALL_RULES, LimitRule, RULES } from '../../lib/limits';
-import { newApp, newGroup, newStack } from '../support/synth';
+import { newApp, newGroup, newStack, proxyAsset } from '../support/synth';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -633,6 +633,24 @@ describe('group properties', () => {
     // The bounds are inclusive.
     expect(() => newGroup({ proxyMemorySize: 128 })).not.toThrow();
     expect(() => newGroup({ proxyMemorySize: 10_240 })).not.toThrow();
+  });
+
+  ruleTestEach(RULES.binaryMediaTypes, ['image', '*/json', 'image/*png', 'text/plain; charset=utf-8', '*', 'image/ png', ''],
+    'binary media type %p is refused', type => {
+      // The proxy matches Content-Type against type/subtype, type/* or */*: anything else would never match.
+      expectGroupError({ binaryMediaTypes: ['image/png', type] },
+        { rule: RULES.binaryMediaTypes, value: `binary media type ${JSON.stringify(type)}` });
+    });
+
+  ruleTest(RULES.binaryMediaTypes, 'media types, whole types and */* are allowed; the list reaches the configuration document', () => {
+    // Vendor and suffixed names (RFC 6838) included.
+    const types = ['application/vnd.ms-excel', 'image/*', '*/*', 'application/x-protobuf', 'model/gltf+json'];
+    expect(proxyAsset(newGroup({ binaryMediaTypes: types })).config.binaryMediaTypes).toEqual(types);
+    expect(proxyAsset(newGroup({ binaryMediaTypes: [] })).config.binaryMediaTypes).toEqual([]);
+    // Not set: the document says nothing, and the proxy applies its default list.
+    expect(proxyAsset(newGroup()).config.binaryMediaTypes).toBeUndefined();
+    expectGroupError({ binaryMediaTypes: [Token.asString(Lazy.string({ produce: () => 'image/png' }))] },
+      { rule: RULES.literal, value: 'binary media type' });
   });
 });
 
