@@ -187,6 +187,11 @@ function eventArb(doc: ConfigDocument): fc.Arbitrary<unknown> {
     queryStringParameters: valueMap,
     multiValueQueryStringParameters: multiValueMap,
     pathParameters: fc.constant(null),
+    mapping: fc.oneof(
+      { weight: 3, arbitrary: fc.constant({ kind: 'none' as const }) },
+      { weight: 2, arbitrary: fc.constantFrom('', '/payment', '/v1/payment', '/orders').map(base => ({ kind: 'base path' as const, base })) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('garbage' as const), resource: fc.oneof(nasty(12), fc.constantFrom('/{proxy+}', '/{a}/{b+}', '/', '/{x')), pathParameters: fc.oneof(fc.constant(null), fc.dictionary(fc.constantFrom('proxy', 'a', 'b', 'x'), fc.oneof(nasty(10), fc.integer()))) }) },
+    ),
     stageVariables: fc.option(fc.dictionary(fc.constantFrom('env', 'other', '__proto__', 'constructor'), nasty(8)), { nil: null }),
     requestContext: fc.oneof(
       fc.record({
@@ -200,7 +205,19 @@ function eventArb(doc: ConfigDocument): fc.Arbitrary<unknown> {
     ),
     body: fc.option(nasty(40), { nil: null }),
     isBase64Encoded: fc.boolean(),
-  }).map(({ target, ...e }) => JSON.parse(JSON.stringify({ httpMethod: target.method, path: target.path, ...e })));
+  }).map(({ target, mapping, ...e }) => {
+    let where: Record<string, unknown> = { path: target.path };
+    if (mapping.kind === 'base path') {
+      // Through the catch-all behind a custom domain's base-path mapping, as API Gateway sends it.
+      const relative = target.path.replace(/^\/+/, '');
+      where = { path: `${mapping.base}/${relative}`, resource: relative === '' ? '/' : '/{proxy+}', pathParameters: relative === '' ? null : { proxy: relative } };
+    } else if (mapping.kind === 'garbage') {
+      where = { path: target.path, resource: mapping.resource, pathParameters: mapping.pathParameters };
+    }
+    // Compared with the direct request when the path is one API Gateway would send as it is.
+    const comparable = mapping.kind === 'base path' && target.path.startsWith('/') && !target.path.includes('//');
+    return JSON.parse(JSON.stringify({ httpMethod: target.method, ...e, ...where, ...(comparable ? { mapping: target.path } : {}) }));
+  });
   return fc.oneof({ weight: 20, arbitrary: event }, { weight: 1, arbitrary: fc.constantFrom(null, 42, 'text', [], {}) });
 }
 
@@ -244,7 +261,17 @@ test('any valid document and any event give a well-formed result; gateway errors
       const proxy = await loadProxyAsset(doc);
       for (const event of events) {
         logs.length = 0;
-        checkWellFormed(await proxy.invoke(event));
+        const result = await proxy.invoke(event);
+        checkWellFormed(result);
+        const mapped = (typeof event === 'object' && event !== null ? event : {}) as { mapping?: string; path?: string };
+        if (typeof mapped.mapping === 'string' && mapped.path !== mapped.mapping) {
+          // A base path never changes the answer: the same request without it is answered the same.
+          const direct = await proxy.invoke({ ...mapped, path: mapped.mapping, resource: undefined, pathParameters: null });
+          // Without a request id in the event each answer gets its own: then the status is compared.
+          const context = (mapped as { requestContext?: { requestId?: unknown } }).requestContext;
+          const sameId = typeof context === 'object' && context !== null && typeof context.requestId === 'string' && context.requestId !== '';
+          expect([result.statusCode, sameId ? result.body : '']).toEqual([direct.statusCode, sameId ? direct.body : '']);
+        }
         // No input may reach an unexpected error: that would be a bug, even if well contained.
         expect(logs.filter(l => l.includes('"unexpected error"'))).toEqual([]);
         if (process.env.FC_STATS) { stats.push(logs.map(l => JSON.parse(l)).find(l => l.type)?.reason ?? 'backend answer'); }
