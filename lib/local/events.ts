@@ -262,13 +262,14 @@ function pairs(input: Record<string, string | string[]>): Array<[string, string]
   return out;
 }
 
-/** The path a catch-all route (`/{proxy+}`) reports: resource and pathParameters. */
+/**
+ * The path a catch-all route (`/{proxy+}`) reports: resource and pathParameters. REST APIs pass
+ * path parameters as the client encoded them (AWS-recorded events in test/fixtures/events).
+ */
 function catchAll(path: string): { resource: string; pathParameters: Record<string, string> | null } {
   const rest = path.replace(/^\/+/, '');
   if (rest === '') { return { resource: '/', pathParameters: null }; }
-  let decoded = rest;
-  try { decoded = decodeURIComponent(rest); } catch { /* API Gateway would have refused it; keep raw */ }
-  return { resource: '/{proxy+}', pathParameters: { proxy: decoded } };
+  return { resource: '/{proxy+}', pathParameters: { proxy: rest } };
 }
 
 /** A proxy event for the catch-all route of the fixture REST API. */
