@@ -16,6 +16,12 @@ import { BackendBindContext } from './backend';
 import { CorsOptions } from './cors';
 import { GatewayResponse, GatewayResponseOptions } from './gateway-response';
 import { HttpMethod } from './http-method';
+import { DefinitionFiles } from './interop/definition-files';
+import { DefinitionFormat } from './interop/definition-format';
+import { definitionText } from './interop/export-definition';
+import { HuaweiDefinition } from './interop/huawei-definition';
+import { importHuaweiDefinition } from './interop/huawei-import';
+import { HuaweiImportOptions } from './interop/huawei-import-options';
 import { LIMITS, RULES } from './limits';
 import { checkLiteral, formatAll, Problem, problem, throwIf } from './private/checks';
 import { ConfigDocument, EnvReference } from './private/config-document';
@@ -304,6 +310,34 @@ export class ApiGroup extends Construct {
       }
     }());
     this.node.addValidation({ validate: () => formatAll(this.groupProblems()) });
+    new DefinitionFiles(this, 'Definitions', () => ({ group: this, props }));
+  }
+
+  /**
+   * The group's API definition as a JSON document: `DefinitionFormat.HUAWEI` for Huawei APIG's
+   * import (OpenAPI 3.0 with the `x-apigateway-*` extensions), `DefinitionFormat.OPENAPI` for the
+   * APIs' consumers. Synthesis also writes both into the cloud assembly, next to the template, as
+   * `<stack artifact id>.<group name>.huawei.json` and `.openapi.json`.
+   */
+  public exportDefinition(format: DefinitionFormat): string {
+    return definitionText({ group: this, props: this.props }, format);
+  }
+
+  /**
+   * Adds the APIs of a Huawei APIG definition (Swagger 2.0 or OpenAPI 3.0, JSON or YAML) to the
+   * group, with their gateway responses, parameters, backends, authentication, throttles and
+   * access control. What has no AWS counterpart is mapped through `options`.
+   *
+   * @returns the APIs added, in the document's order
+   * @throws ApiGroupValidationError listing every item that cannot be imported, with its JSON pointer (unless lenient)
+   */
+  public importHuaweiDefinition(definition: HuaweiDefinition, options: HuaweiImportOptions = {}): Api[] {
+    return importHuaweiDefinition(this, this.props, definition, options);
+  }
+
+  /** @internal the props the group was declared with (exported definitions, response previews) */
+  public _interopProps(): ApiGroupProps {
+    return this.props;
   }
 
   /** The URL of the group's stage. */

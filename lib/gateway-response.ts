@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
 import type { ApiGroup } from './api-group';
+import { renderGatewayResponse } from './interop/render-preview';
+import { GatewayResponseRenderOptions, RenderedGatewayResponse } from './interop/response-preview';
 import { RULES } from './limits';
 import { checkBody, checkHeaders, checkStatusCode, Problem, problem, throwIf } from './private/checks';
 import { ResponseRule } from './response-rule';
@@ -106,6 +108,14 @@ export class GatewayResponse extends Construct {
       headers: { ...(custom?.headers ?? {}) },
       customised: custom !== undefined,
     };
+  }
+
+  /**
+   * Renders a gateway error of `type` with this response's rule, with the renderer the group's
+   * proxy runs (status, headers with the group's CORS headers, body): for unit tests and previews.
+   */
+  public render(type: ResponseType, options: GatewayResponseRenderOptions = {}): RenderedGatewayResponse {
+    return renderGatewayResponse(this.node.scope as ApiGroup, this, type, options);
   }
 
   private static checkRule(rule: ResponseRule): Problem[] {

@@ -8,7 +8,7 @@
 // Usage: node scripts/bundle.mjs [--outdir <dir>]   (default outdir: assets)
 // The default export is jest's globalSetup.
 import { build, formatMessages } from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -18,6 +18,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BUNDLES = [
   { name: 'proxy', entry: 'lib/runtime/proxy/index.ts' },
   { name: 'authorizer', entry: 'lib/runtime/authorizer/index.ts' },
+  // Loaded by the library at synth, never deployed: GatewayResponse.render() runs the proxy's own
+  // renderer; Huawei definitions in YAML are read with the bundled `yaml` package (ISC, notice kept).
+  { name: 'renderer', entry: 'lib/runtime/preview/index.ts' },
+  { name: 'yaml', entry: 'lib/runtime/preview/yaml.ts', licenseOf: 'yaml' },
 ];
 
 const COMMON = {
@@ -35,9 +39,18 @@ const COMMON = {
   logLevel: 'silent',
 };
 
-async function bundleOne({ name, entry }, outDir) {
+/** The license notice of a bundled third-party package, kept at the top of the bundle. */
+function licenseBanner(pkg) {
+  if (!pkg) { return {}; }
+  const dir = path.join(root, 'node_modules', pkg);
+  const { version } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  const text = readFileSync(path.join(dir, 'LICENSE'), 'utf8').trim().replace(/\*\//g, '* /');
+  return { banner: { js: `/*! ${pkg} ${version}\n${text}\n*/` } };
+}
+
+async function bundleOne({ name, entry, licenseOf }, outDir) {
   const outfile = path.join(outDir, name, 'index.js');
-  const result = await build({ ...COMMON, entryPoints: [entry], outfile });
+  const result = await build({ ...COMMON, ...licenseBanner(licenseOf), entryPoints: [entry], outfile });
   if (result.warnings.length > 0) {
     const text = await formatMessages(result.warnings, { kind: 'warning', color: false });
     throw new Error(`esbuild warnings in ${entry} (warnings fail the build):\n${text.join('\n')}`);

@@ -1,0 +1,294 @@
+/**
+ * The group as Huawei APIG's import format: OpenAPI 3.0 with the `x-apigateway-*` extensions
+ * ("API Design File Extension Definitions" in Huawei's APIG user guide). Each extension's shape
+ * is cited where it is written, and checked by test/interop/huawei-export.test.ts.
+ */
+import { Token } from 'aws-cdk-lib';
+import { AccessControl } from '../access-control';
+import type { Api } from '../api';
+import { AuthType } from '../auth';
+import type { CustomAuthorizer, ThirdPartyAuthorizer } from '../authorizers';
+import { HttpMethod } from '../http-method';
+import { RequestParameter } from '../request-parameter';
+import { ResponseType } from '../response-type';
+import { DEPLOY_TIME_HOST, functionReference } from './deploy-time';
+import { declaredBackend, GroupModel } from './group-model';
+import {
+  APP_SCHEME, CDK_EXTENSION, CDK_EXTENSION_VERSION, IAM_SCHEME, rateAsLimit, thirdPartySchemeName,
+} from './huawei-names';
+
+type Json = Record<string, unknown>;
+
+/** The group's Huawei definition document. */
+export function huaweiDocument(model: GroupModel): Json {
+  const { group, props } = model;
+  const paths: Record<string, Json> = {};
+  const securitySchemes: Record<string, Json> = {};
+  const ratelimits: Record<string, Json> = {};
+  const accessControls: Record<string, Json> = {};
+  const accessControlName = (acl: AccessControl, name: string): string => {
+    // x-apigateway-access-controls.policy: acl-type PERMIT|DENY, entity-type IP, value a comma-separated list.
+    accessControls[name] = { 'acl-type': acl.action === 'ALLOW' ? 'PERMIT' : 'DENY', 'entity-type': 'IP', 'value': acl.cidrs.join(',') };
+    return name;
+  };
+
+  group.apis.forEach((api, index) => {
+    const operation = operationOf(model, api);
+    for (const scheme of schemesOf(api)) { securitySchemes[scheme.name] = scheme.scheme; }
+    if (api.throttle?.rateLimit !== undefined) {
+      // x-apigateway-ratelimits.policy: api-limit calls per interval of unit; user/app/ip limits optional.
+      const { limit, interval } = rateAsLimit(api.throttle.rateLimit);
+      const name = `api_throttle_${index + 1}`;
+      ratelimits[name] = { 'api-limit': limit, 'interval': interval, 'unit': 'SECOND', 'shared': false };
+      operation['x-apigateway-ratelimit'] = name;
+    }
+    if (api.accessControl) {
+      operation['x-apigateway-access-control'] = accessControlName(api.accessControl, `api_acl_${index + 1}`);
+    }
+    const item = (paths[api.path] ??= {});
+    // x-apigateway-any-method: the operation of an API answering every method sits under this key of the path item.
+    item[api.method === HttpMethod.ANY ? 'x-apigateway-any-method' : api.method.toLowerCase()] = operation;
+  });
+
+  const groupExtension: Json = {
+    version: CDK_EXTENSION_VERSION,
+    stage: group.stageName,
+    ...(props.stageVariables ? { stageVariables: { ...props.stageVariables } } : {}),
+    ...(props.cors ? { cors: corsOf(props) } : {}),
+    ...(props.throttle ? { throttle: { ...props.throttle } } : {}),
+    ...(props.accessControl ? { accessControl: accessControlName(props.accessControl, 'group_acl') } : {}),
+    ...(group.thirdPartyAuthorizers.length > 0
+      ? { thirdPartyAuthorizers: Object.fromEntries(group.thirdPartyAuthorizers.map(a => [a.authorizerName, thirdPartyOf(a)])) } : {}),
+  };
+
+  return {
+    openapi: '3.0.1',
+    info: { title: group.groupName, version: '1.0.0', ...(props.description ? { description: props.description } : {}) },
+    paths,
+    components: {
+      securitySchemes,
+      // x-apigateway-responses: response name → response type → {status, body: {media type: template}}
+      // (headers, which Huawei's page does not show, as [{key, value}] like its REST API).
+      'x-apigateway-responses': responsesOf(model),
+    },
+    // Both at the document root: their documented scope is the Swagger Object.
+    ...(Object.keys(ratelimits).length > 0 ? { 'x-apigateway-ratelimits': ratelimits } : {}),
+    ...(Object.keys(accessControls).length > 0 ? { 'x-apigateway-access-controls': accessControls } : {}),
+    [CDK_EXTENSION]: groupExtension,
+  };
+}
+
+function corsOf(props: GroupModel['props']): Json {
+  const cors = props.cors!;
+  return {
+    allowOrigins: [...cors.allowOrigins],
+    ...(cors.allowHeaders ? { allowHeaders: [...cors.allowHeaders] } : {}),
+    ...(cors.allowMethods ? { allowMethods: [...cors.allowMethods] } : {}),
+    ...(cors.allowCredentials !== undefined ? { allowCredentials: cors.allowCredentials } : {}),
+    ...(cors.exposeHeaders ? { exposeHeaders: [...cors.exposeHeaders] } : {}),
+    ...(cors.maxAge ? { maxAgeSeconds: cors.maxAge.toSeconds() } : {}),
+  };
+}
+
+function responsesOf(model: GroupModel): Json {
+  const out: Json = {};
+  for (const response of model.group.gatewayResponses) {
+    const rules: Json = {};
+    for (const custom of response.rules) {
+      const rule = response.ruleFor(ResponseType.of(custom.type.name));
+      const headers = Object.entries(rule.headers).map(([key, value]) => ({ key, value }));
+      rules[rule.type.name] = {
+        ...(rule.statusCode !== undefined ? { status: rule.statusCode } : {}),
+        body: { 'application/json': rule.body },
+        ...(headers.length > 0 ? { headers } : {}),
+      };
+    }
+    out[response.responseName] = rules;
+  }
+  return out;
+}
+
+/** The parameters of an API, the path's undeclared `{name}`s included (Huawei declares every path parameter). */
+export function parametersOf(api: Api): Array<{ parameter: RequestParameter; implicit: boolean }> {
+  const declared = api.parameters.map(parameter => ({ parameter, implicit: false }));
+  const named = new Set(api.parameters.filter(p => p.location === 'path').map(p => p.name));
+  const implicit = api.pathVariables.filter(v => !named.has(v)).map(v => ({ parameter: RequestParameter.path(v), implicit: true }));
+  return [...implicit, ...declared];
+}
+
+/** An OpenAPI 3 parameter object with the parameter's constraints in its schema. */
+export function parameterObject(parameter: RequestParameter): Json {
+  const o = parameter.options;
+  const number = o.type === 'NUMBER';
+  return {
+    name: parameter.name,
+    in: parameter.location,
+    required: parameter.location === 'path' ? true : o.required ?? false,
+    schema: {
+      type: number ? 'number' : 'string',
+      ...(o.enumerations ? { enum: o.enumerations.map(v => (number ? Number(v) : v)) } : {}),
+      ...(o.minimum !== undefined ? { minimum: o.minimum } : {}),
+      ...(o.maximum !== undefined ? { maximum: o.maximum } : {}),
+      ...(o.minLength !== undefined ? { minLength: o.minLength } : {}),
+      ...(o.maxLength !== undefined ? { maxLength: o.maxLength } : {}),
+    },
+  };
+}
+
+function operationOf(model: GroupModel, api: Api): Json {
+  const parameters = parametersOf(api);
+  const extension: Json = { id: api.node.id };
+  const backend = backendOf(model, api, parameters.map(p => p.parameter), extension);
+  if (api.auth.authType === AuthType.APP) { extension.apps = api.auth.apps.map(a => a.appName); }
+  if (api.throttle?.burstLimit !== undefined) { extension.throttleBurst = api.throttle.burstLimit; }
+  const security = securityOf(api);
+  return {
+    operationId: api.apiName,
+    parameters: parameters.map(({ parameter, implicit }) => ({
+      ...parameterObject(parameter),
+      ...(implicit ? { [CDK_EXTENSION]: { implicit: true } } : {}),
+    })),
+    responses: { default: { description: 'default response' } },
+    ...(security ? { security } : {}),
+    // x-apigateway-request-type: public | private (API visibility); the group's APIs are public.
+    'x-apigateway-request-type': 'public',
+    // x-apigateway-match-mode: NORMAL (exact path) | SWA (prefix); the proxy matches exactly.
+    'x-apigateway-match-mode': 'NORMAL',
+    // x-apigateway-cors: a boolean per operation.
+    'x-apigateway-cors': model.props.cors !== undefined,
+    // x-apigateway-response: the name of the group response the API uses.
+    'x-apigateway-response': api.gatewayResponse.responseName,
+    'x-apigateway-backend': backend,
+    [CDK_EXTENSION]: extension,
+  };
+}
+
+/** `x-apigateway-backend`: {type, parameters[], httpEndpoints | functionEndpoints | mockEndpoints}. */
+function backendOf(model: GroupModel, api: Api, parameters: RequestParameter[], extension: Json): Json {
+  const { document, fn } = declaredBackend(model.group, api);
+  // x-apigateway-backend.parameters: {name, value, in, origin: REQUEST|CONSTANT}; the proxy passes every
+  // request parameter on under its own name, which Huawei declares as REQUEST parameters of the same name.
+  const backendParameters = parameters.map(p => ({ name: p.name, value: p.name, in: p.location, origin: 'REQUEST' }));
+  const common = backendParameters.length > 0 ? { parameters: backendParameters } : {};
+  switch (document.type) {
+    case 'HTTP': {
+      const url = document.url as string;
+      const endpoint = httpEndpoint(url);
+      if (endpoint.url !== url) { extension.backendUrl = Token.isUnresolved(url) ? 'deploy-time value' : url; }
+      if (document.contextHeaders) { extension.authorizerContextHeaders = { ...document.contextHeaders }; }
+      // x-apigateway-backend.httpEndpoints: {address host[:port], scheme, method, path, timeout ms, retryCount};
+      // retryCount "0": the proxy never retries (Huawei's default -1 retries idempotent methods once).
+      return {
+        type: 'HTTP',
+        ...common,
+        httpEndpoints: {
+          address: endpoint.address, scheme: endpoint.scheme, method: document.method ?? 'ANY', path: endpoint.path,
+          timeout: document.timeoutMs, retryCount: '0',
+        },
+      };
+    }
+    case 'FUNCTION':
+      // x-apigateway-backend.functionEndpoints: {function-urn, version, invocation-type, timeout ms}.
+      return {
+        type: 'FUNCTION',
+        ...common,
+        functionEndpoints: { 'function-urn': functionReference(fn!), 'version': 'latest', 'invocation-type': 'sync', 'timeout': document.timeoutMs },
+      };
+    case 'MOCK':
+      // x-apigateway-backend.mockEndpoints: {result-content} only; status and headers go to the library's extension.
+      if (document.statusCode !== 200 || Object.keys(document.headers).length > 0) {
+        extension.mock = { statusCode: document.statusCode, headers: { ...document.headers } };
+      }
+      return { type: 'MOCK', ...common, mockEndpoints: { 'result-content': document.body } };
+  }
+}
+
+/** An HTTP backend URL as Huawei's address, scheme and path; `url` is what importing them gives back. */
+export function httpEndpoint(url: string): { scheme: string; address: string; path: string; url: string } {
+  const m = Token.isUnresolved(url) ? null : /^(https?):\/\/([^/?#]+)([^#]*)$/i.exec(url);
+  if (!m) { return { scheme: 'https', address: DEPLOY_TIME_HOST, path: '/', url: `https://${DEPLOY_TIME_HOST}/` }; }
+  const path = m[3] === '' ? '/' : m[3].startsWith('/') ? m[3] : `/${m[3]}`;
+  const scheme = m[1].toLowerCase();
+  return { scheme, address: m[2], path, url: `${scheme}://${m[2]}${path}` };
+}
+
+/** The security requirement of an API: several schemes in one requirement must all pass (two-factor). */
+function securityOf(api: Api): Json[] | undefined {
+  const names = schemesOf(api).map(s => s.name);
+  return names.length === 0 ? undefined : [Object.fromEntries(names.map(n => [n, []]))];
+}
+
+function schemesOf(api: Api): Array<{ name: string; scheme: Json }> {
+  const auth = api.auth;
+  const out: Array<{ name: string; scheme: Json }> = [];
+  if (auth.authType === AuthType.APP) {
+    // x-apigateway-auth-type AppSigv1 (name Authorization) with x-apigateway-auth-opt {appcode-auth-type: header}:
+    // simple authentication, the AppCode in X-Apig-AppCode.
+    out.push({
+      name: APP_SCHEME,
+      scheme: {
+        'type': 'apiKey', 'name': 'Authorization', 'in': 'header',
+        'x-apigateway-auth-type': 'AppSigv1', 'x-apigateway-auth-opt': { 'appcode-auth-type': 'header' },
+      },
+    });
+  }
+  if (auth.authType === AuthType.IAM) {
+    // x-apigateway-auth-type IAM, name "unused".
+    out.push({ name: IAM_SCHEME, scheme: { 'type': 'apiKey', 'name': 'unused', 'in': 'header', 'x-apigateway-auth-type': 'IAM' } });
+  }
+  if (auth.customAuthorizer) { out.push({ name: auth.customAuthorizer.authorizerName, scheme: customSchemeOf(auth.customAuthorizer) }); }
+  if (auth.thirdPartyAuthorizer) {
+    const identity = auth.thirdPartyAuthorizer.identities[0];
+    out.push({
+      name: thirdPartySchemeName(auth.thirdPartyAuthorizer.authorizerName),
+      scheme: {
+        type: 'apiKey', name: identity?.name ?? 'unused', in: identity?.location ?? 'header',
+        description: `Third-party authorizer ${auth.thirdPartyAuthorizer.authorizerName} (x-cdk-api-groups.thirdPartyAuthorizers)`,
+      },
+    });
+  }
+  return out;
+}
+
+/**
+ * A custom authorizer as a security scheme with `x-apigateway-authorizer` (Huawei's page: type FRONTEND,
+ * authorizer_type FUNC, authorizer_uri, authorizer_version, identities [{location, name, validation}], ttl,
+ * timeout, auth_downgrade_enabled...). Its auth type, AUTHORIZER, is not on Huawei's auth-type page
+ * (which lists AppSigv1 and IAM); it is the value Huawei's API model uses for custom authentication.
+ */
+function customSchemeOf(authorizer: CustomAuthorizer): Json {
+  return {
+    'type': 'apiKey',
+    'name': 'unused',
+    'in': 'header',
+    'x-apigateway-auth-type': 'AUTHORIZER',
+    'x-apigateway-authorizer': {
+      auth_downgrade_enabled: authorizer.relaxed,
+      authorizer_alias_uri: '',
+      authorizer_type: 'FUNC',
+      authorizer_uri: functionReference(authorizer.handler),
+      authorizer_version: 'latest',
+      identities: authorizer.identities.map(i => ({ location: i.location.toUpperCase(), name: i.name, validation: i.validation ?? '' })),
+      need_body: false,
+      network_type: 'V1',
+      retry_attempts: 0,
+      timeout: authorizer.timeout.toMilliseconds(),
+      ttl: authorizer.cacheTtl.toSeconds(),
+      type: 'FRONTEND',
+    },
+    ...(authorizer.userData !== undefined ? { [CDK_EXTENSION]: { userData: authorizer.userData } } : {}),
+  };
+}
+
+function thirdPartyOf(a: ThirdPartyAuthorizer): Json {
+  return {
+    url: Token.isUnresolved(a.url) ? 'deploy-time value' : a.url,
+    method: a.method,
+    identities: a.identities.map(i => ({ in: i.location, name: i.name, ...(i.validation !== undefined ? { validation: i.validation } : {}) })),
+    timeoutMs: a.timeout.toMilliseconds(),
+    simpleMode: a.simpleMode,
+    ...(a.matchHeader ? { matchHeader: { name: a.matchHeader.name, value: a.matchHeader.value } } : {}),
+    relaxed: a.relaxed,
+    ttlSeconds: a.cacheTtl.toSeconds(),
+  };
+}

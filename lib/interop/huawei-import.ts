@@ -1,0 +1,877 @@
+/**
+ * Importing a Huawei APIG definition (Swagger 2.0 or OpenAPI 3.0 with the `x-apigateway-*`
+ * extensions) into a group. Two steps: reading the document into a plan, collecting every item
+ * that cannot be mapped (with its JSON pointer); then declaring the plan's responses, authorizers
+ * and APIs with the library's own constructs, so that every limit is checked as for a hand-written
+ * declaration. Nothing is dropped silently: an item is either mapped, or reported.
+ */
+import { Annotations, Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AccessControl } from '../access-control';
+import type { Api } from '../api';
+import type { ApiGroup, ApiGroupProps } from '../api-group';
+import type { AppCredential } from '../app-credential';
+import { ApiAuth } from '../auth';
+import { CustomAuthorizer, IdentitySource, ThirdPartyAuthorizer } from '../authorizers';
+import { Backend } from '../backend';
+import { ApiGroupValidationError } from '../errors';
+import { HttpMethod } from '../http-method';
+import { ParameterType, RequestParameter, RequestParameterOptions } from '../request-parameter';
+import type { ResponseRule } from '../response-rule';
+import { ResponseType } from '../response-type';
+import type { HuaweiDefinition } from './huawei-definition';
+import type { HuaweiImportOptions } from './huawei-import-options';
+import { CDK_EXTENSION, TIME_UNITS, thirdPartySchemeName } from './huawei-names';
+import { pointer } from './json-pointer';
+
+type Json = Record<string, unknown>;
+
+/** Rule id of import problems, printed as `[huawei-import]`. */
+export const HUAWEI_IMPORT_RULE = 'huawei-import';
+
+/** One item that cannot be imported: where it is and why. */
+interface ImportProblem {
+  readonly pointer: string;
+  readonly message: string;
+}
+
+/** Extensions that carry documentation only: read, never needed at runtime. */
+const DOCUMENTATION_EXTENSIONS = new Set([
+  'x-apigateway-content-type', 'x-apigateway-result-normal-sample', 'x-apigateway-result-failure-sample',
+  'x-apigateway-sample', 'x-apigateway-request-type',
+]);
+
+/** Extensions with no counterpart in the library. */
+const UNSUPPORTED_EXTENSIONS: Record<string, string> = {
+  'x-apigateway-plugins': 'plug-ins (Huawei policies such as HTTP response headers, circuit breakers) have no counterpart',
+  'x-apigateway-backend-policies': 'backend policies (conditional backends) have no counterpart: declare one API per backend',
+  'x-apigateway-orchestrations': 'parameter orchestration has no counterpart',
+};
+
+const OPERATION_METHODS: Record<string, HttpMethod> = {
+  'get': HttpMethod.GET, 'post': HttpMethod.POST, 'put': HttpMethod.PUT, 'delete': HttpMethod.DELETE,
+  'head': HttpMethod.HEAD, 'patch': HttpMethod.PATCH, 'options': HttpMethod.OPTIONS, 'x-apigateway-any-method': HttpMethod.ANY,
+};
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+/** A planned API: everything its declaration needs, read from the document. */
+interface PlannedApi {
+  readonly pointer: string;
+  readonly id: string;
+  readonly apiName?: string;
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly parameters: RequestParameter[];
+  readonly backend: () => Backend | undefined;
+  readonly auth: () => ApiAuth | undefined;
+  readonly response?: string;
+  readonly throttle?: { rateLimit?: number; burstLimit?: number };
+  readonly accessControl?: AccessControl;
+  /** Problems that make the API unsafe or unusable: in lenient mode it is left out. */
+  fatal: boolean;
+}
+
+/** The reader of one document: pointers and problems. */
+class DefinitionReader {
+  public readonly problems: ImportProblem[] = [];
+  public readonly swagger2: boolean;
+  private currentApi?: { fatal: boolean };
+
+  constructor(public readonly doc: Json) {
+    this.swagger2 = doc.swagger === '2.0';
+  }
+
+  /** Reports an item; `fatal` leaves the API being read out in lenient mode. */
+  public report(at: string, message: string, fatal = true): void {
+    this.problems.push({ pointer: at, message });
+    if (fatal && this.currentApi) { this.currentApi.fatal = true; }
+  }
+
+  public withApi<T extends { fatal: boolean }>(api: T, read: () => void): T {
+    this.currentApi = api;
+    try { read(); } finally { this.currentApi = undefined; }
+    return api;
+  }
+
+  /** A map of the document at one of its possible places (OpenAPI 3 `components`, or the root). */
+  public located(key: string): { at: string; value: Json } | undefined {
+    const components = this.doc.components;
+    if (isRecord(components) && isRecord(components[key])) { return { at: pointer('', 'components', key), value: components[key] as Json }; }
+    if (isRecord(this.doc[key])) { return { at: pointer('', key), value: this.doc[key] as Json }; }
+    return undefined;
+  }
+}
+
+/** Imports `definition` into `group`; returns the APIs added. */
+export function importHuaweiDefinition(group: ApiGroup, props: ApiGroupProps, definition: HuaweiDefinition,
+  options: HuaweiImportOptions): Api[] {
+  const reader = new DefinitionReader(definition._document());
+  const doc = reader.doc;
+  checkGroupExtension(reader, group, props);
+  for (const key of Object.keys(doc)) {
+    if (UNSUPPORTED_EXTENSIONS[key]) { reader.report(pointer('', key), UNSUPPORTED_EXTENSIONS[key], false); }
+  }
+
+  const schemes = reader.swagger2
+    ? (isRecord(doc.securityDefinitions) ? { at: '/securityDefinitions', value: doc.securityDefinitions as Json } : undefined)
+    : reader.located('securitySchemes');
+  const responses = readResponses(reader, group);
+  const ratelimits = reader.located('x-apigateway-ratelimits');
+  const accessControls = reader.located('x-apigateway-access-controls');
+  const authorizers = new AuthorizerResolver(reader, group, options, schemes);
+
+  const planned: PlannedApi[] = [];
+  const paths = isRecord(doc.paths) ? doc.paths : {};
+  for (const [path, item] of Object.entries(paths)) {
+    const itemAt = pointer('', 'paths', path);
+    if (!isRecord(item)) { reader.report(itemAt, 'not a path item object'); continue; }
+    const common = Array.isArray(item.parameters) ? item.parameters : [];
+    for (const [key, operation] of Object.entries(item)) {
+      if (key === 'parameters' || key === 'summary' || key === 'description' || key === 'servers' || key === CDK_EXTENSION) { continue; }
+      const at = pointer(itemAt, key);
+      const method = OPERATION_METHODS[key];
+      if (!method) {
+        reader.report(at, key.startsWith('x-') ? `unknown extension ${key}` : `method ${key.toUpperCase()} is not supported: allowed GET, POST, PUT, DELETE, HEAD, PATCH, OPTIONS and ANY (x-apigateway-any-method)`);
+        continue;
+      }
+      if (!isRecord(operation)) { reader.report(at, 'not an operation object'); continue; }
+      planned.push(readOperation(reader, {
+        at, path, method, operation, common, commonAt: pointer(itemAt, 'parameters'),
+        ratelimits, accessControls, authorizers, options, props, group,
+      }));
+    }
+  }
+
+  const lenient = options.lenient ?? false;
+  if (!lenient) { throwIfAny(group, definition, reader.problems); }
+
+  // Declaring: the library's constructs check every limit; what they refuse is reported like the rest.
+  const declared: ImportProblem[] = [];
+  const attempt = <T>(at: string, declare: () => T): T | undefined => {
+    try {
+      return declare();
+    } catch (e) {
+      declared.push({ pointer: at, message: (e as Error).message });
+      return undefined;
+    }
+  };
+  for (const response of responses) {
+    attempt(response.at, () => response.declare());
+  }
+  const added: Api[] = [];
+  for (const api of planned) {
+    if (api.fatal) { continue; }
+    const backend = attempt(pointer(api.pointer, 'x-apigateway-backend'), api.backend);
+    const auth = attempt(pointer(api.pointer, 'security'), api.auth);
+    if (!backend || !auth) { continue; }
+    const gatewayResponse = api.response !== undefined ? group.findGatewayResponse(api.response) : undefined;
+    if (api.response !== undefined && !gatewayResponse) {
+      declared.push({ pointer: pointer(api.pointer, 'x-apigateway-response'), message: `the group has no gateway response "${api.response}"` });
+      continue;
+    }
+    const result = attempt(api.pointer, () => {
+      try {
+        return group.addApi(api.id, {
+          method: api.method, path: api.path, apiName: api.apiName, backend, auth, parameters: api.parameters,
+          gatewayResponse, throttle: api.throttle, accessControl: api.accessControl,
+        });
+      } catch (e) {
+        // A refused API must not stay in the tree half-defined.
+        group.node.tryRemoveChild(api.id);
+        throw e;
+      }
+    });
+    if (result) { added.push(result); }
+  }
+  const all = [...reader.problems, ...declared];
+  if (!lenient) { throwIfAny(group, definition, declared); }
+  for (const p of all) {
+    Annotations.of(group).addWarningV2('cdk-api-groups:huaweiImport', `${definition.source}: ${p.pointer || '/'}: ${p.message}`);
+  }
+  return added;
+}
+
+function throwIfAny(group: ApiGroup, definition: HuaweiDefinition, problems: ImportProblem[]): void {
+  if (problems.length === 0) { return; }
+  const lines = problems.map(p => `  ${p.pointer || '/'}: ${p.message}`);
+  throw new ApiGroupValidationError(group.node.path, HUAWEI_IMPORT_RULE,
+    `${definition.source}: ${problems.length} item${problems.length === 1 ? '' : 's'} cannot be imported ` +
+    `(map them with the import options, or import with lenient: true to leave them out with a warning each):\n${lines.join('\n')}\n`);
+}
+
+/** The document's `x-cdk-api-groups` settings of the group itself must be the group's own: import cannot change them. */
+function checkGroupExtension(reader: DefinitionReader, group: ApiGroup, props: ApiGroupProps): void {
+  const ext = reader.doc[CDK_EXTENSION];
+  if (ext === undefined) { return; }
+  const at = pointer('', CDK_EXTENSION);
+  if (!isRecord(ext)) { reader.report(at, 'not an object', false); return; }
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  const declare = (key: string, what: string, expected: unknown, actual: unknown) => {
+    if (!same(expected, actual)) {
+      reader.report(pointer(at, key), `the document declares ${what} ${JSON.stringify(expected ?? null)}, the group ${JSON.stringify(actual ?? null)}: ` +
+        'an import cannot change the group\'s own settings, declare them in the group\'s props', false);
+    }
+  };
+  if (ext.stage !== undefined) { declare('stage', 'stage', ext.stage, group.stageName); }
+  declare('stageVariables', 'stage variables', ext.stageVariables, props.stageVariables);
+  const cors = props.cors ? {
+    allowOrigins: props.cors.allowOrigins,
+    ...(props.cors.allowHeaders ? { allowHeaders: props.cors.allowHeaders } : {}),
+    ...(props.cors.allowMethods ? { allowMethods: props.cors.allowMethods } : {}),
+    ...(props.cors.allowCredentials !== undefined ? { allowCredentials: props.cors.allowCredentials } : {}),
+    ...(props.cors.exposeHeaders ? { exposeHeaders: props.cors.exposeHeaders } : {}),
+    ...(props.cors.maxAge ? { maxAgeSeconds: props.cors.maxAge.toSeconds() } : {}),
+  } : undefined;
+  declare('cors', 'CORS', ext.cors, cors);
+  declare('throttle', 'the stage throttle', ext.throttle, props.throttle);
+  const acl = typeof ext.accessControl === 'string' ? readAccessControl(reader, reader.located('x-apigateway-access-controls'),
+    ext.accessControl, pointer(at, 'accessControl')) : undefined;
+  declare('accessControl', 'the group access control',
+    acl ? { action: acl.action, cidrs: acl.cidrs } : undefined,
+    props.accessControl ? { action: props.accessControl.action, cidrs: props.accessControl.cidrs } : undefined);
+}
+
+interface PlannedResponse {
+  readonly at: string;
+  declare(): void;
+}
+
+/** `x-apigateway-responses`: response name → response type → {status, body: {media type: template}, headers}. */
+function readResponses(reader: DefinitionReader, group: ApiGroup): PlannedResponse[] {
+  const found = reader.located('x-apigateway-responses');
+  if (!found) { return []; }
+  const planned: PlannedResponse[] = [];
+  for (const [name, types] of Object.entries(found.value)) {
+    const at = pointer(found.at, name);
+    if (!isRecord(types)) { reader.report(at, 'not a map of response types'); continue; }
+    const rules: ResponseRule[] = [];
+    for (const [typeName, rule] of Object.entries(types)) {
+      const ruleAt = pointer(at, typeName);
+      const type = ResponseType.all().find(t => t.name === typeName);
+      if (!type) {
+        reader.report(ruleAt, `response type ${typeName} has no counterpart: allowed ${ResponseType.all().map(t => t.name).join(', ')}`);
+        continue;
+      }
+      if (!isRecord(rule)) { reader.report(ruleAt, 'not a rule object ({status, body, headers})'); continue; }
+      const parsed = readRule(reader, ruleAt, type, rule);
+      if (parsed) { rules.push(parsed); }
+    }
+    planned.push({
+      at,
+      declare: () => {
+        const existing = group.findGatewayResponse(name);
+        if (name === 'default' && existing) {
+          for (const rule of rules) { existing.addRule(rule); }
+        } else {
+          group.addGatewayResponse(name, { rules });
+        }
+      },
+    });
+  }
+  return planned;
+}
+
+function readRule(reader: DefinitionReader, at: string, type: ResponseType, rule: Json): ResponseRule | undefined {
+  let ok = true;
+  for (const key of Object.keys(rule)) {
+    if (!['status', 'body', 'headers', 'default'].includes(key)) { reader.report(pointer(at, key), `unknown rule field ${key}`); ok = false; }
+  }
+  const status = rule.status;
+  if (status !== undefined && typeof status !== 'number') { reader.report(pointer(at, 'status'), 'not a number'); ok = false; }
+  let body: string | undefined;
+  if (typeof rule.body === 'string') {
+    body = rule.body;
+  } else if (isRecord(rule.body)) {
+    for (const [media, template] of Object.entries(rule.body)) {
+      if (media !== 'application/json') {
+        reader.report(pointer(at, 'body', media), 'only application/json bodies have a counterpart (every gateway response is JSON)');
+        ok = false;
+      } else if (typeof template !== 'string') {
+        reader.report(pointer(at, 'body', media), 'not a string');
+        ok = false;
+      } else {
+        body = template;
+      }
+    }
+  } else if (rule.body !== undefined) {
+    reader.report(pointer(at, 'body'), 'not a map of media type to template');
+    ok = false;
+  }
+  const headers: Record<string, string> = {};
+  if (rule.headers !== undefined) {
+    if (!Array.isArray(rule.headers)) {
+      reader.report(pointer(at, 'headers'), 'not a list of {key, value}');
+      ok = false;
+    } else {
+      rule.headers.forEach((h, i) => {
+        if (!isRecord(h) || typeof h.key !== 'string' || typeof h.value !== 'string') {
+          reader.report(pointer(at, 'headers', i), 'not a {key, value} of strings');
+          ok = false;
+        } else {
+          headers[h.key] = h.value;
+        }
+      });
+    }
+  }
+  if (!ok) { return undefined; }
+  return {
+    type,
+    ...(typeof status === 'number' ? { statusCode: status } : {}),
+    ...(body !== undefined ? { body } : {}),
+    ...(Object.keys(headers).length > 0 ? { headers } : {}),
+  };
+}
+
+interface OperationInput {
+  readonly at: string;
+  readonly path: string;
+  readonly method: HttpMethod;
+  readonly operation: Json;
+  readonly common: unknown[];
+  readonly commonAt: string;
+  readonly ratelimits?: { at: string; value: Json };
+  readonly accessControls?: { at: string; value: Json };
+  readonly authorizers: AuthorizerResolver;
+  readonly options: HuaweiImportOptions;
+  readonly props: ApiGroupProps;
+  readonly group: ApiGroup;
+}
+
+function constructIdOf(name: string): string {
+  return name.replace(/\//g, '_');
+}
+
+function readOperation(reader: DefinitionReader, input: OperationInput): PlannedApi {
+  const { at, operation } = input;
+  const ext = isRecord(operation[CDK_EXTENSION]) ? operation[CDK_EXTENSION] as Json : {};
+  const apiName = typeof operation.operationId === 'string' ? operation.operationId : undefined;
+  const id = typeof ext.id === 'string' ? ext.id : constructIdOf(apiName ?? `${input.method}${input.path}`);
+  const planned: PlannedApi = {
+    pointer: at, id, apiName, method: input.method, path: input.path, parameters: [],
+    backend: () => undefined, auth: () => undefined, fatal: false,
+  };
+  return reader.withApi(planned, () => {
+    if (input.group.node.tryFindChild(id)) { reader.report(at, `the group already has a construct with id "${id}"`); }
+    for (const key of Object.keys(operation)) {
+      if (!key.startsWith('x-apigateway-') || DOCUMENTATION_EXTENSIONS.has(key)) { continue; }
+      if (UNSUPPORTED_EXTENSIONS[key]) { reader.report(pointer(at, key), UNSUPPORTED_EXTENSIONS[key]); continue; }
+      if (!['x-apigateway-backend', 'x-apigateway-response', 'x-apigateway-ratelimit', 'x-apigateway-access-control', 'x-apigateway-cors',
+        'x-apigateway-match-mode', 'x-apigateway-is-send-fg-body-base64'].includes(key)) {
+        reader.report(pointer(at, key), `unknown extension ${key}`);
+      }
+    }
+    const requestType = operation['x-apigateway-request-type'];
+    if (requestType !== undefined && requestType !== 'public' && requestType !== 'private') {
+      reader.report(pointer(at, 'x-apigateway-request-type'), `${JSON.stringify(requestType)}: allowed public or private`, false);
+    }
+    const matchMode = operation['x-apigateway-match-mode'];
+    if (matchMode !== undefined && matchMode !== 'NORMAL') {
+      reader.report(pointer(at, 'x-apigateway-match-mode'), `match mode ${JSON.stringify(matchMode)}: only NORMAL (exact paths) has a counterpart; ` +
+        'use a greedy path parameter ({name+}) for a prefix');
+    }
+    const cors = operation['x-apigateway-cors'];
+    if (cors !== undefined && cors !== (input.props.cors !== undefined)) {
+      reader.report(pointer(at, 'x-apigateway-cors'), cors === true
+        ? 'the API allows CORS, the group declares none: declare cors in the group\'s props'
+        : 'the API does not allow CORS, the group declares CORS for every API', false);
+    }
+    const base64 = operation['x-apigateway-is-send-fg-body-base64'];
+    if (base64 !== undefined && base64 !== true) {
+      reader.report(pointer(at, 'x-apigateway-is-send-fg-body-base64'),
+        'only true has a counterpart: a function backend gets binary bodies base64-encoded, with isBase64Encoded telling it so');
+    }
+    const parameters = readParameters(reader, input);
+    planned.parameters.push(...parameters);
+    (planned as { backend: () => Backend | undefined }).backend = readBackend(reader, input, parameters, ext);
+    (planned as { auth: () => ApiAuth | undefined }).auth = readSecurity(reader, input, ext);
+    if (operation['x-apigateway-response'] !== undefined) {
+      if (typeof operation['x-apigateway-response'] === 'string') {
+        (planned as { response?: string }).response = operation['x-apigateway-response'];
+      } else {
+        reader.report(pointer(at, 'x-apigateway-response'), 'not a response name');
+      }
+    }
+    const throttle = readRatelimit(reader, input, ext);
+    if (throttle) { (planned as { throttle?: object }).throttle = throttle; }
+    const aclName = operation['x-apigateway-access-control'];
+    if (aclName !== undefined) {
+      const acl = typeof aclName === 'string'
+        ? readAccessControl(reader, input.accessControls, aclName, pointer(at, 'x-apigateway-access-control')) : undefined;
+      if (typeof aclName !== 'string') { reader.report(pointer(at, 'x-apigateway-access-control'), 'not a policy name'); }
+      if (acl) { (planned as { accessControl?: AccessControl }).accessControl = acl; }
+    }
+  });
+}
+
+function readParameters(reader: DefinitionReader, input: OperationInput): RequestParameter[] {
+  const out: RequestParameter[] = [];
+  const own = Array.isArray(input.operation.parameters) ? input.operation.parameters : [];
+  const entries = [
+    ...input.common.map((p, i) => ({ p, at: pointer(input.commonAt, i) })),
+    ...own.map((p, i) => ({ p, at: pointer(input.at, 'parameters', i) })),
+  ];
+  for (const { p, at } of entries) {
+    if (!isRecord(p)) { reader.report(at, 'not a parameter object'); continue; }
+    if (typeof p.$ref === 'string') { reader.report(pointer(at, '$ref'), 'parameter references ($ref) are not resolved: write the parameter inline'); continue; }
+    const ext = isRecord(p[CDK_EXTENSION]) ? p[CDK_EXTENSION] as Json : {};
+    if (ext.implicit === true) { continue; }
+    const where = p.in;
+    if (where === 'body' || where === 'formData') { continue; } // a body's description: the proxy does not validate bodies
+    const name = typeof p.name === 'string' ? p.name : '';
+    if (where !== 'path' && where !== 'query' && where !== 'header') {
+      reader.report(pointer(at, 'in'), `${JSON.stringify(where)} parameters have no counterpart: allowed path, query, header`);
+      continue;
+    }
+    const passThrough = p['x-apigateway-pass-through'];
+    if (passThrough !== undefined && passThrough !== 'always') {
+      reader.report(pointer(at, 'x-apigateway-pass-through'), 'only "always" has a counterpart: the proxy passes every parameter to the backend');
+    }
+    if (p['x-apigateway-orchestrations'] !== undefined) {
+      reader.report(pointer(at, 'x-apigateway-orchestrations'), UNSUPPORTED_EXTENSIONS['x-apigateway-orchestrations']);
+    }
+    for (const key of Object.keys(p)) {
+      if (key.startsWith('x-apigateway-') && !['x-apigateway-pass-through', 'x-apigateway-orchestrations', 'x-apigateway-sample'].includes(key)) {
+        reader.report(pointer(at, key), `unknown extension ${key}`);
+      }
+    }
+    const schemaAt = reader.swagger2 || !isRecord(p.schema) ? at : pointer(at, 'schema');
+    const schema: Json = reader.swagger2 || !isRecord(p.schema) ? p : p.schema as Json;
+    const type = schema.type ?? 'string';
+    if (!['string', 'number', 'integer', 'boolean'].includes(String(type))) {
+      reader.report(pointer(schemaAt, 'type'), `type ${JSON.stringify(type)} has no counterpart: allowed string, number, integer, boolean (Huawei's STRING and NUMBER)`);
+      continue;
+    }
+    const number = type === 'number' || type === 'integer';
+    const options: { -readonly [K in keyof RequestParameterOptions]: RequestParameterOptions[K] } = {
+      type: number ? ParameterType.NUMBER : ParameterType.STRING,
+    };
+    if (where !== 'path' && p.required === true) { options.required = true; }
+    if (Array.isArray(schema.enum)) { options.enumerations = schema.enum.map(v => String(v)); }
+    if (number) {
+      if (typeof schema.minimum === 'number') { options.minimum = schema.minimum; }
+      if (typeof schema.maximum === 'number') { options.maximum = schema.maximum; }
+    } else {
+      // Huawei's exports write `minimum: 0` on strings whose bounds are unset.
+      if ((typeof schema.minimum === 'number' && schema.minimum !== 0) || typeof schema.maximum === 'number') {
+        reader.report(pointer(schemaAt, 'maximum'), 'a string parameter bounds its length with minLength/maxLength, not minimum/maximum', false);
+      }
+    }
+    if (typeof schema.minLength === 'number') { options.minLength = schema.minLength; }
+    if (typeof schema.maxLength === 'number') { options.maxLength = schema.maxLength; }
+    if (schema.pattern !== undefined) {
+      reader.report(pointer(schemaAt, 'pattern'), 'patterns have no counterpart (Huawei lists regular-expression validation as not supported)', false);
+    }
+    out.push(where === 'path' ? RequestParameter.path(name, options)
+      : where === 'query' ? RequestParameter.query(name, options) : RequestParameter.header(name, options));
+  }
+  return out;
+}
+
+function readBackend(reader: DefinitionReader, input: OperationInput, parameters: RequestParameter[], ext: Json): () => Backend | undefined {
+  const at = pointer(input.at, 'x-apigateway-backend');
+  const backend = input.operation['x-apigateway-backend'];
+  if (!isRecord(backend)) {
+    reader.report(at, 'every API needs a backend (x-apigateway-backend)');
+    return () => undefined;
+  }
+  readBackendParameters(reader, at, backend, parameters, input.path);
+  const timeoutOf = (value: unknown, valueAt: string): Duration | undefined => {
+    if (value === undefined) { return undefined; }
+    if (typeof value !== 'number') { reader.report(valueAt, 'not a number of milliseconds'); return undefined; }
+    return Duration.millis(value);
+  };
+  const authorizerContextHeaders = isRecord(ext.authorizerContextHeaders) ? ext.authorizerContextHeaders as Record<string, string> : undefined;
+  switch (backend.type) {
+    case 'HTTP':
+    case 'HTTP-VPC': {
+      const vpc = backend.type === 'HTTP-VPC';
+      const key = vpc ? 'httpVpcEndpoints' : 'httpEndpoints';
+      const endpointAt = pointer(at, key);
+      const endpoint = backend[key];
+      if (!isRecord(endpoint)) { reader.report(endpointAt, `a ${backend.type} backend needs ${key}`); return () => undefined; }
+      for (const k of Object.keys(endpoint)) {
+        if (!['address', 'scheme', 'method', 'path', 'timeout', 'retryCount', 'enableClientSsl', 'description', 'name', 'cascade_flag'].includes(k)) {
+          reader.report(pointer(endpointAt, k), `unknown endpoint field ${k}`);
+        }
+      }
+      if (endpoint.enableClientSsl === true) { reader.report(pointer(endpointAt, 'enableClientSsl'), 'client certificates towards the backend have no counterpart'); }
+      const retry = text(endpoint.retryCount);
+      if (retry !== undefined && retry !== '0' && retry !== '-1') {
+        reader.report(pointer(endpointAt, 'retryCount'), `retries (${retry}) have no counterpart: the proxy calls a backend once`);
+      }
+      const scheme = typeof endpoint.scheme === 'string' ? endpoint.scheme.toLowerCase() : 'https';
+      if (scheme !== 'http' && scheme !== 'https') { reader.report(pointer(endpointAt, 'scheme'), `scheme ${JSON.stringify(endpoint.scheme)}: allowed http, https`); }
+      const path = typeof endpoint.path === 'string' ? endpoint.path : '/';
+      let base: string | undefined;
+      if (vpc) {
+        const name = endpoint.name;
+        base = typeof name === 'string' ? input.options.vpcChannels?.[name] : undefined;
+        if (base === undefined) {
+          reader.report(pointer(endpointAt, 'name'), `VPC channel ${JSON.stringify(name)} is not mapped: give its base URL in options.vpcChannels`);
+          return () => undefined;
+        }
+      } else {
+        const address = Array.isArray(endpoint.address) && endpoint.address.length === 1 ? endpoint.address[0] : endpoint.address;
+        if (typeof address !== 'string' || address === '') {
+          reader.report(pointer(endpointAt, 'address'), Array.isArray(endpoint.address) ? 'several addresses (load balancing) have no counterpart' : 'not an address');
+          return () => undefined;
+        }
+        base = `${scheme}://${address}`;
+      }
+      const url = typeof ext.backendUrl === 'string' ? ext.backendUrl : `${base.replace(/\/+$/, '')}${path.startsWith('/') ? path : `/${path}`}`;
+      if (ext.backendUrl === 'deploy-time value') {
+        reader.report(pointer(input.at, CDK_EXTENSION, 'backendUrl'), 'the exported group\'s backend URL was a deploy-time value: the document does not hold it');
+        return () => undefined;
+      }
+      if (/#[A-Za-z][A-Za-z0-9_-]*#/.test(url)) {
+        reader.report(pointer(endpointAt, vpc ? 'path' : 'address'), 'environment variables (#name#) in backend addresses have no counterpart');
+        return () => undefined;
+      }
+      const methodText = typeof endpoint.method === 'string' ? endpoint.method.toUpperCase() : 'ANY';
+      const method = Object.values(HttpMethod).find(m => m === methodText);
+      if (!method) { reader.report(pointer(endpointAt, 'method'), `method ${JSON.stringify(endpoint.method)} is not an HTTP method of the library`); }
+      const timeout = timeoutOf(endpoint.timeout, pointer(endpointAt, 'timeout'));
+      return () => Backend.http(url, {
+        ...(timeout ? { timeout } : {}),
+        ...(method && method !== HttpMethod.ANY ? { method } : {}),
+        ...(authorizerContextHeaders ? { authorizerContextHeaders } : {}),
+      });
+    }
+    case 'FUNCTION': {
+      const endpointAt = pointer(at, 'functionEndpoints');
+      const endpoint = backend.functionEndpoints;
+      if (!isRecord(endpoint)) { reader.report(endpointAt, 'a FUNCTION backend needs functionEndpoints'); return () => undefined; }
+      const invocation = endpoint['invocation-type'];
+      if (invocation !== undefined && invocation !== 'sync' && invocation !== 'synchronous') {
+        reader.report(pointer(endpointAt, 'invocation-type'), `${JSON.stringify(invocation)}: only synchronous invocation has a counterpart (the backend's answer is the response)`);
+      }
+      const alias = typeof endpoint['alias-urn'] === 'string' && endpoint['alias-urn'] !== '' ? endpoint['alias-urn'] : undefined;
+      const urn = alias ?? endpoint['function-urn'];
+      const fn = typeof urn === 'string' ? input.options.functions?.[urn] : undefined;
+      if (!fn) {
+        reader.report(pointer(endpointAt, alias ? 'alias-urn' : 'function-urn'),
+          `FunctionGraph function ${JSON.stringify(urn ?? null)} is not mapped: give its Lambda function in options.functions`);
+        return () => undefined;
+      }
+      const timeout = timeoutOf(endpoint.timeout, pointer(endpointAt, 'timeout'));
+      return () => Backend.fn(fn, timeout ? { timeout } : {});
+    }
+    case 'MOCK': {
+      const endpoint = backend.mockEndpoints;
+      const content = isRecord(endpoint) ? endpoint['result-content'] : undefined;
+      if (content !== undefined && typeof content !== 'string') {
+        reader.report(pointer(at, 'mockEndpoints', 'result-content'), 'not a string');
+      }
+      const mock = isRecord(ext.mock) ? ext.mock : {};
+      return () => Backend.mock({
+        body: typeof content === 'string' ? content : '',
+        ...(typeof mock.statusCode === 'number' ? { statusCode: mock.statusCode } : {}),
+        ...(isRecord(mock.headers) ? { headers: mock.headers as Record<string, string> } : {}),
+      });
+    }
+    default:
+      reader.report(pointer(at, 'type'), `backend type ${JSON.stringify(backend.type)}: allowed HTTP, HTTP-VPC (with options.vpcChannels), FUNCTION, MOCK`);
+      return () => undefined;
+  }
+}
+
+/**
+ * `x-apigateway-backend.parameters` ({name, value, in, origin: REQUEST|CONSTANT}): the proxy passes
+ * every request parameter on under its own name and location, which is a REQUEST parameter
+ * mapped to itself. Any other mapping has no counterpart.
+ */
+function readBackendParameters(reader: DefinitionReader, at: string, backend: Json, parameters: RequestParameter[], path: string): void {
+  if (backend.parameters === undefined) { return; }
+  if (!Array.isArray(backend.parameters)) { reader.report(pointer(at, 'parameters'), 'not a list'); return; }
+  const pathNames = [...path.matchAll(/\{([^}+]+)\+?\}/g)].map(m => m[1]);
+  backend.parameters.forEach((bp, i) => {
+    const bpAt = pointer(at, 'parameters', i);
+    if (!isRecord(bp)) { reader.report(bpAt, 'not a backend parameter'); return; }
+    const where = String(bp.in ?? '').toLowerCase();
+    if (bp.origin !== 'REQUEST') {
+      reader.report(pointer(bpAt, 'origin'), `${JSON.stringify(bp.origin)} backend parameters have no counterpart: the proxy passes the request's parameters on as they came`);
+      return;
+    }
+    const known = parameters.some(p => p.location === where && p.name.toLowerCase() === String(bp.value).toLowerCase())
+      || (where === 'path' && pathNames.includes(String(bp.value)));
+    if (bp.name !== bp.value || !known) {
+      reader.report(bpAt, `mapping request ${where} parameter ${JSON.stringify(bp.value)} to backend parameter ${JSON.stringify(bp.name)} has no counterpart: ` +
+        'the proxy passes each request parameter on under its own name and location');
+    }
+  });
+}
+
+function readSecurity(reader: DefinitionReader, input: OperationInput, ext: Json): () => ApiAuth | undefined {
+  const own = input.operation.security;
+  const security = own ?? reader.doc.security;
+  const at = own !== undefined ? pointer(input.at, 'security') : '/security';
+  if (security === undefined || (Array.isArray(security) && security.length === 0)) { return () => ApiAuth.none(); }
+  if (!Array.isArray(security) || !isRecord(security[0])) { reader.report(at, 'not a list of security requirements'); return () => undefined; }
+  if (security.length > 1) {
+    reader.report(pointer(at, 1), 'alternative security requirements have no counterpart: an API has one authentication (possibly two-factor)');
+    return () => undefined;
+  }
+  const names = Object.keys(security[0]);
+  if (names.length === 0) { return () => ApiAuth.none(); }
+  const kinds = names.map(name => ({ name, kind: input.authorizers.kindOf(name, pointer(at, 0, name)) }));
+  if (kinds.some(k => k.kind === undefined)) { return () => undefined; }
+  const app = kinds.find(k => k.kind === 'APP');
+  const iam = kinds.find(k => k.kind === 'IAM');
+  const custom = kinds.find(k => k.kind === 'CUSTOM');
+  const third = kinds.find(k => k.kind === 'THIRD_PARTY');
+  const valid = kinds.length === 1 || (kinds.length === 2 && custom && (app || iam));
+  if (!valid) {
+    reader.report(pointer(at, 0), `the combination ${names.join(' + ')} has no counterpart: allowed one of app, IAM, custom or third-party, ` +
+      'or app or IAM with a custom authorizer');
+    return () => undefined;
+  }
+  const customAuthorizer = custom ? input.authorizers.custom(custom.name, pointer(at, 0, custom.name)) : undefined;
+  const thirdParty = third ? input.authorizers.thirdParty(third.name, pointer(at, 0, third.name)) : undefined;
+  const apps = app ? resolveApps(reader, input, ext, pointer(at, 0, app.name)) : undefined;
+  return () => {
+    const customConstruct = customAuthorizer?.();
+    if (app) { return ApiAuth.app({ apps: apps!(), ...(customConstruct ? { customAuthorizer: customConstruct } : {}) }); }
+    if (iam) { return ApiAuth.iam(customConstruct ? { customAuthorizer: customConstruct } : {}); }
+    if (customConstruct) { return ApiAuth.custom(customConstruct); }
+    const thirdConstruct = thirdParty?.();
+    return thirdConstruct ? ApiAuth.thirdParty(thirdConstruct) : undefined;
+  };
+}
+
+function resolveApps(reader: DefinitionReader, input: OperationInput, ext: Json, at: string): () => AppCredential[] {
+  const given = input.options.apps ?? [];
+  if (Array.isArray(ext.apps)) {
+    const found: AppCredential[] = [];
+    for (const name of ext.apps) {
+      const app = given.find(a => a.appName === name) ?? input.group.apps.find(a => a.appName === name);
+      if (app) {
+        found.push(app);
+      } else {
+        reader.report(pointer(input.at, CDK_EXTENSION, 'apps'), `app ${JSON.stringify(name)} is not mapped: give it in options.apps or define it in the group first`);
+      }
+    }
+    return () => found;
+  }
+  if (given.length === 0) {
+    reader.report(at, 'app authentication: the definition names no app (exports carry no credentials): give the apps in options.apps');
+  }
+  return () => given;
+}
+
+type AuthKind = 'APP' | 'IAM' | 'CUSTOM' | 'THIRD_PARTY';
+
+/** Security schemes as authentication, and the authorizers they need (each declared once). */
+class AuthorizerResolver {
+  private readonly customs = new Map<string, () => CustomAuthorizer | undefined>();
+  private readonly thirds = new Map<string, () => ThirdPartyAuthorizer | undefined>();
+
+  constructor(private readonly reader: DefinitionReader, private readonly group: ApiGroup, private readonly options: HuaweiImportOptions,
+    private readonly schemes: { at: string; value: Json } | undefined) {}
+
+  public kindOf(name: string, at: string): AuthKind | undefined {
+    const scheme = this.schemes?.value[name];
+    const schemeAt = this.schemes ? pointer(this.schemes.at, name) : at;
+    if (!isRecord(scheme)) { this.reader.report(at, `security scheme ${JSON.stringify(name)} is not defined`); return undefined; }
+    const type = scheme['x-apigateway-auth-type'];
+    if (type === 'AppSigv1') {
+      const opt = scheme['x-apigateway-auth-opt'];
+      if (!isRecord(opt) || opt['appcode-auth-type'] !== 'header') {
+        // Lenient imports still authenticate the API, with AppCodes: never leave it open.
+        this.reader.report(pointer(schemeAt, 'x-apigateway-auth-opt'),
+          'app signature authentication (AppKey/AppSecret) has no counterpart: only simple authentication ' +
+          '(x-apigateway-auth-opt appcode-auth-type: header, the AppCode in X-Apig-AppCode) has one', false);
+      }
+      return 'APP';
+    }
+    if (type === 'IAM') { return 'IAM'; }
+    if (type === 'AUTHORIZER' || scheme['x-apigateway-authorizer'] !== undefined) { return 'CUSTOM'; }
+    if (name.startsWith(thirdPartySchemeName(''))) { return 'THIRD_PARTY'; }
+    this.reader.report(pointer(schemeAt, 'x-apigateway-auth-type'), `authentication ${JSON.stringify(type ?? null)} has no counterpart: allowed AppSigv1, IAM, AUTHORIZER`);
+    return undefined;
+  }
+
+  public custom(name: string, at: string): () => CustomAuthorizer | undefined {
+    const known = this.customs.get(name);
+    if (known) { return known; }
+    let make: () => CustomAuthorizer | undefined;
+    const given = this.options.authorizers?.[name] ?? this.group.customAuthorizers.find(a => a.authorizerName === name);
+    if (given) {
+      make = () => given;
+    } else {
+      make = this.definedCustom(name, at);
+    }
+    let made: CustomAuthorizer | undefined;
+    let done = false;
+    const once = () => {
+      if (!done) { done = true; made = make(); }
+      return made;
+    };
+    this.customs.set(name, once);
+    return once;
+  }
+
+  /** A custom authorizer defined from `x-apigateway-authorizer`, its function mapped through options.functions. */
+  private definedCustom(name: string, at: string): () => CustomAuthorizer | undefined {
+    const scheme = this.schemes?.value[name] as Json;
+    const schemeAt = pointer(this.schemes!.at, name);
+    const def = scheme['x-apigateway-authorizer'];
+    const defAt = pointer(schemeAt, 'x-apigateway-authorizer');
+    if (!isRecord(def)) {
+      this.reader.report(at, `custom authorizer ${JSON.stringify(name)} is not mapped (options.authorizers) and the scheme has no x-apigateway-authorizer`);
+      return () => undefined;
+    }
+    const before = this.reader.problems.length;
+    if (def.type !== undefined && def.type !== 'FRONTEND') {
+      this.reader.report(pointer(defAt, 'type'), `${JSON.stringify(def.type)} authorizers have no counterpart: only FRONTEND (it authenticates callers)`);
+    }
+    if (def.authorizer_type !== undefined && def.authorizer_type !== 'FUNC') {
+      this.reader.report(pointer(defAt, 'authorizer_type'), `${JSON.stringify(def.authorizer_type)}: only FUNC authorizers have a counterpart`);
+    }
+    if (def.need_body === true) {
+      this.reader.report(pointer(defAt, 'need_body'), 'sending the request body to the authorizer has no counterpart: it gets headers, query, path and user data');
+    }
+    if (typeof def.retry_attempts === 'number' && def.retry_attempts > 0) {
+      this.reader.report(pointer(defAt, 'retry_attempts'), 'retries have no counterpart: the authorizer function is called once');
+    }
+    const alias = typeof def.authorizer_alias_uri === 'string' && def.authorizer_alias_uri !== '' ? def.authorizer_alias_uri : undefined;
+    const uri = alias ?? def.authorizer_uri;
+    const fn: lambda.IFunction | undefined = typeof uri === 'string' ? this.options.functions?.[uri] : undefined;
+    if (!fn) {
+      this.reader.report(pointer(defAt, alias ? 'authorizer_alias_uri' : 'authorizer_uri'),
+        `custom authorizer ${JSON.stringify(name)}: FunctionGraph function ${JSON.stringify(uri ?? null)} is not mapped: ` +
+        'give its Lambda function in options.functions, or the authorizer in options.authorizers');
+    }
+    const identities: IdentitySource[] = [];
+    if (def.identities !== undefined && !Array.isArray(def.identities)) { this.reader.report(pointer(defAt, 'identities'), 'not a list'); }
+    (Array.isArray(def.identities) ? def.identities : []).forEach((identity, i) => {
+      const iAt = pointer(defAt, 'identities', i);
+      if (!isRecord(identity) || typeof identity.name !== 'string') { this.reader.report(iAt, 'not an identity {location, name, validation}'); return; }
+      const validation = typeof identity.validation === 'string' && identity.validation !== '' ? { validation: identity.validation } : {};
+      const location = String(identity.location ?? '').toUpperCase();
+      if (location === 'HEADER') {
+        identities.push(IdentitySource.header(identity.name, validation));
+      } else if (location === 'QUERY') {
+        identities.push(IdentitySource.query(identity.name, validation));
+      } else {
+        this.reader.report(pointer(iAt, 'location'), `${JSON.stringify(identity.location)}: allowed HEADER, QUERY`);
+      }
+    });
+    if (this.reader.problems.length > before || !fn) { return () => undefined; }
+    const ext = isRecord(scheme[CDK_EXTENSION]) ? scheme[CDK_EXTENSION] as Json : {};
+    return () => this.group.addCustomAuthorizer(name, {
+      handler: fn,
+      identities,
+      ...(typeof def.ttl === 'number' ? { cacheTtl: Duration.seconds(def.ttl) } : {}),
+      ...(typeof def.timeout === 'number' ? { timeout: Duration.millis(def.timeout) } : {}),
+      ...(typeof def.auth_downgrade_enabled === 'boolean' ? { relaxed: def.auth_downgrade_enabled } : {}),
+      ...(typeof ext.userData === 'string' ? { userData: ext.userData } : {}),
+    });
+  }
+
+  public thirdParty(schemeName: string, at: string): () => ThirdPartyAuthorizer | undefined {
+    const name = schemeName.slice(thirdPartySchemeName('').length);
+    const known = this.thirds.get(name);
+    if (known) { return known; }
+    const given = this.options.thirdPartyAuthorizers?.[name] ?? this.group.thirdPartyAuthorizers.find(a => a.authorizerName === name);
+    let make: () => ThirdPartyAuthorizer | undefined = () => given;
+    if (!given) {
+      const ext = this.reader.doc[CDK_EXTENSION];
+      const defs = isRecord(ext) && isRecord(ext.thirdPartyAuthorizers) ? ext.thirdPartyAuthorizers : {};
+      const def = defs[name];
+      const defAt = pointer('', CDK_EXTENSION, 'thirdPartyAuthorizers', name);
+      if (!isRecord(def) || typeof def.url !== 'string' || def.url === 'deploy-time value') {
+        this.reader.report(at, `third-party authorizer ${JSON.stringify(name)} is not mapped: give it in options.thirdPartyAuthorizers` +
+          (isRecord(def) ? ` (${defAt} holds no literal URL)` : ''));
+        make = () => undefined;
+      } else {
+        make = () => this.group.addThirdPartyAuthorizer(name, {
+          url: def.url as string,
+          method: Object.values(HttpMethod).find(m => m === def.method),
+          identities: (Array.isArray(def.identities) ? def.identities as Json[] : []).map(i => (i.in === 'query'
+            ? IdentitySource.query(String(i.name), typeof i.validation === 'string' ? { validation: i.validation } : {})
+            : IdentitySource.header(String(i.name), typeof i.validation === 'string' ? { validation: i.validation } : {}))),
+          ...(typeof def.timeoutMs === 'number' ? { timeout: Duration.millis(def.timeoutMs) } : {}),
+          ...(typeof def.simpleMode === 'boolean' ? { simpleMode: def.simpleMode } : {}),
+          ...(isRecord(def.matchHeader) ? { matchHeader: { name: String(def.matchHeader.name), value: String(def.matchHeader.value) } } : {}),
+          ...(typeof def.relaxed === 'boolean' ? { relaxed: def.relaxed } : {}),
+          ...(typeof def.ttlSeconds === 'number' ? { cacheTtl: Duration.seconds(def.ttlSeconds) } : {}),
+        });
+      }
+    }
+    let made: ThirdPartyAuthorizer | undefined;
+    let done = false;
+    const once = () => {
+      if (!done) { done = true; made = make(); }
+      return made;
+    };
+    this.thirds.set(name, once);
+    return once;
+  }
+}
+
+/**
+ * `x-apigateway-ratelimit` names a policy of `x-apigateway-ratelimits` ({api-limit, interval, unit
+ * SECOND|MINUTE|HOUR|DAY, user-limit, app-limit, ip-limit, shared, special[]}): its api-limit per
+ * interval is the API's rate. Per-user, per-app and per-IP limits have no per-API counterpart.
+ */
+function readRatelimit(reader: DefinitionReader, input: OperationInput, ext: Json): { rateLimit?: number; burstLimit?: number } | undefined {
+  const name = input.operation['x-apigateway-ratelimit'];
+  const burst = typeof ext.throttleBurst === 'number' ? { burstLimit: ext.throttleBurst } : {};
+  if (name === undefined) { return Object.keys(burst).length > 0 ? burst : undefined; }
+  const at = pointer(input.at, 'x-apigateway-ratelimit');
+  const policy = typeof name === 'string' ? input.ratelimits?.value[name] : undefined;
+  if (!isRecord(policy)) { reader.report(at, `request throttling policy ${JSON.stringify(name)} is not defined in x-apigateway-ratelimits`, false); return undefined; }
+  const policyAt = pointer(input.ratelimits!.at, name as string);
+  let ok = true;
+  for (const key of ['user-limit', 'app-limit', 'ip-limit']) {
+    if (policy[key] !== undefined) {
+      reader.report(pointer(policyAt, key), `${key} has no per-API counterpart: the API's throttle limits all its callers together (per-app limits are the apps' own throttles)`, false);
+      ok = false;
+    }
+  }
+  if (policy.shared === true) { reader.report(pointer(policyAt, 'shared'), 'a limit shared by several APIs has no counterpart: each API gets its own', false); ok = false; }
+  if (Array.isArray(policy.special) && policy.special.length > 0) {
+    reader.report(pointer(policyAt, 'special'), 'excluded apps and users (special limits) have no counterpart', false);
+    ok = false;
+  }
+  const limit = policy['api-limit'];
+  const interval = policy.interval ?? 1;
+  const unit = String(policy.unit ?? 'SECOND').toUpperCase();
+  if (typeof limit !== 'number' || typeof interval !== 'number' || interval <= 0 || TIME_UNITS[unit] === undefined) {
+    reader.report(policyAt, 'api-limit, interval and unit (SECOND, MINUTE, HOUR or DAY) are needed', false);
+    return undefined;
+  }
+  if (!ok) { return undefined; }
+  return { rateLimit: limit / (interval * TIME_UNITS[unit]), ...burst };
+}
+
+/** `x-apigateway-access-controls.<name>`: {acl-type PERMIT|DENY, entity-type IP, value comma-separated}. */
+function readAccessControl(reader: DefinitionReader, controls: { at: string; value: Json } | undefined, name: string, at: string): AccessControl | undefined {
+  const policy = controls?.value[name];
+  if (!isRecord(policy)) { reader.report(at, `access control policy ${JSON.stringify(name)} is not defined in x-apigateway-access-controls`); return undefined; }
+  const policyAt = pointer(controls!.at, name);
+  if (policy['entity-type'] !== 'IP') {
+    reader.report(pointer(policyAt, 'entity-type'), `${JSON.stringify(policy['entity-type'])} access control has no counterpart: only IP`);
+    return undefined;
+  }
+  const values = typeof policy.value === 'string' ? policy.value.split(',').map(v => v.trim()).filter(v => v !== '') : [];
+  const ranges = values.filter(v => v.includes('-'));
+  if (ranges.length > 0) {
+    reader.report(pointer(policyAt, 'value'), `address ranges (${ranges.join(', ')}) have no counterpart: write CIDR blocks`);
+    return undefined;
+  }
+  switch (policy['acl-type']) {
+    case 'PERMIT': return AccessControl.allow(values);
+    case 'DENY': return AccessControl.deny(values);
+    default:
+      reader.report(pointer(policyAt, 'acl-type'), `${JSON.stringify(policy['acl-type'])}: allowed PERMIT, DENY`);
+      return undefined;
+  }
+}

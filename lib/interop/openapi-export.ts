@@ -1,0 +1,171 @@
+/**
+ * The group as a plain OpenAPI 3.0 description for its consumers: paths and parameters, security
+ * schemes (the AppCode header, SigV4, the authorizers' identity sources), and every gateway error
+ * an operation can answer, documented with the body its rule renders (rendered by the proxy's own
+ * renderer, see response-preview.ts) and that body's JSON schema.
+ */
+import type { Api } from '../api';
+import { AuthType } from '../auth';
+import { HttpMethod } from '../http-method';
+import { ResponseType } from '../response-type';
+import { declaredBackend, GroupModel } from './group-model';
+import { parameterObject, parametersOf } from './huawei-export';
+import { renderGatewayResponse } from './render-preview';
+
+type Json = Record<string, unknown>;
+
+const APP_CODE = 'AppCode';
+const SIGV4 = 'SigV4';
+
+/** The group's OpenAPI document. */
+export function openApiDocument(model: GroupModel): Json {
+  const { group, props } = model;
+  const paths: Record<string, Json> = {};
+  const securitySchemes: Record<string, Json> = {};
+  for (const api of group.apis) {
+    const key = api.path.replace(/\{([^}+]+)\+\}/g, '{$1}');
+    const item = (paths[key] ??= {});
+    const methods = api.method === HttpMethod.ANY
+      ? ['get', 'post', 'put', 'delete', 'patch', 'head', 'options'].filter(m => item[m] === undefined)
+      : [api.method.toLowerCase()];
+    const requirement: Json = {};
+    for (const [name, scheme] of schemesOf(api)) {
+      securitySchemes[name] = scheme;
+      requirement[name] = [];
+    }
+    for (const method of methods) {
+      item[method] = {
+        operationId: methods.length > 1 ? `${api.apiName}-${method}` : api.apiName,
+        ...(api.method === HttpMethod.ANY ? { description: 'Answers every method on this path.' } : {}),
+        parameters: parametersOf(api).map(({ parameter }) => parameterObject(parameter)),
+        ...(method !== 'get' && method !== 'head' && method !== 'delete' && method !== 'options'
+          ? { requestBody: { required: false, content: { '*/*': { schema: {} } } } } : {}),
+        responses: responsesOf(model, api),
+        security: Object.keys(requirement).length > 0 ? [requirement] : [],
+      };
+    }
+  }
+  return {
+    openapi: '3.0.3',
+    info: { title: group.groupName, version: '1.0.0', ...(props.description ? { description: props.description } : {}) },
+    servers: [{ url: `/${group.stageName}`, description: `The group's stage (prefix the REST API's or custom domain's URL)` }],
+    paths,
+    components: { securitySchemes },
+  };
+}
+
+function schemesOf(api: Api): Array<[string, Json]> {
+  const auth = api.auth;
+  const out: Array<[string, Json]> = [];
+  if (auth.authType === AuthType.APP) {
+    out.push([APP_CODE, { type: 'apiKey', in: 'header', name: 'X-Apig-AppCode', description: 'An AppCode of an app authorised for the API.' }]);
+  }
+  if (auth.authType === AuthType.IAM) {
+    out.push([SIGV4, {
+      type: 'apiKey', in: 'header', name: 'Authorization',
+      description: 'AWS Signature Version 4 (service execute-api) with the X-Amz-Date header, and X-Amz-Security-Token for temporary credentials.',
+    }]);
+  }
+  for (const authorizer of [auth.customAuthorizer, auth.thirdPartyAuthorizer]) {
+    if (!authorizer) { continue; }
+    const kind = authorizer === auth.customAuthorizer ? 'Custom' : 'Third-party';
+    if (authorizer.identities.length === 0) {
+      out.push([authorizer.authorizerName, {
+        type: 'apiKey', in: 'header', name: 'Authorization',
+        description: `${kind} authorizer ${authorizer.authorizerName}: it decides from the whole request.`,
+      }]);
+    }
+    for (const identity of authorizer.identities) {
+      out.push([`${authorizer.authorizerName}-${identity.location}-${identity.name}`, {
+        type: 'apiKey', in: identity.location, name: identity.name,
+        description: `Identity source of the ${kind.toLowerCase()} authorizer ${authorizer.authorizerName}` +
+          (identity.validation !== undefined ? `, matching ${identity.validation}` : '') + '.',
+      }]);
+    }
+  }
+  return out;
+}
+
+/** The gateway errors an API can answer, by the component that raises them. */
+export function errorTypesOf(model: GroupModel, api: Api): ResponseType[] {
+  const types = new Set<ResponseType>([ResponseType.REQUEST_PARAMETERS_FAILURE, ResponseType.THROTTLED,
+    ResponseType.DEFAULT_4XX, ResponseType.DEFAULT_5XX]);
+  if (declaredBackend(model.group, api).document.type !== 'MOCK') {
+    types.add(ResponseType.BACKEND_TIMEOUT);
+    types.add(ResponseType.BACKEND_UNAVAILABLE);
+  }
+  if (model.props.accessControl || api.accessControl) { types.add(ResponseType.ACCESS_DENIED); }
+  const auth = api.auth;
+  if (auth.authType === AuthType.APP || auth.authType === AuthType.IAM) {
+    types.add(ResponseType.AUTH_HEADER_MISSING);
+    types.add(ResponseType.AUTH_FAILURE);
+  }
+  if (auth.authType === AuthType.APP) { types.add(ResponseType.UNAUTHORIZED); }
+  if (auth.customAuthorizer) {
+    types.add(ResponseType.AUTHORIZER_FAILURE);
+    types.add(ResponseType.AUTHORIZER_CONF_FAILURE);
+    if (auth.customAuthorizer.identities.length > 0) { types.add(ResponseType.AUTHORIZER_IDENTITIES_FAILURE); }
+  }
+  if (auth.thirdPartyAuthorizer) {
+    types.add(ResponseType.THIRD_AUTH_FAILURE);
+    types.add(ResponseType.THIRD_AUTH_CONF_FAILURE);
+    if (auth.thirdPartyAuthorizer.identities.length > 0) { types.add(ResponseType.THIRD_AUTH_IDENTITIES_FAILURE); }
+  }
+  return ResponseType.all().filter(t => types.has(t));
+}
+
+function responsesOf(model: GroupModel, api: Api): Json {
+  const byStatus = new Map<string, Array<{ type: ResponseType; body: string; headers: Record<string, string> }>>();
+  for (const type of errorTypesOf(model, api)) {
+    const rule = api.gatewayResponse.ruleFor(type);
+    const rendered = renderGatewayResponse(model.group, api.gatewayResponse, type, {
+      api, path: api.path, requestId: 'example-request-id',
+    });
+    const key = rule.statusCode !== undefined ? String(rule.statusCode) : type === ResponseType.DEFAULT_4XX ? '4XX' : '5XX';
+    const list = byStatus.get(key) ?? [];
+    list.push({ type, body: rendered.body, headers: rule.headers });
+    byStatus.set(key, list);
+  }
+  const responses: Json = { default: { description: 'The backend\'s answer, passed through unchanged (with X-Request-Id).' } };
+  for (const key of [...byStatus.keys()].sort()) {
+    const list = byStatus.get(key)!;
+    const headerNames = [...new Set(['X-Request-Id', ...list.flatMap(e => Object.keys(e.headers))])];
+    const examples: Json = {};
+    for (const entry of list) { examples[entry.type.name] = { summary: entry.type.name, value: parseBody(entry.body) }; }
+    responses[key] = {
+      description: `Gateway error: ${list.map(e => e.type.name).join(', ')} (the API's gateway response "${api.gatewayResponse.responseName}").`,
+      headers: Object.fromEntries(headerNames.map(h => [h, { schema: { type: 'string' } }])),
+      content: { 'application/json': { schema: mergeSchemas(list.map(e => schemaOf(parseBody(e.body)))), examples } },
+    };
+  }
+  return responses;
+}
+
+function parseBody(body: string): unknown {
+  try { return JSON.parse(body); } catch { return body; }
+}
+
+/** The JSON schema of a rendered value: its types, every object key required. */
+export function schemaOf(value: unknown): Json {
+  if (value === null) { return { nullable: true }; }
+  if (Array.isArray(value)) { return { type: 'array', items: value.length > 0 ? schemaOf(value[0]) : {} }; }
+  switch (typeof value) {
+    case 'string': return { type: 'string' };
+    case 'number': return { type: 'number' };
+    case 'boolean': return { type: 'boolean' };
+    case 'object': {
+      const entries = Object.entries(value as Record<string, unknown>);
+      return {
+        type: 'object',
+        properties: Object.fromEntries(entries.map(([k, v]) => [k, schemaOf(v)])),
+        ...(entries.length > 0 ? { required: entries.map(([k]) => k) } : {}),
+      };
+    }
+    default: return {};
+  }
+}
+
+function mergeSchemas(schemas: Json[]): Json {
+  const distinct = [...new Map(schemas.map(s => [JSON.stringify(s), s])).values()];
+  return distinct.length === 1 ? distinct[0] : { oneOf: distinct };
+}
