@@ -468,8 +468,11 @@ function readParameters(reader: DefinitionReader, input: OperationInput): Reques
     if (schema.pattern !== undefined) {
       reader.report(pointer(schemaAt, 'pattern'), 'patterns have no counterpart (Huawei lists regular-expression validation as not supported)', false);
     }
-    out.push(where === 'path' ? RequestParameter.path(name, options)
-      : where === 'query' ? RequestParameter.query(name, options) : RequestParameter.header(name, options));
+    const parameter = where === 'path' ? RequestParameter.path(name, options)
+      : where === 'query' ? RequestParameter.query(name, options) : RequestParameter.header(name, options);
+    const found = parameter._problems();
+    for (const problem of found) { reader.report(at, problem.message); }
+    if (found.length === 0) { out.push(parameter); }
   }
   return out;
 }
@@ -867,11 +870,13 @@ function readAccessControl(reader: DefinitionReader, controls: { at: string; val
     reader.report(pointer(policyAt, 'value'), `address ranges (${ranges.join(', ')}) have no counterpart: write CIDR blocks`);
     return undefined;
   }
-  switch (policy['acl-type']) {
-    case 'PERMIT': return AccessControl.allow(values);
-    case 'DENY': return AccessControl.deny(values);
-    default:
-      reader.report(pointer(policyAt, 'acl-type'), `${JSON.stringify(policy['acl-type'])}: allowed PERMIT, DENY`);
-      return undefined;
+  const type = policy['acl-type'];
+  if (type !== 'PERMIT' && type !== 'DENY') {
+    reader.report(pointer(policyAt, 'acl-type'), `${JSON.stringify(type)}: allowed PERMIT, DENY`);
+    return undefined;
   }
+  const acl = type === 'PERMIT' ? AccessControl.allow(values) : AccessControl.deny(values);
+  const found = acl._problems();
+  for (const p of found) { reader.report(pointer(policyAt, 'value'), p.message); }
+  return found.length > 0 ? undefined : acl;
 }
