@@ -14,6 +14,7 @@ import type { AppCredential } from '../app-credential';
 import { ApiAuth } from '../auth';
 import { CustomAuthorizer, IdentitySource, ThirdPartyAuthorizer } from '../authorizers';
 import { Backend } from '../backend';
+import { checkBody, checkHeaders, checkStatusCode } from '../private/checks';
 import { ApiGroupValidationError } from '../errors';
 import { HttpMethod } from '../http-method';
 import { ParameterType, RequestParameter, RequestParameterOptions } from '../request-parameter';
@@ -319,6 +320,15 @@ function readRule(reader: DefinitionReader, at: string, type: ResponseType, rule
         }
       });
     }
+  }
+  // The rule's own limits, checked here so that one error lists them with the rest, before anything is declared.
+  const limits = [
+    ...(typeof status === 'number' ? [{ at: pointer(at, 'status'), found: checkStatusCode(status) }] : []),
+    ...(body !== undefined ? [{ at: pointer(at, 'body'), found: checkBody(body) }] : []),
+    ...checkHeaders(headers).map(found => ({ at: pointer(at, 'headers'), found })),
+  ];
+  for (const { at: limitAt, found } of limits) {
+    if (found) { reader.report(limitAt, found.message); ok = false; }
   }
   if (!ok) { return undefined; }
   return {
