@@ -8,10 +8,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LocalGatewayError } from './assembly';
+import { exportMain } from './export-command';
 import { LocalGateway, LocalGatewayOptions, startLocalGateway } from './gateway';
 import { SigV4Credentials } from './sigv4';
 
 export const USAGE = `Usage: cdk-api-groups local [options]
+       cdk-api-groups export [options]   (write the groups' Huawei and OpenAPI definitions; see export --help)
        cdk-api-groups --help | --version
 
 Serves the API groups of a CDK app on 127.0.0.1, as API Gateway would: the native checks and
@@ -75,7 +77,7 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
   const args = [...argv];
   const bare = args.length === 0;
   if (args[0] === 'local') { args.shift(); } else if (args[0] !== undefined && !args[0].startsWith('-')) {
-    throw new UsageError(`unknown command "${args[0]}": the command is "cdk-api-groups local"`);
+    throw new UsageError(`unknown command "${args[0]}": the commands are "cdk-api-groups local" and "cdk-api-groups export"`);
   }
   let app: string | undefined;
   let assembly: string | undefined;
@@ -182,6 +184,7 @@ function oneLine(text: string): string {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'export') { return exportMain(argv.slice(1)); }
   let parsed: CliArguments;
   try {
     parsed = parseArguments(argv, process.env);
