@@ -310,7 +310,7 @@ export class ApiGroup extends Construct {
       }
     }());
     this.node.addValidation({ validate: () => formatAll(this.groupProblems()) });
-    new DefinitionFiles(this, 'Definitions', () => ({ group: this, props }));
+    new DefinitionFiles(this, 'DefinitionDocuments', () => ({ group: this, props }));
   }
 
   /**
