@@ -1,6 +1,7 @@
 import * as crypto from 'crypto';
 import { Annotations, Aspects, Aws, Duration, IAspect, Names, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -23,10 +24,13 @@ import { HuaweiDefinition } from './interop/huawei-definition';
 import { importHuaweiDefinition } from './interop/huawei-import';
 import { HuaweiImportOptions } from './interop/huawei-import-options';
 import { LIMITS, RULES } from './limits';
+import { GroupAlarms, GroupAlarmsOptions } from './monitoring/group-alarms';
+import { backendLatencyMetric, gatewayErrorsMetric, latencyMetric, MetricScope, requestsMetric } from './monitoring/metrics';
 import { checkLiteral, formatAll, Problem, problem, throwIf } from './private/checks';
 import { ConfigDocument, EnvReference } from './private/config-document';
 import { DeferredAssetCode } from './private/handler-asset';
 import { groupPropsProblems } from './private/group-checks';
+import { DEFAULT_METRICS_NAMESPACE } from './private/metric-names';
 import { nativeResponses } from './private/native-responses';
 import { routeShape } from './private/paths';
 import { addPreflight } from './private/preflight';
@@ -34,6 +38,7 @@ import { RestTree } from './private/rest-tree';
 import { buildRuntimeConfig } from './private/runtime-config';
 import { addUsagePlan, usageKeyFor } from './private/usage-plans';
 import { WARN, warnAboutNativeRendering, warnAboutUnusableDeclarations } from './private/warnings';
+import { ResponseType } from './response-type';
 
 /** Properties of an API group. */
 export interface ApiGroupProps {
@@ -141,6 +146,14 @@ export interface ApiGroupProps {
    * application/x-protobuf, application/wasm, multipart/form-data, image/*, audio/*, video/* and font/*
    */
   readonly binaryMediaTypes?: string[];
+
+  /**
+   * CloudWatch namespace of the metrics the proxy emits (Embedded Metric Format in its log: requests,
+   * latency, backend latency and gateway errors by response type, per group and per API).
+   *
+   * @default 'CdkApiGroups'
+   */
+  readonly metricsNamespace?: string;
 }
 
 
@@ -215,6 +228,9 @@ export class ApiGroup extends Construct {
   /** The group's built-in `default` response. */
   public readonly defaultResponse: GatewayResponse;
 
+  /** CloudWatch namespace of the proxy's metrics. */
+  public readonly metricsNamespace: string;
+
   private readonly props: ApiGroupProps;
   private readonly integrationTimeout: Duration;
   private readonly integration: apigw.Integration;
@@ -237,6 +253,7 @@ export class ApiGroup extends Construct {
     this.groupName = props.groupName ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
     this.stageName = props.stageName ?? 'RELEASE';
     this.integrationTimeout = props.integrationTimeout ?? LIMITS.integrationTimeoutDefault;
+    this.metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
     for (const found of groupPropsProblems(props, this.groupName, this.stageName, this.integrationTimeout)) { throwIf(this, found); }
     if (this.integrationTimeout.toMilliseconds() > LIMITS.integrationTimeoutDefault.toMilliseconds()) {
       Annotations.of(this).addWarningV2(WARN.integrationTimeout,
@@ -333,6 +350,44 @@ export class ApiGroup extends Construct {
    */
   public importHuaweiDefinition(definition: HuaweiDefinition, options: HuaweiImportOptions = {}): Api[] {
     return importHuaweiDefinition(this, this.props, definition, options);
+  }
+
+  /** Requests the proxy answered, for the whole group (statistic Sum, period 5 minutes). */
+  public metricRequests(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return requestsMetric(this._metricScope(), props);
+  }
+
+  /** The proxy's latency from event to answer, ms, for the whole group (statistic Average, period 5 minutes). */
+  public metricLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return latencyMetric(this._metricScope(), props);
+  }
+
+  /** Backend call latency, ms, of the group's requests that called a backend (statistic Average, period 5 minutes). */
+  public metricBackendLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return backendLatencyMetric(this._metricScope(), props);
+  }
+
+  /**
+   * Gateway errors the proxy answered for the whole group, of every type or of `type` (statistic
+   * Sum, period 5 minutes).
+   *
+   * @throws for ResponseType.THROTTLED, which API Gateway answers itself
+   */
+  public metricGatewayErrors(type?: ResponseType, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return gatewayErrorsMetric(this._metricScope(), type, props);
+  }
+
+  /**
+   * Alarms on the group's metrics (5XX-type error rate, backend timeouts, p99 latency) with
+   * optional actions, and optionally a dashboard. Call it once.
+   */
+  public addAlarms(options: GroupAlarmsOptions = {}): GroupAlarms {
+    return new GroupAlarms(this, 'Monitoring', { ...options, group: this });
+  }
+
+  /** @internal whose metrics: the group's, or one API's */
+  public _metricScope(apiId?: string, owner?: IConstruct): MetricScope {
+    return { namespace: this.metricsNamespace, groupName: this.groupName, apiId, owner: owner ?? this };
   }
 
   /** @internal the props the group was declared with (exported definitions, response previews) */
@@ -695,6 +750,7 @@ export class ApiGroup extends Construct {
       refusalUsageKey: this.refusalUsage?.key,
       binaryMediaTypes: this.props.binaryMediaTypes,
       deployTimeValue: value => this.deployTimeValue(value),
+      metricsNamespace: this.metricsNamespace,
     });
     const document = JSON.stringify(config);
     this.proxyCode.stage(this.proxyFunction, 'proxy', document);

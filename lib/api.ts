@@ -1,5 +1,6 @@
 import * as crypto from 'crypto';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { AccessControl } from './access-control';
@@ -9,10 +10,12 @@ import { Backend } from './backend';
 import { GatewayResponse } from './gateway-response';
 import { HttpMethod } from './http-method';
 import { LIMITS, RULES } from './limits';
+import { backendLatencyMetric, gatewayErrorsMetric, latencyMetric, requestsMetric } from './monitoring/metrics';
 import { checkLiteral, Problem, problem, throwIf } from './private/checks';
 import { parsePath, PathSegment } from './private/paths';
 import { throttleProblems } from './private/throttling';
 import { RequestParameter } from './request-parameter';
+import { ResponseType } from './response-type';
 
 /** Options of an API in a group. */
 export interface ApiOptions {
@@ -195,6 +198,35 @@ export class Api extends Construct {
       throw new Error(`${this.node.path}: grantInvoke needs IAM authentication (ApiAuth.iam()), the API uses ${this.auth.authType}`);
     }
     return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: [this.restMethod.methodArn] });
+  }
+
+  /** Requests the proxy answered for this API (statistic Sum, period 5 minutes). */
+  public metricRequests(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return requestsMetric(this.metricScope(), props);
+  }
+
+  /** The proxy's latency from event to answer for this API, ms (statistic Average, period 5 minutes). */
+  public metricLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return latencyMetric(this.metricScope(), props);
+  }
+
+  /** This API's backend call latency, ms (statistic Average, period 5 minutes). */
+  public metricBackendLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return backendLatencyMetric(this.metricScope(), props);
+  }
+
+  /**
+   * Gateway errors the proxy answered for this API, of every type or of `type` (statistic Sum,
+   * period 5 minutes).
+   *
+   * @throws for ResponseType.THROTTLED, which API Gateway answers itself
+   */
+  public metricGatewayErrors(type?: ResponseType, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return gatewayErrorsMetric(this.metricScope(), type, props);
+  }
+
+  private metricScope() {
+    return (this.node.scope as ApiGroup)._metricScope(this.apiId, this);
   }
 
   private authProblems(group: ApiGroup): Problem[] {

@@ -13,6 +13,7 @@ export * from './interop/definition-format';
 export * from './interop/huawei-definition';
 export * from './interop/huawei-import-options';
 export * from './interop/response-preview';
+export * from './monitoring/group-alarms';
 export * from './request-parameter';
 export * from './response-rule';
 export * from './response-type';

@@ -143,6 +143,8 @@ export const RULES = {
     `${AWS} and RFC 6838`),
   authorizersPerApi: rule('authorizers-per-api', 'number of authorizers of the REST API',
     `at most ${LIMITS.authorizersPerRestApi} (the group defines one)`, AWS),
+  metricsNamespace: rule('metrics-namespace', 'metrics namespace',
+    '1-255 characters of letters, digits, space and ".-_/#:", not only spaces, not starting with "AWS/"', 'Amazon CloudWatch'),
 } as const;
 
 /** All rules, in table order (README and tests iterate over this). */

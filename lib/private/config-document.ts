@@ -259,6 +259,17 @@ export interface ConfigDocument {
    * `type/*` or `*\/*`). Absent: DEFAULT_BINARY_MEDIA_TYPES.
    */
   readonly binaryMediaTypes?: string[];
+  /**
+   * Present when the proxy emits its CloudWatch metrics (Embedded Metric Format records on stdout,
+   * one per request). Absent: no metric records.
+   */
+  readonly metrics?: MetricsDocument;
+}
+
+/** Where the proxy's metrics go. */
+export interface MetricsDocument {
+  /** CloudWatch namespace: 1-255 characters of letters, digits, space and `.-_/#:`, not starting with `AWS/`. */
+  readonly namespace: string;
 }
 
 /**

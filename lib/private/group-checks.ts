@@ -8,6 +8,8 @@ import { throttleProblems } from './throttling';
 const GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9\-_./():]{2,254}$/;
 const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 const STAGE_VALUE = /^[A-Za-z0-9\-._~:/?#&=,]+$/;
+/** CloudWatch's namespace characters; `AWS/` is reserved for AWS services (the proxy checks the same). */
+const METRICS_NAMESPACE = /^(?!AWS\/)(?=.*[^ ])[A-Za-z0-9 ._\-/#:]{1,255}$/;
 
 /** Problems with an API group's own properties (eager: they are all known at construction). */
 export function groupPropsProblems(p: ApiGroupProps, groupName: string, stageName: string, integrationTimeout: Duration): Problem[] {
@@ -31,6 +33,12 @@ export function groupPropsProblems(p: ApiGroupProps, groupName: string, stageNam
     found.push(timeoutToken);
   } else if (!Number.isInteger(timeout) || timeout < LIMITS.integrationTimeoutMin.toMilliseconds()) {
     found.push(problem(RULES.integrationTimeout, `${timeout} ms`));
+  }
+  const namespace = checkLiteral('metrics namespace', p.metricsNamespace);
+  if (namespace) {
+    found.push(namespace);
+  } else if (p.metricsNamespace !== undefined && !METRICS_NAMESPACE.test(p.metricsNamespace)) {
+    found.push(problem(RULES.metricsNamespace, p.metricsNamespace));
   }
   const memory = p.proxyMemorySize;
   if (memory !== undefined && !Token.isUnresolved(memory) && (!Number.isInteger(memory) || memory < 128 || memory > 10240)) {

@@ -31,6 +31,8 @@ export interface RuntimeConfigInput {
   readonly binaryMediaTypes?: string[];
   /** Passes a deploy-time value (a token) to the runtime through the functions' environments. */
   deployTimeValue?(value: string): DeployTimeString;
+  /** CloudWatch namespace of the proxy's metric records; absent: no records. */
+  readonly metricsNamespace?: string;
 }
 
 /** Builds the group's configuration document (DESIGN section 7), every rule resolved. */
@@ -99,5 +101,6 @@ export function buildRuntimeConfig(input: RuntimeConfigInput): ConfigDocument {
     ...(Object.keys(thirdPartyAuthorizers).length > 0 ? { thirdPartyAuthorizers } : {}),
     ...(input.refusalUsageKey !== undefined ? { refusalUsageKey: input.refusalUsageKey } : {}),
     ...(input.binaryMediaTypes !== undefined ? { binaryMediaTypes: [...input.binaryMediaTypes] } : {}),
+    ...(input.metricsNamespace !== undefined ? { metrics: { namespace: input.metricsNamespace } } : {}),
   };
 }

@@ -652,6 +652,17 @@ describe('group properties', () => {
     expectGroupError({ binaryMediaTypes: [Token.asString(Lazy.string({ produce: () => 'image/png' }))] },
       { rule: RULES.literal, value: 'binary media type' });
   });
+
+  ruleTestEach(RULES.metricsNamespace, ['AWS/ApiGateway', '', '   ', 'Shop\tGateway', 'Bücher', 'x'.repeat(256)],
+    'a namespace CloudWatch refuses or reserves for AWS (%j) is refused', (namespace) => {
+      expectGroupError({ metricsNamespace: namespace }, { rule: RULES.metricsNamespace, value: JSON.stringify(namespace).slice(0, 20) });
+    });
+
+  ruleTest(RULES.metricsNamespace, 'a namespace of letters, digits, space and ".-_/#:" reaches the configuration document; default CdkApiGroups', () => {
+    expect(proxyAsset(newGroup({ metricsNamespace: 'Shop Gateway/prod#1:a_b-c.d' })).config.metrics).toEqual({ namespace: 'Shop Gateway/prod#1:a_b-c.d' });
+    expect(proxyAsset(newGroup()).config.metrics).toEqual({ namespace: 'CdkApiGroups' });
+    expectGroupError({ metricsNamespace: Token.asString(Lazy.string({ produce: () => 'Ns' })) }, { rule: RULES.literal, value: 'metrics namespace' });
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import { Backend, BackendOptions, compileBackend } from './backends';
 import { CorsPolicy } from './cors';
 import { PROXY_ERROR_STATUS } from './gateway-error';
 import { compileBinaryMediaTypes } from './media-types';
+import { compileMetrics, RequestMetrics } from './metrics';
 import { compileParameters, ParameterValidator } from './parameters';
 import { compileRule, CompiledRule, RuleSet } from './render';
 import { Router, RouteSpec } from './router';
@@ -41,6 +42,8 @@ export interface ProxyConfig {
   readonly cors?: CorsPolicy;
   /** Problems confined to single APIs, logged once at cold start. */
   readonly warnings: readonly string[];
+  /** The per-request metric records; absent when the document asks for none. */
+  readonly metrics?: RequestMetrics;
 }
 
 export type ConfigState =
@@ -175,12 +178,15 @@ export function compileConfig(doc: unknown, env: NodeJS.ProcessEnv): ProxyConfig
     fail((err as Error).message);
   }
   for (const warning of catalog.warnings) { warnings.push(warning); }
+  const groupName = typeof typed.group.name === 'string' ? typed.group.name : '';
+  const metrics = compileMetrics(doc.metrics, groupName, reason => warnings.push(reason));
   return {
     router,
     defaultRules: responses.get(DEFAULT_RESPONSE)!,
     stage: typed.group.stage,
     cors: isRecord(typed.cors) ? new CorsPolicy(typed.cors) : undefined,
     warnings,
+    metrics,
   };
 }
 

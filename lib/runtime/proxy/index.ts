@@ -91,10 +91,15 @@ function proceed(req: RequestView, config: ProxyConfig, api: CompiledApi, match:
     greedy: match.greedy,
     timeoutMs: timeoutFor(api.backend.timeoutMs, context),
   };
+  const backendStarted = performance.now();
   const outcome = api.backend.invoke(call);
-  if (!(outcome instanceof Promise)) { return finish(outcome, req, config, api); }
+  if (!(outcome instanceof Promise)) {
+    req.backendMs = performance.now() - backendStarted;
+    return finish(outcome, req, config, api);
+  }
   // One continuation for both outcomes: every extra hop delays the answer.
   return outcome.then(o => {
+    req.backendMs = performance.now() - backendStarted;
     try {
       return finish(o, req, config, api);
     } catch (err) {
@@ -129,17 +134,35 @@ function unexpected(err: unknown, req: RequestView | undefined): ProxyResult {
   }
 }
 
+/** Writes the request's metric record (when the group has metrics); returns the answer unchanged. */
+function measured(result: ProxyResult, req: RequestView | undefined, started: number): ProxyResult {
+  const metrics = state.ok ? state.config.metrics : undefined;
+  if (metrics) {
+    metrics.emit({
+      requestId: req ? req.requestId : '',
+      apiId: req?.api?.id,
+      // No view at all: the request failed before it could be read, answered as DEFAULT_5XX.
+      errorType: req ? req.errorType : 'DEFAULT_5XX',
+      latencyMs: performance.now() - started,
+      backendMs: req?.backendMs,
+    });
+  }
+  return result;
+}
+
 export function handler(event: unknown, context?: LambdaContextLike): Promise<ProxyResult> {
+  const started = performance.now();
   let req: RequestView | undefined;
   try {
     req = new RequestView(event);
     if (!state.ok) {
       return Promise.resolve(renderGatewayError(internalError(`configuration refused: ${state.reason}`.slice(0, 200)), req, REFUSED_SCOPE));
     }
-    const result = handle(req, state.config, context);
+    const view = req;
+    const result = handle(view, state.config, context);
     // A promise from handle() never rejects: it catches its own failures.
-    return result instanceof Promise ? result : Promise.resolve(result);
+    return result instanceof Promise ? result.then(r => measured(r, view, started)) : Promise.resolve(measured(result, view, started));
   } catch (err) {
-    return Promise.resolve(unexpected(err, req));
+    return Promise.resolve(measured(unexpected(err, req), req, started));
   }
 }

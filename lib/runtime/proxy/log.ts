@@ -1,6 +1,7 @@
 /**
- * One compact JSON line per gateway error. Only identifiers, the type, the status and a short
- * reason chosen by the proxy: never header values, bodies or query values.
+ * One compact JSON line per gateway error (and per request, its metrics: metrics.ts). Only
+ * identifiers, the type, the status and a short reason chosen by the proxy: never header values,
+ * bodies or query values.
  */
 
 const MAX_ID = 128;
@@ -9,12 +10,17 @@ function cut(value: string): string {
   return value.length > MAX_ID ? value.slice(0, MAX_ID) : value;
 }
 
+/** Writes one line to stdout (in Lambda: the function's log group). Every line the handlers log goes through here. */
+export function logLine(line: string): void {
+  console.log(line);
+}
+
 export function logGatewayError(requestId: string, apiId: string, type: string, status: number, reason: string): void {
-  console.log(JSON.stringify({ msg: 'gateway error', requestId: cut(requestId), apiId, type, status, reason }));
+  logLine(JSON.stringify({ msg: 'gateway error', requestId: cut(requestId), apiId, type, status, reason }));
 }
 
 export function logEvent(msg: string, fields: Record<string, unknown>): void {
-  console.log(JSON.stringify({ msg, ...fields }));
+  logLine(JSON.stringify({ msg, ...fields }));
 }
 
 /** Stack frames of an unexpected error, without its message (which may quote request data). */

@@ -93,6 +93,7 @@ export function renderGatewayError(err: GatewayError, req: RequestView, scope: R
   const result: ProxyResult = { statusCode: status, headers, body: rule.body.render(context), isBase64Encoded: false };
   if (scope.cors) { scope.cors.apply(result, req); }
   logGatewayError(req.requestId, scope.apiId, err.type, status, err.reason);
+  req.errorType = err.type;
   return result;
 }
 

@@ -99,6 +99,10 @@ export class RequestView {
   public readonly requestId: string;
   /** The API this request was routed to, once known (an unexpected error then renders with its response). */
   public api?: CompiledApi;
+  /** The response type of the gateway error answered, once rendered (for the request's metrics). */
+  public errorType?: string;
+  /** Time the backend call took, ms, once it answered (for the request's metrics). */
+  public backendMs?: number;
   /**
    * Context of a custom authorizer the proxy ran itself (IAM two-factor), by the key it travels
    * under (`frontend_<key>`): read before `requestContext.authorizer`.
