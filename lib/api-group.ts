@@ -1,5 +1,4 @@
-import * as crypto from 'crypto';
-import { Annotations, Aspects, Aws, Duration, IAspect, Names, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Aspects, Duration, IAspect, Names, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -26,17 +25,22 @@ import { HuaweiImportOptions } from './interop/huawei-import-options';
 import { LIMITS, RULES } from './limits';
 import { GroupAlarms, GroupAlarmsOptions } from './monitoring/group-alarms';
 import { backendLatencyMetric, gatewayErrorsMetric, latencyMetric, MetricScope, requestsMetric } from './monitoring/metrics';
+import { BundledAuthorizer, grantAuthentication, grantInvokeFunction, newBundledAuthorizer } from './private/bundled-authorizer';
 import { checkLiteral, formatAll, Problem, problem, throwIf } from './private/checks';
-import { ConfigDocument, EnvReference } from './private/config-document';
+import { EnvReference } from './private/config-document';
+import { withWarnings } from './private/definition/deployment-report';
+import { DeploymentReportFiles } from './private/definition/deployment-report-files';
+import { ResourceNode, ResourceTree } from './private/definition/resource-tree';
+import { checkStackQuotasOf, defineRestApi, RestApiDefinition } from './private/definition/rest-api-definition';
+import { addAuthToDeploymentId, addServedToDeploymentId } from './private/deployment-id';
 import { DeferredAssetCode } from './private/handler-asset';
 import { groupPropsProblems } from './private/group-checks';
+import { newGroupRestApi } from './private/group-rest-api';
 import { DEFAULT_METRICS_NAMESPACE } from './private/metric-names';
-import { nativeResponses } from './private/native-responses';
 import { routeShape } from './private/paths';
-import { addPreflight } from './private/preflight';
-import { RestTree } from './private/rest-tree';
 import { buildRuntimeConfig } from './private/runtime-config';
-import { addUsagePlan, usageKeyFor } from './private/usage-plans';
+import { addMethodThrottles } from './private/stage-method-settings';
+import { addRefusalUsagePlan } from './private/usage-plans';
 import { WARN, warnAboutNativeRendering, warnAboutUnusableDeclarations } from './private/warnings';
 import { ResponseType } from './response-type';
 
@@ -164,38 +168,16 @@ const NAG = {
     reason: 'The bundled proxy validates every API\'s request parameters (REQUEST_PARAMETERS_FAILURE, rendered with the API\'s ' +
       'own gateway response); an API Gateway request validator would answer with a native response instead.',
   },
-  routedToProxy: [
-    {
-      id: 'AwsSolutions::AwsSolutions-APIG4',
-      reason: 'Fallback route to the bundled proxy: it routes on the request\'s own method and path and answers NOT_FOUND or ' +
-        'REQUEST_PARAMETERS_FAILURE; a request it routes to an authenticated API is refused without the authorizer\'s verdict (fail closed).',
-    },
-    {
-      id: 'AwsSolutions::AwsSolutions-COG4',
-      reason: 'Fallback route to the bundled proxy, which enforces the authentication of the API it routes to (fail closed).',
-    },
-  ],
-  authorizer: {
-    id: 'AwsSolutions::AwsSolutions-COG4',
-    reason: 'Authenticated by the group\'s bundled REQUEST authorizer (apps, custom or third-party authorizers), not Cognito.',
-  },
-  iam: {
-    id: 'AwsSolutions::AwsSolutions-COG4',
-    reason: 'Authenticated natively with IAM (SigV4), as declared with ApiAuth.iam(), not Cognito.',
-  },
 } as const;
-
-/** HTTP methods an ANY API's throttle applies to (API Gateway keys method settings by concrete method). */
-const CONCRETE_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
-
 
 /**
  * An API group, as Huawei Cloud API Gateway models it, deployed on AWS API Gateway: a set of
  * APIs sharing a stage, gateway responses (the `default` one plus up to 4 more), apps
  * (credentials), authorizers, IP rules and throttles.
  *
- * Synthesizes a regional REST API (every API's method, the catch-all routes, CORS preflight, and
- * API Gateway's 21 gateway responses translated from the `default` response) and the bundled
+ * Synthesizes a regional REST API defined by one OpenAPI document (the methods API Gateway must
+ * see individually, the catch-all routes, CORS preflight, and API Gateway's 21 gateway responses
+ * translated from the `default` response), a deployment report in the cloud assembly, and the bundled
  * proxy function that routes requests, enforces authentication verdicts and IP rules, validates
  * parameters, calls backends and renders gateway errors with each API's selected response. With
  * app, custom or third-party authentication it adds the bundled REQUEST authorizer; with per-app
@@ -208,8 +190,12 @@ export class ApiGroup extends Construct {
   /** The stage name. */
   public readonly stageName: string;
 
-  /** The REST API. */
-  public readonly restApi: apigw.RestApi;
+  /**
+   * The REST API, defined by the group's OpenAPI document (its `Body`). Stage settings, a resource
+   * policy, custom domains and metrics can be added through it; resources, methods, authorizers and
+   * gateway responses added to it conflict with the document (see the README's escape hatches).
+   */
+  public readonly restApi: apigw.SpecRestApi;
 
   /** The bundled proxy function behind every method. */
   public readonly proxyFunction: lambda.Function;
@@ -233,14 +219,16 @@ export class ApiGroup extends Construct {
 
   private readonly props: ApiGroupProps;
   private readonly integrationTimeout: Duration;
-  private readonly integration: apigw.Integration;
   private readonly proxyCode = new DeferredAssetCode('proxy');
   private readonly authorizerCode = new DeferredAssetCode('authorizer');
-  private authorizer?: { fn: lambda.Function; logGroup: logs.LogGroup; requestAuthorizer: apigw.RequestAuthorizer };
+  private authorizer?: BundledAuthorizer;
   private readonly appList: AppCredential[] = [];
   private readonly authorizerList: Array<CustomAuthorizer | ThirdPartyAuthorizer> = [];
   private refusalUsage?: { key: string; plan: apigw.UsagePlan };
-  private readonly tree: RestTree;
+  /** Every API's resource, as API Gateway would nest them: checks that each path can be expressed. */
+  private readonly pathTree = new ResourceTree();
+  private definition?: RestApiDefinition;
+  private stackQuotas?: ReturnType<typeof checkStackQuotasOf>;
   private readonly responseList: GatewayResponse[] = [];
   private readonly apiList: Api[] = [];
   private readonly routes = new Map<string, Api>();
@@ -266,18 +254,15 @@ export class ApiGroup extends Construct {
         'with credentials allowed; responses rendered by the proxy only allow the declared origins');
     }
 
-    this.restApi = new apigw.RestApi(this, 'RestApi', {
-      restApiName: this.groupName,
+    this.restApi = newGroupRestApi(this, {
+      name: this.groupName,
       description: props.description,
-      endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
-      // Every media type is binary, so bodies reach the proxy (and return) as base64, byte for byte.
-      binaryMediaTypes: ['*/*'],
-      cloudWatchRole: false,
-      deployOptions: {
-        stageName: this.stageName,
-        variables: props.stageVariables,
-        throttlingRateLimit: props.throttle?.rateLimit,
-        throttlingBurstLimit: props.throttle?.burstLimit,
+      stageName: this.stageName,
+      stageVariables: props.stageVariables,
+      throttle: props.throttle,
+      document: () => {
+        if (!this.definition) { throw new Error(`${this.node.path}: the REST API's document is only known at synthesis`); }
+        return this.definition.document;
       },
     });
     Validations.of(this.restApi).acknowledge(NAG.requestValidation);
@@ -307,14 +292,6 @@ export class ApiGroup extends Construct {
       principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
       sourceArn: this.restApi.arnForExecuteApi('*', '/*', '*'),
     });
-    this.integration = new apigw.Integration({
-      type: apigw.IntegrationType.AWS_PROXY,
-      integrationHttpMethod: 'POST',
-      uri: `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}:lambda:path/2015-03-31/functions/${this.proxyFunction.functionArn}/invocations`,
-      options: { timeout: this.integrationTimeout },
-    });
-
-    this.tree = new RestTree(this.restApi.root);
     this.defaultResponse = new GatewayResponse(this, 'DefaultResponse', {
       responseName: 'default',
       rules: props.defaultResponse?.rules,
@@ -328,6 +305,7 @@ export class ApiGroup extends Construct {
     }());
     this.node.addValidation({ validate: () => formatAll(this.groupProblems()) });
     new DefinitionFiles(this, 'DefinitionDocuments', () => ({ group: this, props }));
+    new DeploymentReportFiles(this, 'DeploymentReport', this.groupName, () => this.deploymentReport());
   }
 
   /**
@@ -440,14 +418,6 @@ export class ApiGroup extends Construct {
   }
 
   /**
-   * The REST API's REQUEST authorizer backed by `authorizerFunction` (no identity sources, result
-   * TTL 0: its verdict depends on the API), present with the function.
-   */
-  public get requestAuthorizer(): apigw.RequestAuthorizer | undefined {
-    return this.authorizer?.requestAuthorizer;
-  }
-
-  /**
    * Defines an app (Huawei: credential) whose AppCodes live in AWS Secrets Manager (at most 50
    * per group). Authorise it for APIs with `ApiAuth.app({ apps: [app] })`.
    *
@@ -502,7 +472,7 @@ export class ApiGroup extends Construct {
       if (api.auth.authType !== AuthType.IAM) {
         throw new Error(`${api.node.path}: grantInvoke needs IAM authentication (ApiAuth.iam()), the API uses ${api.auth.authType}`);
       }
-      arns.push(api.restMethod.methodArn);
+      arns.push(api.methodArn);
     }
     return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: arns });
   }
@@ -580,8 +550,11 @@ export class ApiGroup extends Construct {
     this.authorizerList.push(authorizer);
   }
 
-  /** @internal called by Api's constructor: routes the API and defines its method */
-  public _registerApi(api: Api): apigw.Method {
+  /**
+   * @internal called by Api's constructor: checks that the group can route the API (its route is
+   * free and API Gateway can express its path); the REST API's document is defined at synthesis
+   */
+  public _registerApi(api: Api): void {
     this.assertOpen(api);
     if (this.apiList.length >= LIMITS.apisPerGroup) {
       throwIf(api, problem(RULES.apisPerGroup, this.apiList.length + 1));
@@ -591,28 +564,18 @@ export class ApiGroup extends Construct {
     if (clash) {
       throwIf(api, problem(RULES.method, `${api.method} ${api.path}`, `same route as ${clash.node.path} (${clash.method} ${clash.path})`));
     }
-    const resource = this.tree.resourceFor(api.path, api._segments);
-    if (!(resource instanceof Object) || !('addMethod' in resource)) {
-      throwIf(api, resource as Problem);
+    const resource = this.pathTree.insert(api.path, api._segments);
+    if (!(resource instanceof ResourceNode)) {
+      throwIf(api, resource);
     }
-    const restResource = resource as apigw.IResource;
+    const node = resource as ResourceNode;
     if (api.method === HttpMethod.OPTIONS && this.props.cors) {
       Annotations.of(api).addWarningV2('cdk-api-groups:optionsReplacesPreflight',
-        `API ${api.method} ${api.path} answers OPTIONS on ${restResource.path}, so the group's native CORS preflight is not defined there`);
+        `API ${api.method} ${api.path} answers OPTIONS on ${node.path}, so the group's native CORS preflight is not defined there`);
     }
     this.routes.set(route, api);
     this.apiList.push(api);
-    this.tree.declare(restResource, api.method);
-    const auth = api.auth;
-    const options: apigw.MethodOptions = auth.usesAuthorizer ? { authorizer: this.ensureAuthorizer() }
-      : auth.authType === AuthType.IAM ? { authorizationType: apigw.AuthorizationType.IAM } : {};
-    const method = restResource.addMethod(api.method, this.integration, options);
-    if (auth.usesAuthorizer) {
-      Validations.of(method).acknowledge(NAG.authorizer);
-    } else if (auth.authType === AuthType.IAM) {
-      Validations.of(method).acknowledge(NAG.iam);
-    }
-    return method;
+    if (api.auth.usesAuthorizer) { this.ensureAuthorizer(); }
   }
 
   /** @internal the binding context of an API's backend */
@@ -644,97 +607,41 @@ export class ApiGroup extends Construct {
     }
   }
 
-  /** The group's bundled authorizer: function, log group, role and REQUEST authorizer (once). */
-  private ensureAuthorizer(): apigw.RequestAuthorizer {
-    if (this.authorizer) { return this.authorizer.requestAuthorizer; }
-    const logGroup = new logs.LogGroup(this, 'AuthorizerLogs', {
-      retention: this.props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-    });
-    const role = new iam.Role(this, 'AuthorizerRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Authorizer of API group ${this.groupName}: writes its logs, reads the apps' secrets and invokes the custom authorizers`,
-    });
-    logGroup.grantWrite(role);
-    const fn = new lambda.Function(this, 'Authorizer', {
-      description: `cdk-api-groups authorizer of API group ${this.groupName}`,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
+  /** The group's bundled authorizer function, with its log group and role (once). */
+  private ensureAuthorizer(): BundledAuthorizer {
+    this.authorizer ??= newBundledAuthorizer(this, {
+      groupName: this.groupName,
+      restApi: this.restApi,
       code: this.authorizerCode,
-      memorySize: 256,
-      timeout: Duration.seconds(AUTHORIZER_TIMEOUT_FLOOR_SECONDS), // raised at finalisation to fit the authorizers' timeouts
-      role,
-      logGroup,
+      logRetention: this.props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
     });
-    // TTL 0 and no identity sources: the verdict depends on the API (and the authorizer caches what it can itself).
-    const requestAuthorizer = new apigw.RequestAuthorizer(this, 'RequestAuthorizer', {
-      handler: fn,
-      identitySources: [],
-      resultsCacheTtl: Duration.seconds(0),
-    });
-    (requestAuthorizer.node.defaultChild as apigw.CfnAuthorizer).identitySource = undefined;
-    this.authorizer = { fn, logGroup, requestAuthorizer };
-    return requestAuthorizer;
+    return this.authorizer;
   }
 
   /** Gives every app a usage plan, and adds the plan of refused requests (once). */
   private enableUsagePlans(): void {
-    const scope = new Construct(this, 'Refusals');
-    const key = usageKeyFor(scope);
-    const plan = addUsagePlan(scope, this, {
-      name: `${this.groupName}-refusals`,
-      description: `Requests refused by the authorizer of API group ${this.groupName}, so that they reach its gateway responses`,
-      usageKey: key,
-    });
-    this.refusalUsage = { key, plan };
-    (this.restApi.node.defaultChild as apigw.CfnRestApi).apiKeySourceType = 'AUTHORIZER';
+    this.refusalUsage = addRefusalUsagePlan(this);
     for (const app of this.appList) { app._addUsagePlan(this); }
   }
 
   /**
    * Completes the group once every API and response is known (run by an aspect at synthesis):
-   * the catch-all and per-resource ANY methods, CORS preflight, the native gateway responses and
-   * the proxy's code with its configuration document.
+   * the definition step (the REST API's OpenAPI document, its quotas and the deployment report),
+   * the stage's method throttles, the deployment's logical id, and the bundled functions' code
+   * with their configuration document.
    */
   private finalise(): void {
     if (this.finalised) { return; }
     this.finalised = true;
 
-    const rootVariable = this.tree.rootVariableChild();
-    if (!rootVariable) {
-      this.tree.addCatchAll();
-    } else if (!rootVariable.greedy) {
-      Annotations.of(this).addWarningV2(WARN.noCatchAll,
-        `the root already has the variable resource ${rootVariable.resource.path}, so no catch-all /{proxy+} can be defined: ` +
-        'requests to paths below no declared resource get API Gateway\'s MISSING_AUTHENTICATION_TOKEN response instead of NOT_FOUND');
-    }
-    for (const resource of this.tree.resources) {
-      if (!this.tree.declares(resource, HttpMethod.ANY)) {
-        const fallback = resource.addMethod(HttpMethod.ANY, this.integration);
-        Validations.of(fallback).acknowledge(...NAG.routedToProxy);
-      }
-      if (this.props.cors && !this.tree.declares(resource, HttpMethod.OPTIONS)) {
-        addPreflight(resource, this.props.cors);
-      }
-    }
-
     warnAboutNativeRendering(this.defaultResponse);
-    const nativeResponseId = (awsType: string) => `Native${awsType}`;
-    for (const native of nativeResponses(this.defaultResponse, this.props.cors)) {
-      this.restApi.addGatewayResponse(nativeResponseId(native.awsType), {
-        type: apigw.ResponseType.of(native.awsType),
-        statusCode: native.statusCode,
-        responseHeaders: native.headers,
-        templates: { 'application/json': native.body },
-      });
-    }
-
     warnAboutUnusableDeclarations({
-      group: this, groupName: this.groupName, responses: this.responseList, apis: this.apiList, restApi: this.restApi, nativeResponseId,
+      group: this, groupName: this.groupName, responses: this.responseList, apis: this.apiList, restApi: this.restApi,
     });
 
-    this.finaliseAuth();
-    this.addMethodThrottles();
+    grantAuthentication({
+      apis: this.apiList, apps: this.appList, customAuthorizers: this.customAuthorizers, proxy: this.proxyFunction, authorizer: this.authorizer,
+    });
 
     const config = buildRuntimeConfig({
       groupName: this.groupName,
@@ -762,7 +669,41 @@ export class ApiGroup extends Construct {
       this.proxyFunction.addEnvironment(name, value);
       this.authorizer?.fn.addEnvironment(name, value);
     }
-    this.addAuthToDeploymentId(config);
+
+    const definition = defineRestApi({
+      scope: this,
+      groupName: this.groupName,
+      description: this.props.description,
+      apis: this.apiList,
+      defaultResponse: this.defaultResponse,
+      cors: this.props.cors,
+      usagePlans: this.refusalUsage !== undefined,
+      integrationTimeout: this.integrationTimeout,
+      proxyFunctionArn: this.proxyFunction.functionArn,
+      authorizerFunctionArn: this.authorizer?.fn.functionArn,
+      maxRestResources: this.props.maxRestResources,
+      otherAuthorizers: authorizersAddedTo(this.restApi),
+    });
+    if (!definition.plan.catchAll) {
+      const rootVariable = definition.plan.resources.find(r => /^\/\{[^/]+\}$/.test(r.path))?.path;
+      Annotations.of(this).addWarningV2(WARN.noCatchAll,
+        `the root already has the variable resource ${rootVariable}, so no catch-all /{proxy+} can be defined: ` +
+        'requests to paths below no declared resource get API Gateway\'s MISSING_AUTHENTICATION_TOKEN response instead of NOT_FOUND');
+    }
+    // The report collects every warning of the group, this step's included.
+    this.definition = { ...definition, report: withWarnings(definition.report, warningsUnder(this)) };
+    addMethodThrottles(this.restApi.deploymentStage, definition.plan.methodSettings);
+    addServedToDeploymentId(this.restApi, {
+      routes: this.apiList.map(a => `${a.method} ${a.path}`),
+      document: definition.document,
+      stageThrottle: this.props.throttle,
+      methodSettings: definition.plan.methodSettings,
+    });
+    addAuthToDeploymentId(this.restApi, config, {
+      stage: this.props.throttle,
+      apis: this.apiList.filter(a => a.throttle).map(a => ({ id: a.apiId, throttle: a.throttle })),
+      apps: this.appList.filter(a => a.limited).map(a => ({ name: a.appName, throttle: a.throttle, quota: a.quota })),
+    });
     this.addLocalMetadata();
   }
 
@@ -780,110 +721,16 @@ export class ApiGroup extends Construct {
     });
   }
 
-  /**
-   * Authentication wiring that needs every API and app: invoke and secret grants, API keys on the
-   * methods of app-authenticated APIs, the authorizer function's timeout.
-   */
-  private finaliseAuth(): void {
-    const viaAuthorizer = new Set<CustomAuthorizer>();
-    const viaProxy = new Set<CustomAuthorizer>();
-    for (const api of this.apiList) {
-      const custom = api.auth.customAuthorizer;
-      if (custom) { (api.auth.authType === AuthType.IAM ? viaProxy : viaAuthorizer).add(custom); }
-      if (this.refusalUsage && api.auth.authType === AuthType.APP) {
-        (api.restMethod.node.defaultChild as apigw.CfnMethod).apiKeyRequired = true;
-      }
-    }
-    // In definition order, so the policies are deterministic.
-    for (const custom of this.customAuthorizers) {
-      if (viaProxy.has(custom)) { grantInvokeFunction(this.proxyFunction, custom.handler); }
-    }
-    const authorizer = this.authorizer;
-    if (!authorizer) { return; }
-    for (const custom of this.customAuthorizers) {
-      if (viaAuthorizer.has(custom)) { grantInvokeFunction(authorizer.fn, custom.handler); }
-    }
-    // Every app: telling an unknown AppCode (AUTH_FAILURE) from an app not authorised for the API
-    // (UNAUTHORIZED) needs all of them.
-    for (const app of this.appList) { app.secret.grantRead(authorizer.fn); }
-    const used = this.apiList.filter(a => a.auth.usesAuthorizer);
-    const longest = Math.max(0, ...used.flatMap(a => [a.auth.customAuthorizer, a.auth.thirdPartyAuthorizer])
-      .filter((x): x is CustomAuthorizer | ThirdPartyAuthorizer => x !== undefined)
-      .map(x => x.timeout.toMilliseconds()));
-    const seconds = Math.max(AUTHORIZER_TIMEOUT_FLOOR_SECONDS, Math.ceil(longest / 1000) + 3);
-    (authorizer.fn.node.defaultChild as lambda.CfnFunction).timeout = seconds;
-  }
-
-  /** Stage method settings for the APIs that declare a throttle. */
-  private addMethodThrottles(): void {
-    const throttled = this.apiList.filter(a => a.throttle !== undefined);
-    if (throttled.length === 0) { return; }
-    const stage = this.restApi.deploymentStage.node.defaultChild as apigw.CfnStage;
-    const settings: apigw.CfnStage.MethodSettingProperty[] = [...((stage.methodSettings ?? []) as apigw.CfnStage.MethodSettingProperty[])];
-    for (const api of throttled) {
-      const resource = api.restMethod.resource;
-      const resourcePath = resource.path === '/' ? '/' : resource.path.replace(/\//g, '~1').replace(/^~1/, '/~1');
-      let methods = [api.method as string];
-      if (api.method === HttpMethod.ANY) {
-        // The methods the ANY API answers on its resource: not those of other APIs, nor a native preflight.
-        const preflight = this.props.cors !== undefined && !this.tree.declares(resource, HttpMethod.OPTIONS);
-        methods = CONCRETE_METHODS.filter(m => !this.tree.declares(resource, m) && !(m === 'OPTIONS' && preflight));
-      }
-      for (const httpMethod of methods) {
-        settings.push({
-          resourcePath,
-          httpMethod,
-          throttlingRateLimit: api.throttle!.rateLimit,
-          throttlingBurstLimit: api.throttle!.burstLimit,
-        });
-      }
-    }
-    stage.methodSettings = settings;
-  }
-
-  /**
-   * Folds every authentication, access-control and throttling setting into the deployment's
-   * logical id, including those that live only in the configuration document, so that a change
-   * always publishes a new deployment.
-   */
-  private addAuthToDeploymentId(config: ConfigDocument): void {
-    const part = {
-      apis: config.apis.filter(a => a.auth || a.accessControl).map(a => ({ id: a.id, auth: a.auth, accessControl: a.accessControl })),
-      accessControl: config.accessControl,
-      apps: config.apps,
-      customAuthorizers: config.customAuthorizers,
-      thirdPartyAuthorizers: config.thirdPartyAuthorizers,
-      refusalUsageKey: config.refusalUsageKey,
-      throttles: {
-        stage: this.props.throttle,
-        apis: this.apiList.filter(a => a.throttle).map(a => ({ id: a.apiId, throttle: a.throttle })),
-        apps: this.appList.filter(a => a.limited).map(a => ({ name: a.appName, throttle: a.throttle, quota: a.quota })),
-      },
-    };
-    const text = JSON.stringify(part);
-    if (text === JSON.stringify({ apis: [], throttles: { apis: [], apps: [] } })) { return; }
-    this.restApi.latestDeployment?.addToLogicalId({
-      apiGroupAuth: crypto.createHash('sha256').update(text).digest('hex'),
-    });
-  }
-
-  /** Whole-group checks, once everything is defined. */
+  /** Whole-group checks, once everything is defined: routes API Gateway cannot express, and the quotas. */
   private groupProblems(): Problem[] {
-    const found: Problem[] = [];
-    const max = this.props.maxRestResources ?? LIMITS.restResourcesPerApi;
-    const count = this.tree.resources.length - 1; // the root resource is not counted against the quota
-    if (count > max) {
-      found.push(problem(RULES.restResources, count, `the group's paths need ${count} resources, the limit is ${max}`));
-    }
-    const stack = Stack.of(this);
-    const restApiId = stack.resolve(this.restApi.restApiId);
-    const authorizers = stack.node.findAll()
-      .filter((c): c is apigw.CfnAuthorizer => c instanceof apigw.CfnAuthorizer)
-      .filter(c => JSON.stringify(stack.resolve(c.restApiId)) === JSON.stringify(restApiId));
-    if (authorizers.length > LIMITS.authorizersPerRestApi) {
-      found.push(problem(RULES.authorizersPerApi, authorizers.length));
-    }
-    return found;
+    if (!this.definition) { return []; }
+    this.stackQuotas = checkStackQuotasOf(this, this.definition);
+    return [...this.definition.problems, ...this.stackQuotas.problems];
+  }
+
+  /** The deployment report, with the stack's quotas once they were checked. */
+  private deploymentReport() {
+    return this.stackQuotas?.report ?? this.definition?.report;
   }
 
   private assertOpen(child: Construct): void {
@@ -893,17 +740,18 @@ export class ApiGroup extends Construct {
   }
 }
 
-/** The authorizer function's shortest timeout, in seconds (app authentication reads Secrets Manager). */
-const AUTHORIZER_TIMEOUT_FLOOR_SECONDS = 5;
-
-/**
- * Lets `fn` invoke `target`: on the role only (works for imported functions too), exactly its ARN
- * (the runtime invokes the ARN as given, so no `:*` version wildcard is needed).
- */
-function grantInvokeFunction(fn: lambda.Function, target: lambda.IFunction): void {
-  fn.addToRolePolicy(new iam.PolicyStatement({
-    actions: ['lambda:InvokeFunction'],
-    resources: [target.functionArn],
-  }));
+/** Authorizers added to `restApi` by hand (escape hatch): they count against the quota with the group's. */
+function authorizersAddedTo(restApi: apigw.IRestApi): number {
+  const stack = Stack.of(restApi);
+  const restApiId = JSON.stringify(stack.resolve(restApi.restApiId));
+  return stack.node.findAll()
+    .filter((c): c is apigw.CfnAuthorizer => c instanceof apigw.CfnAuthorizer)
+    .filter(c => JSON.stringify(stack.resolve(c.restApiId)) === restApiId).length;
 }
 
+/** The texts of the warnings annotated on `scope` and below (for the deployment report). */
+function warningsUnder(scope: IConstruct): string[] {
+  return scope.node.findAll()
+    .flatMap(c => c.node.metadata.filter(m => m.type === 'aws:cdk:warning'))
+    .map(m => String(m.data));
+}

@@ -135,9 +135,6 @@ export class Api extends Construct {
    */
   public readonly throttle?: apigw.ThrottleSettings;
 
-  /** The API Gateway method that routes this API's requests to the group's proxy. */
-  public readonly restMethod: apigw.Method;
-
   /** @internal the parsed path */
   public readonly _segments: PathSegment[];
 
@@ -180,12 +177,23 @@ export class Api extends Construct {
     for (const found of this.accessControl?._problems() ?? []) { throwIf(this, found); }
     for (const found of throttleProblems(this.throttle, 'API')) { throwIf(this, found); }
 
-    this.restMethod = group._registerApi(this);
+    group._registerApi(this);
   }
 
   /** Names of the path's `{name}` parameters. */
   public get pathVariables(): string[] {
     return this._segments.filter(s => s.variable !== undefined).map(s => s.variable!);
+  }
+
+  /**
+   * The ARN of this API's method for `execute-api:Invoke` on the group's stage
+   * (`arn:<partition>:execute-api:<region>:<account>:<rest api id>/<stage>/<METHOD>/<path>`, path
+   * parameters as `*`, `*` for the method of an ANY API): what an IAM policy names to allow calling it.
+   */
+  public get methodArn(): string {
+    const group = this.node.scope as ApiGroup;
+    const path = '/' + this._segments.map(s => (s.variable === undefined ? s.text : '*')).join('/');
+    return group.restApi.arnForExecuteApi(this.method === HttpMethod.ANY ? '*' : this.method, path, group.restApi.deploymentStage.stageName);
   }
 
   /**
@@ -197,7 +205,7 @@ export class Api extends Construct {
     if (this.auth.authType !== AuthType.IAM) {
       throw new Error(`${this.node.path}: grantInvoke needs IAM authentication (ApiAuth.iam()), the API uses ${this.auth.authType}`);
     }
-    return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: [this.restMethod.methodArn] });
+    return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: [this.methodArn] });
   }
 
   /** Requests the proxy answered for this API (statistic Sum, period 5 minutes). */

@@ -20,6 +20,7 @@ const HUAWEI = 'Huawei APIG';
 const AWS = 'AWS API Gateway';
 const LAMBDA = 'AWS Lambda';
 const LIBRARY = 'cdk-api-groups';
+const CLOUDFORMATION = 'AWS CloudFormation';
 
 function rule(id: string, subject: string, allowed: string, source: string): LimitRule {
   return { id, subject, allowed, source };
@@ -77,6 +78,10 @@ export const RULES = {
   apisPerGroup: rule('apis-per-group', 'number of APIs in a group', `at most ${LIMITS.apisPerGroup}`, HUAWEI),
   restResources: rule('rest-resources', 'number of REST API resources synthesized',
     `at most ${LIMITS.restResourcesPerApi} per REST API (raise the AWS quota first, then set maxRestResources)`, AWS),
+  cfnResources: rule('cfn-resources', 'number of CloudFormation resources in the stack',
+    `at most ${LIMITS.cfnResourcesPerStack} per stack`, CLOUDFORMATION),
+  templateSize: rule('template-size', 'size of the CloudFormation template',
+    `at most ${LIMITS.templateBytes} bytes (1 MB), the REST API's OpenAPI document included`, CLOUDFORMATION),
   method: rule('method', 'method', 'GET, POST, PUT, DELETE, HEAD, PATCH, OPTIONS or ANY, and (method, path) unique in the group', HUAWEI),
   path: rule('path', 'path',
     `starts with "/", at most ${LIMITS.pathLength} characters, segments of letters, digits and "*%-_.", ` +

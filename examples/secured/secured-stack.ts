@@ -145,12 +145,7 @@ export class SecuredStack extends Stack {
     this.group.grantInvoke(this.reportingClient, reports, audit);
 
     // cdk-nag (AwsSolutions): the library acknowledges what its design answers (request validation in the
-    // proxy, the fallback routes, Cognito on methods our authorizer or IAM authenticates, generated
-    // AppCodes); these are this app's own decisions.
-    Validations.of(this.group.apis[0].restMethod).acknowledge(
-      { id: 'AwsSolutions::AwsSolutions-APIG4', reason: 'The health check is public by design: a fixed mock answer that reveals nothing.' },
-      { id: 'AwsSolutions::AwsSolutions-COG4', reason: 'The health check is public by design: a fixed mock answer that reveals nothing.' },
-    );
+    // proxy, generated AppCodes); these are this app's own decisions.
     Validations.of(this.group.restApi.deploymentStage).acknowledge(
       {
         id: 'AwsSolutions::AwsSolutions-APIG1',

@@ -208,14 +208,6 @@ export class ShowcaseStack extends Stack {
     this.group.grantInvoke(client, reports);
 
     // cdk-nag (AwsSolutions): this app's own decisions.
-    for (const api of this.group.apis) {
-      if (['health', 'limited', 'get-item', 'upload', 'get-stock'].includes(api.apiName)) {
-        Validations.of(api.restMethod).acknowledge(
-          { id: 'AwsSolutions::AwsSolutions-APIG4', reason: 'A public API of this example by design: it demonstrates responses that need no authentication.' },
-          { id: 'AwsSolutions::AwsSolutions-COG4', reason: 'A public API of this example by design: no Cognito user pool.' },
-        );
-      }
-    }
     Validations.of(this.group.restApi.deploymentStage).acknowledge(
       {
         id: 'AwsSolutions::AwsSolutions-APIG1',

@@ -2,9 +2,13 @@
  * The REST API as API Gateway would serve it, read from a synthesized template: the resource
  * tree with its methods (authorization, API keys, integrations), the stage (variables, method
  * throttles), the authorizers, the gateway responses, and the usage plans with their API keys.
+ * A REST API defined by an OpenAPI document (its `Body`, as an API group's is) is read from the
+ * document (rest-api-body.ts); resources, methods, authorizers and gateway responses the template
+ * declares besides are added to it.
  */
 import * as crypto from 'crypto';
 import { CfnResolver, CfnResource, CfnTemplate, Unresolvable } from './cfn';
+import { BodyModel, readBody } from './rest-api-body';
 
 export interface MockResponseModel {
   readonly statusCode: string;
@@ -205,6 +209,23 @@ export function readRestApi(template: CfnTemplate, resolver: CfnResolver, restAp
 
   // The resource tree.
   const root: ResourceNode = { logicalId: `${restApiId}.root`, id: localId(`${options.seed}/${restApiId}/root`, 10), path: '/', part: '', children: [], methods: new Map() };
+  let body: BodyModel | undefined;
+  if (props.Body !== undefined) {
+    let resolved: unknown;
+    try {
+      resolved = resolver.resolve(props.Body);
+    } catch (err) {
+      if (!(err instanceof Unresolvable)) { throw err; }
+      warnings.push(`the OpenAPI document of REST API ${restApiId}: ${err.message}`);
+    }
+    if (isRecord(resolved)) {
+      body = readBody(resolved, root, {
+        restApiId, localId: (seed, length) => localId(`${options.seed}/${seed}`, length), functionArnOfUri, warnings,
+      });
+    }
+  } else if (props.BodyS3Location !== undefined) {
+    warnings.push(`REST API ${restApiId} is defined by a document in S3 (BodyS3Location), which is not read locally`);
+  }
   const byId = new Map<string, ResourceNode>([[root.logicalId, root]]);
   const parentOf = (value: unknown): string | undefined => (getAttOf(value, 'RootResourceId') === restApiId ? root.logicalId : refOf(value));
   const pending = entries.filter(([, r]) => r.Type === 'AWS::ApiGateway::Resource' && ofApi(r));
@@ -274,7 +295,7 @@ export function readRestApi(template: CfnTemplate, resolver: CfnResolver, restAp
   }
 
   // Authorizers.
-  const authorizers = new Map<string, AuthorizerModel>();
+  const authorizers = new Map<string, AuthorizerModel>(body?.authorizers ?? []);
   for (const [logicalId, r] of entries) {
     if (r.Type !== 'AWS::ApiGateway::Authorizer' || !ofApi(r)) { continue; }
     const p = r.Properties ?? {};
@@ -338,8 +359,8 @@ export function readRestApi(template: CfnTemplate, resolver: CfnResolver, restAp
     stage = { logicalId: '', name: options.stageName ?? 'prod', variables: {}, methodSettings: [], deploymentId: localId(`${options.seed}/${restApiId}/deployment`, 6) };
   }
 
-  // Gateway responses.
-  const gatewayResponses = new Map<string, GatewayResponseModel>();
+  // Gateway responses: the document's, then those of the template (applied after the document).
+  const gatewayResponses = new Map<string, GatewayResponseModel>(body?.gatewayResponses ?? []);
   for (const [, r] of entries) {
     if (r.Type !== 'AWS::ApiGateway::GatewayResponse' || !ofApi(r)) { continue; }
     const p = r.Properties ?? {};
@@ -401,8 +422,11 @@ export function readRestApi(template: CfnTemplate, resolver: CfnResolver, restAp
     logicalId: restApiId,
     id: localId(`${options.seed}/${restApiId}`, 10),
     name: typeof props.Name === 'string' ? props.Name : restApiId,
-    binaryMediaTypes: Array.isArray(props.BinaryMediaTypes) ? props.BinaryMediaTypes.filter((t): t is string => typeof t === 'string') : [],
-    apiKeySource: String(props.ApiKeySourceType ?? 'HEADER').toUpperCase(),
+    binaryMediaTypes: [...new Set([
+      ...(body?.binaryMediaTypes ?? []),
+      ...(Array.isArray(props.BinaryMediaTypes) ? props.BinaryMediaTypes.filter((t): t is string => typeof t === 'string') : []),
+    ])],
+    apiKeySource: String(props.ApiKeySourceType ?? body?.apiKeySource ?? 'HEADER').toUpperCase(),
     root,
     resources: all,
     stage,

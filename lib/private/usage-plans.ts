@@ -40,3 +40,19 @@ export function usageKeyFor(scope: Construct): string {
   return `apig-${crypto.createHash('sha256').update(`${stackName}\0${scope.node.path}`).digest('hex').slice(0, 40)}`;
 }
 
+/**
+ * The usage plan of refused requests: the authorizer hands its key to API Gateway for requests it
+ * refuses, so that they reach the proxy's gateway response instead of API Gateway's 403. Defined
+ * once per group, when the first app gets limits (every method carrying the authorizer then
+ * requires a key, which the document's `x-amazon-apigateway-api-key-source: AUTHORIZER` takes from it).
+ */
+export function addRefusalUsagePlan(group: ApiGroup): { readonly key: string; readonly plan: apigw.UsagePlan } {
+  const scope = new Construct(group, 'Refusals');
+  const key = usageKeyFor(scope);
+  const plan = addUsagePlan(scope, group, {
+    name: `${group.groupName}-refusals`,
+    description: `Requests refused by the authorizer of API group ${group.groupName}, so that they reach its gateway responses`,
+    usageKey: key,
+  });
+  return { key, plan };
+}

@@ -67,9 +67,8 @@ export interface GroupDeclarations {
   readonly groupName: string;
   readonly responses: readonly GatewayResponse[];
   readonly apis: readonly Api[];
-  readonly restApi: apigw.RestApi;
-  /** The construct id, under `restApi`, of the group's own response of an AWS type. */
-  readonly nativeResponseId: (awsType: string) => string;
+  /** The group's REST API, whose document defines every AWS gateway response type. */
+  readonly restApi: apigw.IRestApi;
 }
 
 /**
@@ -96,14 +95,13 @@ export function warnAboutUnusableDeclarations(d: GroupDeclarations): void {
   warnAboutDuplicateGatewayResponses(d);
 }
 
-/** API Gateway keeps one response per type and REST API: a second resource overwrites the group's (or is overwritten). */
+/** API Gateway keeps one response per type and REST API: a resource of a type the group's document defines overwrites it (or is overwritten). */
 function warnAboutDuplicateGatewayResponses(d: GroupDeclarations): void {
   const stack = Stack.of(d.restApi);
   const restApiId = JSON.stringify(stack.resolve(d.restApi.restApiId));
   const defined = Object.keys(ResponseType.awsTypeMapping());
-  const own = new Set(defined.map(aws => d.restApi.node.tryFindChild(d.nativeResponseId(aws))?.node.defaultChild));
   for (const c of stack.node.findAll()) {
-    if (!(c instanceof apigw.CfnGatewayResponse) || own.has(c) || !defined.includes(c.responseType)) { continue; }
+    if (!(c instanceof apigw.CfnGatewayResponse) || !defined.includes(c.responseType)) { continue; }
     if (JSON.stringify(stack.resolve(c.restApiId)) !== restApiId) { continue; }
     const at = c.node.scope instanceof apigw.GatewayResponse ? c.node.scope : c;
     Annotations.of(at).addWarningV2(WARN.duplicateGatewayResponse,

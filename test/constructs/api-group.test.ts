@@ -8,9 +8,9 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import {
-  ApiGroup, ApiGroupProps, Backend, HttpMethod, ParameterType, RequestParameter, ResponseType,
+  ApiAuth, ApiGroup, ApiGroupProps, Backend, HttpMethod, ParameterType, RequestParameter, ResponseType,
 } from 'cdk-api-groups';
-import { methodAt, methodsByPath, newGroup, newStack, proxyAsset, templateOf } from '../support/synth';
+import { methodAt, methodsByPath, newGroup, newStack, proxyAsset, restApiDocument, templateOf } from '../support/synth';
 
 const mock = (): Backend => Backend.mock();
 
@@ -60,12 +60,15 @@ describe('REST API and stage', () => {
     const template = templateOf(group);
     // THEN
     template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    // CloudFormation ignores EndpointConfiguration when it imports a body: the import parameter sets the type.
     template.hasResourceProperties('AWS::ApiGateway::RestApi', {
       Name: 'orders',
-      Description: 'Orders API group',
       EndpointConfiguration: { Types: ['REGIONAL'] },
-      BinaryMediaTypes: ['*/*'],
+      Parameters: { endpointConfigurationTypes: 'REGIONAL' },
     });
+    const document = restApiDocument(template);
+    expect(document.info).toEqual({ title: 'orders', version: '1', description: 'Orders API group' });
+    expect(document['x-amazon-apigateway-binary-media-types']).toEqual(['*/*']);
     template.resourceCountIs('AWS::ApiGateway::Account', 0);
     expect(group.groupName).toBe('orders');
   });
@@ -102,36 +105,43 @@ describe('REST API and stage', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('methods and routes', () => {
-  test('one method per API, each an AWS_PROXY integration to the proxy with the integration timeout', () => {
-    // Every request must reach the proxy, which alone knows the API's response, parameters and backend.
+  test('the REST API is one document: no resource or method of its own, every API method routed to the proxy', () => {
+    // One CloudFormation resource for the whole tree (DESIGN section 11); every request must reach the proxy,
+    // which alone knows the API's response, parameters and backend.
     // GIVEN
     const group = ordersGroup();
+    group.addApi('DeleteOrder', { method: HttpMethod.DELETE, path: '/orders/{id}', backend: mock(), auth: ApiAuth.iam() });
     // WHEN
     const template = templateOf(group);
     // THEN
-    const expected = {
-      AuthorizationType: 'NONE',
-      Integration: {
-        Type: 'AWS_PROXY',
-        IntegrationHttpMethod: 'POST',
-        TimeoutInMillis: 29000,
-        Uri: proxyIntegrationUri(group),
-      },
-    };
-    expect(methodAt(template, '/orders', 'GET')).toMatchObject(expected);
-    expect(methodAt(template, '/orders', 'POST')).toMatchObject(expected);
-    expect(methodAt(template, '/orders/{id}', 'GET')).toMatchObject(expected);
-    expect(group.apis.map(a => Stack.of(group).resolve(a.restMethod.httpMethod))).toEqual(['GET', 'POST', 'GET']);
+    template.resourceCountIs('AWS::ApiGateway::Resource', 0);
+    template.resourceCountIs('AWS::ApiGateway::Method', 0);
+    const integration = { type: 'aws_proxy', httpMethod: 'POST', timeoutInMillis: 29000, uri: proxyIntegrationUri(group) };
+    for (const [path, methods] of Object.entries(methodsByPath(template))) {
+      for (const method of methods) { expect(methodAt(template, path, method)['x-amazon-apigateway-integration']).toEqual(integration); }
+    }
+  });
+
+  test('APIs without per-method enforcement ride ANY / and ANY /{proxy+}; IAM APIs get their own method', () => {
+    // API Gateway sees a path only where it must enforce something per method (DESIGN section 11).
+    const group = ordersGroup();
+    group.addApi('DeleteOrder', { method: HttpMethod.DELETE, path: '/orders/{id}', backend: mock(), auth: ApiAuth.iam() });
+    const template = templateOf(group);
+    expect(methodsByPath(template)).toEqual({
+      '/': ['ANY'], '/orders': ['ANY'], '/orders/{id}': ['ANY', 'DELETE'], '/{proxy+}': ['ANY'],
+    });
+    expect(methodAt(template, '/orders/{id}', 'DELETE').security).toEqual([{ sigv4: [] }]);
+    expect(methodAt(template, '/orders/{id}', 'ANY').security).toBeUndefined();
   });
 
   test('ANY on every resource without an ANY API, the root and the catch-all /{proxy+} included', () => {
     // Requests API Gateway would otherwise answer with MISSING_AUTHENTICATION_TOKEN reach the proxy,
     // which answers NOT_FOUND or "method not supported" from the group's responses.
-    // GIVEN
+    // GIVEN: IAM APIs, which API Gateway must see individually
     const group = newGroup();
-    group.addApi('ListOrders', { method: HttpMethod.GET, path: '/orders', backend: mock() });
-    group.addApi('AnyOrder', { method: HttpMethod.ANY, path: '/orders/{id}', backend: mock() });
-    group.addApi('GetItem', { method: HttpMethod.GET, path: '/orders/{id}/items/{item}', backend: mock() });
+    group.addApi('ListOrders', { method: HttpMethod.GET, path: '/orders', backend: mock(), auth: ApiAuth.iam() });
+    group.addApi('AnyOrder', { method: HttpMethod.ANY, path: '/orders/{id}', backend: mock(), auth: ApiAuth.iam() });
+    group.addApi('GetItem', { method: HttpMethod.GET, path: '/orders/{id}/items/{item}', backend: mock(), auth: ApiAuth.iam() });
     // WHEN
     const template = templateOf(group);
     // THEN: intermediate resources (/orders/{id}/items) get ANY too; the ANY API is not doubled
@@ -144,15 +154,17 @@ describe('methods and routes', () => {
       '/{proxy+}': ['ANY'],
     });
     for (const [path, method] of [['/', 'ANY'], ['/{proxy+}', 'ANY'], ['/orders/{id}/items', 'ANY']]) {
-      expect(methodAt(template, path, method)).toMatchObject({ Integration: { Type: 'AWS_PROXY', Uri: proxyIntegrationUri(group) } });
+      expect(methodAt(template, path, method)).toMatchObject({ 'x-amazon-apigateway-integration': { type: 'aws_proxy', uri: proxyIntegrationUri(group) } });
+      expect(methodAt(template, path, method).security).toBeUndefined();
     }
+    expect(methodAt(template, '/orders/{id}', 'ANY').security).toEqual([{ sigv4: [] }]);
   });
 
   test('APIs whose paths differ only in a parameter name share one resource', () => {
     // API Gateway allows one variable child per level; the proxy routes on the real path.
     const group = newGroup();
-    group.addApi('GetA', { method: HttpMethod.GET, path: '/a/{x}', backend: mock() });
-    group.addApi('PostB', { method: HttpMethod.POST, path: '/a/{y}/b', backend: mock() });
+    group.addApi('GetA', { method: HttpMethod.GET, path: '/a/{x}', backend: mock(), auth: ApiAuth.iam() });
+    group.addApi('PostB', { method: HttpMethod.POST, path: '/a/{y}/b', backend: mock(), auth: ApiAuth.iam() });
     expect(methodsByPath(templateOf(group))).toEqual({
       '/': ['ANY'], '/a': ['ANY'], '/a/{x}': ['ANY', 'GET'], '/a/{x}/b': ['ANY', 'POST'], '/{proxy+}': ['ANY'],
     });
@@ -161,15 +173,17 @@ describe('methods and routes', () => {
   test('an ANY API on the root replaces the root\'s own ANY', () => {
     // The user's API answers there, not the proxy's NOT_FOUND.
     const group = newGroup();
-    group.addApi('Root', { method: HttpMethod.ANY, path: '/', backend: mock() });
-    expect(methodsByPath(templateOf(group))).toEqual({ '/': ['ANY'], '/{proxy+}': ['ANY'] });
+    group.addApi('Root', { method: HttpMethod.ANY, path: '/', backend: mock(), auth: ApiAuth.iam() });
+    const template = templateOf(group);
+    expect(methodsByPath(template)).toEqual({ '/': ['ANY'], '/{proxy+}': ['ANY'] });
+    expect(methodAt(template, '/', 'ANY').security).toEqual([{ sigv4: [] }]);
   });
 
-  test('no catch-all when the root already has a {param} child, with a warning', () => {
+  test('no catch-all when an API seen individually puts a {param} resource at the root, with a warning', () => {
     // API Gateway allows one variable child per level: unknown paths elsewhere keep AWS's 403, so the user must know.
     // GIVEN
     const group = newGroup();
-    group.addApi('TenantOrders', { method: HttpMethod.GET, path: '/{tenant}/orders', backend: mock() });
+    group.addApi('TenantOrders', { method: HttpMethod.GET, path: '/{tenant}/orders', backend: mock(), auth: ApiAuth.iam() });
     // WHEN
     const template = templateOf(group);
     // THEN
@@ -179,10 +193,18 @@ describe('methods and routes', () => {
       '\\[ack: cdk-api-groups:noCatchAll\\]$'));
   });
 
+  test('a {param} root path riding the catch-all leaves room for it, without a warning', () => {
+    // The catch-all /{proxy+} serves /{tenant}/orders itself; the proxy routes on the real path.
+    const group = newGroup();
+    group.addApi('TenantOrders', { method: HttpMethod.GET, path: '/{tenant}/orders', backend: mock() });
+    expect(methodsByPath(templateOf(group))).toEqual({ '/': ['ANY'], '/{proxy+}': ['ANY'] });
+    Annotations.fromStack(Stack.of(group)).hasNoWarning('*', Match.stringLikeRegexp('noCatchAll'));
+  });
+
   test('a greedy root API is reused as the catch-all', () => {
     // /{path+} already catches every path; a second greedy child is impossible, and not needed.
     const group = newGroup();
-    group.addApi('Files', { method: HttpMethod.GET, path: '/{path+}', backend: mock() });
+    group.addApi('Files', { method: HttpMethod.GET, path: '/{path+}', backend: mock(), auth: ApiAuth.iam() });
     const template = templateOf(group);
     expect(methodsByPath(template)).toEqual({ '/': ['ANY'], '/{path+}': ['ANY', 'GET'] });
     Annotations.fromStack(Stack.of(group)).hasNoWarning('*', Match.stringLikeRegexp('noCatchAll'));
@@ -195,7 +217,7 @@ describe('CORS preflight', () => {
   test('without CORS there is no OPTIONS method at all', () => {
     // OPTIONS then reaches the proxy like any method (and an OPTIONS API would get it).
     const template = templateOf(ordersGroup());
-    template.resourcePropertiesCountIs('AWS::ApiGateway::Method', { HttpMethod: 'OPTIONS' }, 0);
+    for (const methods of Object.values(methodsByPath(template))) { expect(methods).not.toContain('OPTIONS'); }
   });
 
   test('with one origin: a MOCK OPTIONS method on every resource, answered as text with the allow headers', () => {
@@ -206,7 +228,7 @@ describe('CORS preflight', () => {
     const template = templateOf(group);
     // THEN
     const table = methodsByPath(template);
-    expect(Object.keys(table).sort()).toEqual(['/', '/orders', '/orders/{id}', '/{proxy+}']);
+    expect(Object.keys(table).sort()).toEqual(['/', '/{proxy+}']);
     for (const methods of Object.values(table)) { expect(methods).toContain('OPTIONS'); }
     const headers = {
       'method.response.header.Access-Control-Allow-Headers':
@@ -215,21 +237,20 @@ describe('CORS preflight', () => {
       'method.response.header.Access-Control-Allow-Methods': '\'GET,POST,PUT,DELETE,HEAD,PATCH,OPTIONS\'',
       'method.response.header.Vary': '\'Origin\'',
     };
-    expect(methodAt(template, '/orders', 'OPTIONS')).toEqual({
-      AuthorizationType: 'NONE',
-      HttpMethod: 'OPTIONS',
-      ResourceId: expect.anything(),
-      RestApiId: ref(group, group.restApi),
-      Integration: {
-        Type: 'MOCK',
-        ContentHandling: 'CONVERT_TO_TEXT',
-        RequestTemplates: { 'application/json': '{ "statusCode": 200 }' },
-        IntegrationResponses: [{ StatusCode: '204', ResponseParameters: headers }],
+    expect(methodAt(template, '/{proxy+}', 'OPTIONS')).toEqual({
+      parameters: [{ name: 'proxy', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: {
+        204: {
+          description: 'CORS preflight, answered by API Gateway',
+          headers: Object.fromEntries(Object.keys(headers).map(k => [k.replace('method.response.header.', ''), { schema: { type: 'string' } }])),
+        },
       },
-      MethodResponses: [{
-        StatusCode: '204',
-        ResponseParameters: Object.fromEntries(Object.keys(headers).map(k => [k, true])),
-      }],
+      'x-amazon-apigateway-integration': {
+        type: 'mock',
+        contentHandling: 'CONVERT_TO_TEXT',
+        requestTemplates: { 'application/json': '{ "statusCode": 200 }' },
+        responses: { default: { statusCode: '204', responseParameters: headers } },
+      },
     });
   });
 
@@ -242,7 +263,7 @@ describe('CORS preflight', () => {
       },
     });
     const options = methodAt(templateOf(group), '/', 'OPTIONS');
-    expect(options.Integration.IntegrationResponses[0].ResponseParameters).toEqual({
+    expect(options['x-amazon-apigateway-integration'].responses.default.responseParameters).toEqual({
       'method.response.header.Access-Control-Allow-Headers': '\'X-Custom,Content-Type\'',
       'method.response.header.Access-Control-Allow-Origin': '\'https://shop.example.com\'',
       'method.response.header.Access-Control-Allow-Methods': '\'GET,POST\'',
@@ -257,10 +278,10 @@ describe('CORS preflight', () => {
     // GIVEN
     const group = ordersGroup({ cors: { allowOrigins: ['https://a.example.com', 'https://b.example.com', 'https://c.example.com'] } });
     // WHEN
-    const response = methodAt(templateOf(group), '/orders/{id}', 'OPTIONS').Integration.IntegrationResponses[0];
+    const response = methodAt(templateOf(group), '/{proxy+}', 'OPTIONS')['x-amazon-apigateway-integration'].responses.default;
     // THEN
-    expect(response.ResponseParameters['method.response.header.Access-Control-Allow-Origin']).toBe('\'https://a.example.com\'');
-    expect(response.ResponseTemplates).toEqual({
+    expect(response.responseParameters['method.response.header.Access-Control-Allow-Origin']).toBe('\'https://a.example.com\'');
+    expect(response.responseTemplates).toEqual({
       'application/json': [
         '#set($origin = $input.params().header.get("Origin"))',
         '#if($origin == "")',
@@ -276,10 +297,10 @@ describe('CORS preflight', () => {
   test('"*" allows any origin without Vary', () => {
     // The answer does not depend on the caller.
     const options = methodAt(templateOf(ordersGroup({ cors: { allowOrigins: ['*'] } })), '/', 'OPTIONS');
-    const params = options.Integration.IntegrationResponses[0].ResponseParameters;
-    expect(params['method.response.header.Access-Control-Allow-Origin']).toBe('\'*\'');
-    expect(params['method.response.header.Vary']).toBeUndefined();
-    expect(options.Integration.IntegrationResponses[0].ResponseTemplates).toBeUndefined();
+    const answer = options['x-amazon-apigateway-integration'].responses.default;
+    expect(answer.responseParameters['method.response.header.Access-Control-Allow-Origin']).toBe('\'*\'');
+    expect(answer.responseParameters['method.response.header.Vary']).toBeUndefined();
+    expect(answer.responseTemplates).toBeUndefined();
   });
 
   test('an OPTIONS API replaces the native preflight on its resource, with a warning', () => {
@@ -287,8 +308,8 @@ describe('CORS preflight', () => {
     const group = ordersGroup({ cors: { allowOrigins: ['https://shop.example.com'] } });
     group.addApi('OrdersOptions', { method: HttpMethod.OPTIONS, path: '/orders', backend: mock() });
     const template = templateOf(group);
-    expect(methodAt(template, '/orders', 'OPTIONS')).toMatchObject({ Integration: { Type: 'AWS_PROXY' } });
-    expect(methodAt(template, '/orders/{id}', 'OPTIONS')).toMatchObject({ Integration: { Type: 'MOCK' } });
+    expect(methodAt(template, '/orders', 'OPTIONS')).toMatchObject({ 'x-amazon-apigateway-integration': { type: 'aws_proxy' } });
+    expect(methodAt(template, '/{proxy+}', 'OPTIONS')).toMatchObject({ 'x-amazon-apigateway-integration': { type: 'mock' } });
     Annotations.fromStack(Stack.of(group)).hasWarning('/Stack/Group/OrdersOptions', Match.stringLikeRegexp(
       'API OPTIONS /orders answers OPTIONS on /orders, so the group\'s native CORS preflight is not defined there ' +
       '\\[ack: cdk-api-groups:optionsReplacesPreflight\\]'));
@@ -321,8 +342,9 @@ describe('proxy function and permissions', () => {
     const group = ordersGroup({ integrationTimeout: Duration.seconds(40), proxyMemorySize: 1024 });
     const template = templateOf(group);
     template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'index.handler', Timeout: 41, MemorySize: 1024 });
-    template.resourcePropertiesCountIs('AWS::ApiGateway::Method', { Integration: { TimeoutInMillis: 40000 } }, 7);
-    template.resourcePropertiesCountIs('AWS::ApiGateway::Method', { Integration: { TimeoutInMillis: 29000 } }, 0);
+    const timeouts = Object.entries(methodsByPath(template))
+      .flatMap(([path, methods]) => methods.map(m => methodAt(template, path, m)['x-amazon-apigateway-integration'].timeoutInMillis));
+    expect(timeouts).toEqual([40000, 40000]);
     Annotations.fromStack(Stack.of(group)).hasWarning('/Stack/Group', Match.stringLikeRegexp(
       'integrationTimeout 40000 ms is above API Gateway\'s default quota of 29000 ms.*\\[ack: cdk-api-groups:integrationTimeoutQuota\\]'));
   });
@@ -634,8 +656,9 @@ describe('lifecycle and accessors', () => {
     a.addApi('GetA', { method: HttpMethod.GET, path: '/a', backend: mock() });
     b.addApi('GetB', { method: HttpMethod.GET, path: '/b', backend: mock() });
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::ApiGateway::RestApi', 2);
-    template.resourceCountIs('AWS::ApiGateway::GatewayResponse', 42);
+    const apis = Object.values(template.findResources('AWS::ApiGateway::RestApi'));
+    expect(apis.map(r => r.Properties.Name).sort()).toEqual(['group-a', 'group-b']);
+    for (const r of apis) { expect(Object.keys(r.Properties.Body['x-amazon-apigateway-gateway-responses'])).toHaveLength(21); }
     expect(proxyAsset(a, template).config.apis.map(x => x.path)).toEqual(['/a']);
     expect(proxyAsset(b, template).config.apis.map(x => x.path)).toEqual(['/b']);
   });

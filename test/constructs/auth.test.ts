@@ -17,7 +17,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
   AccessControl, ApiAuth, ApiGroup, ApiGroupProps, AuthType, Backend, HttpMethod, IdentitySource,
 } from 'cdk-api-groups';
-import { authorizerAsset, filesUnder, methodAt, newApp, newGroup, newStack, proxyAsset, templateOf } from '../support/synth';
+import { authorizerAsset, filesUnder, methodAt, methodsByPath, newApp, newGroup, newStack, proxyAsset, restApiDocument, templateOf } from '../support/synth';
 
 const mock = (): Backend => Backend.mock();
 
@@ -100,8 +100,8 @@ describe('the bundled authorizer', () => {
     group.addApi('Reports', { method: HttpMethod.GET, path: '/reports', backend: mock(), auth: ApiAuth.iam() });
     const template = templateOf(group);
     expect(group.authorizerFunction).toBeUndefined();
-    expect(group.requestAuthorizer).toBeUndefined();
     template.resourceCountIs('AWS::ApiGateway::Authorizer', 0);
+    expect(restApiDocument(template).components.securitySchemes).toEqual({ sigv4: expect.anything() });
     template.resourceCountIs('AWS::Lambda::Function', 2); // the proxy and the user's JwtFn
     // the app still has its secret, for when an API authorises it
     expect(app.secret).toBeDefined();
@@ -156,16 +156,18 @@ describe('the bundled authorizer', () => {
     // sources API Gateway never refuses on its own (401 without our response) before the authorizer runs.
     const { group } = fullGroup();
     const template = templateOf(group);
-    template.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
-    const [authorizer] = Object.values(template.findResources('AWS::ApiGateway::Authorizer'));
-    expect(authorizer.Properties).toEqual({
-      Name: expect.any(String),
-      RestApiId: ref(group, group.restApi),
-      Type: 'REQUEST',
-      AuthorizerResultTtlInSeconds: 0,
-      AuthorizerUri: expect.anything(),
+    // Declared in the REST API's document, not as an AWS::ApiGateway::Authorizer.
+    template.resourceCountIs('AWS::ApiGateway::Authorizer', 0);
+    const scheme = restApiDocument(template).components.securitySchemes.apigGroupAuthorizer;
+    expect(scheme).toEqual({
+      'type': 'apiKey',
+      'name': 'Host',
+      'in': 'header',
+      'x-amazon-apigateway-authtype': 'custom',
+      'x-amazon-apigateway-authorizer': { type: 'request', authorizerUri: expect.anything(), authorizerResultTtlInSeconds: 0 },
     });
-    expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain(JSON.stringify(resolve(group, group.authorizerFunction!.functionArn)));
+    expect(JSON.stringify(scheme['x-amazon-apigateway-authorizer'].authorizerUri))
+      .toContain(JSON.stringify(resolve(group, group.authorizerFunction!.functionArn)));
     const permissions = Object.values(template.findResources('AWS::Lambda::Permission', {
       Properties: { FunctionName: resolve(group, group.authorizerFunction!.functionArn) },
     }));
@@ -174,29 +176,29 @@ describe('the bundled authorizer', () => {
       Action: 'lambda:InvokeFunction',
       FunctionName: resolve(group, group.authorizerFunction!.functionArn),
       Principal: 'apigateway.amazonaws.com',
-      SourceArn: resolve(group, group.requestAuthorizer!.authorizerArn),
+      SourceArn: {
+        'Fn::Join': ['', [
+          'arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':',
+          ref(group, group.restApi), '/authorizers/*',
+        ]],
+      },
     });
   });
 
-  test('CUSTOM authorization (the group\'s authorizer) only on the methods of app, custom and third-party APIs', () => {
-    // IAM is native; NONE APIs and the fallback routes to the proxy never pay for an authorizer call.
+  test('the authorizer only on the catch-all the app, custom and third-party APIs ride; IAM and public APIs never pay for it', () => {
+    // IAM is native; NONE APIs get their own method without the authorizer (DESIGN section 11).
     const { group } = fullGroup();
     const template = templateOf(group);
-    const authorizer = ref(group, group.requestAuthorizer!);
-    for (const [p, m] of [['/orders', 'GET'], ['/stock/{sku}', 'GET'], ['/profile', 'GET'], ['/partner', 'POST']]) {
-      expect(methodAt(template, p, m)).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: authorizer });
-    }
+    expect(methodAt(template, '/{proxy+}', 'ANY').security).toEqual([{ apigGroupAuthorizer: [] }]);
     for (const [p, m] of [['/reports', 'GET'], ['/audit', 'GET']]) {
-      const method = methodAt(template, p, m);
-      expect(method.AuthorizationType).toBe('AWS_IAM');
-      expect(method.AuthorizerId).toBeUndefined();
+      expect(methodAt(template, p, m).security).toEqual([{ sigv4: [] }]);
     }
-    const none = [['/public', 'GET'], ['/', 'ANY'], ['/{proxy+}', 'ANY'], ['/orders', 'ANY'], ['/stock/{sku}', 'ANY'], ['/audit', 'ANY']];
-    for (const [p, m] of none) {
-      const method = methodAt(template, p, m);
-      expect({ p, m, type: method.AuthorizationType, id: method.AuthorizerId }).toEqual({ p, m, type: 'NONE', id: undefined });
+    for (const [p, m] of [['/public', 'GET'], ['/', 'ANY'], ['/public', 'ANY'], ['/reports', 'ANY'], ['/audit', 'ANY']]) {
+      expect({ p, m, security: methodAt(template, p, m).security }).toEqual({ p, m, security: undefined });
     }
-    expect(Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { AuthorizationType: 'CUSTOM' } }))).toHaveLength(4);
+    const carrying = Object.entries(methodsByPath(template))
+      .flatMap(([p, ms]) => ms.filter(m => JSON.stringify(methodAt(template, p, m).security ?? []).includes('apigGroupAuthorizer')));
+    expect(carrying).toHaveLength(1);
   });
 
   test('runs the bundled authorizer code with the same configuration document as the proxy', () => {
@@ -396,8 +398,9 @@ describe('per-app usage plans', () => {
     const template = templateOf(group);
     template.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);
     template.resourceCountIs('AWS::ApiGateway::ApiKey', 0);
-    template.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: Match.absent() });
-    expect(Object.keys(template.findResources('AWS::ApiGateway::Method', { Properties: { ApiKeyRequired: true } }))).toEqual([]);
+    const document = restApiDocument(template);
+    expect(document['x-amazon-apigateway-api-key-source']).toBeUndefined();
+    expect(JSON.stringify(document.paths)).not.toContain('api_key');
     const config = proxyAsset(group, template).config;
     expect(config.refusalUsageKey).toBeUndefined();
     for (const app of Object.values(config.apps!)) { expect(app.usageKey).toBeUndefined(); }
@@ -419,7 +422,7 @@ describe('per-app usage plans', () => {
     });
     const template = templateOf(group);
 
-    template.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
+    expect(restApiDocument(template)['x-amazon-apigateway-api-key-source']).toBe('AUTHORIZER');
     const stage = { ApiId: ref(group, group.restApi), Stage: ref(group, group.restApi.deploymentStage), Throttle: {} };
     const plan = (name: string) => template.findResources('AWS::ApiGateway::UsagePlan', { Properties: { UsagePlanName: name } });
     expect(Object.values(plan('shop-free'))[0].Properties).toEqual({
@@ -452,11 +455,10 @@ describe('per-app usage plans', () => {
     expect(group.refusalUsageKey).toMatch(/^apig-[0-9a-f]{40}$/);
     template.hasResourceProperties('AWS::ApiGateway::ApiKey', { Value: group.refusalUsageKey, Enabled: true });
 
-    // only the app API's method requires a key
-    expect(methodAt(template, '/orders', 'GET').ApiKeyRequired).toBe(true);
-    for (const [p, m] of [['/jwt', 'GET'], ['/orders', 'ANY'], ['/{proxy+}', 'ANY'], ['/', 'ANY']]) {
-      expect(methodAt(template, p, m).ApiKeyRequired).toBeUndefined();
-    }
+    // every method carrying the authorizer requires a key, which the authorizer supplies for every request it
+    // sees (the app's, or the refusals key); methods without it require none
+    expect(methodAt(template, '/{proxy+}', 'ANY').security).toEqual([{ apigGroupAuthorizer: [] }, { api_key: [] }]);
+    expect(methodAt(template, '/', 'ANY').security).toBeUndefined();
   });
 
   test('an app added after the first throttled one gets its plan too', () => {
@@ -568,9 +570,14 @@ describe('IAM grants', () => {
     const template = templateOf(group);
     expect(statementsOf(template, group, role)).toEqual([{
       Action: 'execute-api:Invoke', Effect: 'Allow',
-      Resource: [resolve(group, apis.reports.restMethod.methodArn), resolve(group, apis.audit.restMethod.methodArn)],
+      Resource: [resolve(group, apis.reports.methodArn), resolve(group, apis.audit.methodArn)],
     }]);
-    expect(JSON.stringify(resolve(group, apis.reports.restMethod.methodArn))).toContain('/GET/reports');
+    expect(resolve(group, apis.reports.methodArn)).toEqual({
+      'Fn::Join': ['', [
+        'arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':',
+        ref(group, group.restApi), '/', ref(group, group.restApi.deploymentStage), '/GET/reports',
+      ]],
+    });
   });
 
   test('group.grantInvoke with APIs, and api.grantInvoke, grant exactly those', () => {
@@ -581,8 +588,8 @@ describe('IAM grants', () => {
     group.grantInvoke(a, apis.audit);
     apis.reports.grantInvoke(b);
     const template = templateOf(group);
-    expect(statementsOf(template, group, a)[0].Resource).toEqual(resolve(group, apis.audit.restMethod.methodArn));
-    expect(statementsOf(template, group, b)[0].Resource).toEqual(resolve(group, apis.reports.restMethod.methodArn));
+    expect(statementsOf(template, group, a)[0].Resource).toEqual(resolve(group, apis.audit.methodArn));
+    expect(statementsOf(template, group, b)[0].Resource).toEqual(resolve(group, apis.reports.methodArn));
   });
 
   test('granting a non-IAM API, another group\'s API, or a group without IAM APIs is refused', () => {

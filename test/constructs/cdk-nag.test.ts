@@ -78,8 +78,9 @@ describe.each([
 
 test('the library acknowledges its own design; what remains is the user\'s to decide', () => {
   // A group with every authentication mode and no acknowledgement of the user's: the library has answered
-  // request validation (APIG2), the fallback routes (APIG4/COG4), Cognito on methods our authorizer or
-  // IAM authenticates (COG4) and rotation of generated AppCodes (SMG4). Left: logging, WAF, public APIs.
+  // request validation (APIG2) and rotation of generated AppCodes (SMG4). Left: logging, WAF, tracing.
+  // The methods live in the REST API's OpenAPI document, which cdk-nag does not read: APIG4 and COG4
+  // (authorization per AWS::ApiGateway::Method) have nothing to check, so nothing of theirs is acknowledged.
   const app = newApp();
   const stack = new Stack(app, 'Stack');
   const group = new ApiGroup(stack, 'Group', { groupName: 'shop' });
@@ -99,21 +100,11 @@ test('the library acknowledges its own design; what remains is the user\'s to de
   expect(violations.map(v => `${v.rule} ${v.path}`).sort()).toEqual([
     'AwsSolutions-APIG1 Group/RestApi/DeploymentStage.RELEASE/Resource',
     'AwsSolutions-APIG3 Group/RestApi/DeploymentStage.RELEASE/Resource',
-    'AwsSolutions-APIG4 Group/RestApi/Default/public/GET/Resource',
     'AwsSolutions-APIG6 Group/RestApi/DeploymentStage.RELEASE/Resource',
-    'AwsSolutions-COG4 Group/RestApi/Default/public/GET/Resource',
   ]);
   const byLibrary = suppressed.map(s => `${s.rule} ${s.path}`).sort();
   expect(byLibrary).toEqual([
     'AwsSolutions-APIG2 Group/RestApi/Resource',
-    ...['/', '/orders/', '/partner/', '/profile/', '/public/', '/reports/', '/{proxy+}/'].flatMap(p => [
-      `AwsSolutions-APIG4 Group/RestApi/Default${p}ANY/Resource`,
-    ]),
-    ...['/', '/orders/', '/partner/', '/profile/', '/public/', '/reports/', '/{proxy+}/'].map(p => `AwsSolutions-COG4 Group/RestApi/Default${p}ANY/Resource`),
-    'AwsSolutions-COG4 Group/RestApi/Default/orders/GET/Resource',
-    'AwsSolutions-COG4 Group/RestApi/Default/partner/GET/Resource',
-    'AwsSolutions-COG4 Group/RestApi/Default/profile/GET/Resource',
-    'AwsSolutions-COG4 Group/RestApi/Default/reports/GET/Resource',
     'AwsSolutions-SMG4 Group/Appmobile/AppCode/Resource',
-  ].sort());
+  ]);
 });

@@ -111,6 +111,15 @@ test('an ANY API seen individually does not capture authenticated riders on its 
   expect(method(plan, '/files/{path+}', 'ANY')).toMatchObject({ kind: 'api', iam: true });
 });
 
+test('an API with its own throttle does not throttle riders its method would serve', () => {
+  // A stage method setting applies to every request the method serves: a rider landing there gets its own method.
+  const throttledAny = shape('ANY', '/files/{key+}', 'none', { throttle: { rateLimit: 10 } });
+  const upload = shape('POST', '/files/{name+}', 'none');
+  const plan = planExposure([throttledAny, upload], plain);
+  expect(plan.decisions.find(d => d.api === upload)).toMatchObject({ exposed: true, reasons: ['shadowed'], resourcePath: '/files/{key+}' });
+  expect(plan.methodSettings.map(s => s.httpMethod)).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'PUT']);
+});
+
 test('APIs without authorizer-based auth get their own path while the catch-all carries the authorizer', () => {
   const open = shape('GET', '/health', 'none');
   const app = shape('GET', '/orders');

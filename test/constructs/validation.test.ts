@@ -3,7 +3,7 @@
  * construct path, the offending value, what is allowed (the rule's own words) and the rule id,
  * because that message is all a user sees when `cdk synth` stops.
  */
-import { Duration, Lazy, SecretValue, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, Lazy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -310,31 +310,55 @@ describe('APIs', () => {
       { path: 'Stack/Group/Api1000', rule: RULES.apisPerGroup, value: 'number of APIs in a group 1001' });
   });
 
-  ruleTest(RULES.restResources, 'more resources than maxRestResources fail at synthesis (catch-all counted)', () => {
+  ruleTest(RULES.restResources, 'more resources than maxRestResources fail at synthesis (catch-all counted), saying what to change', () => {
     // The resource count is only known once every API is added; deploying over quota fails late and slowly.
-    // GIVEN: /a, /a/b, /c and the catch-all /{proxy+} = 4 resources
+    // GIVEN: IAM APIs, which API Gateway must see individually: /a, /a/b, /c and the catch-all /{proxy+} = 4 resources
     const group = newGroup({ maxRestResources: 3 });
-    api(group, 'ApiAb', { path: '/a/b' });
-    api(group, 'ApiC', { path: '/c' });
+    api(group, 'ApiAb', { path: '/a/b', auth: ApiAuth.iam() });
+    api(group, 'ApiC', { path: '/c', auth: ApiAuth.iam() });
     // THEN
     expectSynthError(group, {
-      path: 'Stack/Group', rule: RULES.restResources, value: 'number of REST API resources synthesized 4',
-      detail: 'the group\'s paths need 4 resources, the limit is 3',
+      path: 'Stack/Group', rule: RULES.restResources, value: 'number of REST API resources synthesized 4 is not allowed (1 over the quota of 3;',
+      detail: 'API Gateway sees 2 APIs individually (2 IAM), and every segment of their paths is a resource; to fit, ' +
+        'give fewer APIs their own throttle',
     });
   });
 
-  ruleTest(RULES.restResources, 'the default limit is API Gateway\'s quota of 300 resources', () => {
-    // 299 paths + the catch-all fit; one more path does not. (CloudFormation's own limit of 500
-    // resources per stack is lifted here: it is a separate, stack-wide check.)
-    const noStackLimit = () => newStack(newApp({ context: { '@aws-cdk/core:stackResourceLimit': 0 } }));
-    const fits = newGroup({}, noStackLimit());
-    for (let i = 0; i < 299; i++) { api(fits, `Api${i}`, { path: `/p${i}` }); }
+  ruleTest(RULES.restResources, 'the default limit is API Gateway\'s quota of 300 resources; APIs riding the catch-all cost none', () => {
+    // 299 IAM paths + the catch-all fit; one more path does not. APIs API Gateway need not see are not counted.
+    const fits = newGroup();
+    for (let i = 0; i < 299; i++) { api(fits, `Api${i}`, { path: `/p${i}`, auth: ApiAuth.iam() }); }
+    for (let i = 0; i < 500; i++) { api(fits, `Rider${i}`, { path: `/r${i}/{id}` }); }
     expect(() => Template.fromStack(Stack.of(fits))).not.toThrow();
 
-    const over = newGroup({}, noStackLimit());
-    for (let i = 0; i < 300; i++) { api(over, `Api${i}`, { path: `/p${i}` }); }
+    const over = newGroup();
+    for (let i = 0; i < 300; i++) { api(over, `Api${i}`, { path: `/p${i}`, auth: ApiAuth.iam() }); }
     expectSynthError(over, {
-      path: 'Stack/Group', rule: RULES.restResources, value: '301', detail: 'the limit is 300',
+      path: 'Stack/Group', rule: RULES.restResources, value: '301 is not allowed (1 over the quota of 300;', detail: 'set maxRestResources',
+    });
+  });
+
+  ruleTest(RULES.cfnResources, 'a stack over CloudFormation\'s 500 resources fails at synthesis, naming the count and what to change', () => {
+    // aws-cdk-lib would refuse the template too, without saying what the group costs or what to move.
+    const group = newGroup();
+    api(group, 'Api');
+    const stack = Stack.of(group);
+    for (let i = 0; i < 500; i++) { new CfnResource(stack, `Topic${i}`, { type: 'AWS::SNS::Topic' }); }
+    expectSynthError(group, {
+      path: 'Stack/Group', rule: RULES.cfnResources, value: 'number of CloudFormation resources in the stack 5',
+      detail: 'over the quota of 500; the REST API costs one resource, but each app with limits adds a usage plan, an API key and their link; ' +
+        'move other constructs or groups into their own stacks',
+    });
+  });
+
+  ruleTest(RULES.templateSize, 'a template over CloudFormation\'s 1 MB fails at synthesis, naming the size and what to change', () => {
+    // The REST API's document is inline in the template: a deploy would fail late otherwise.
+    const group = newGroup();
+    api(group, 'Api');
+    new CfnResource(Stack.of(group), 'Big', { type: 'AWS::SSM::Parameter', properties: { Type: 'String', Value: 'x'.repeat(1_100_000) } });
+    expectSynthError(group, {
+      path: 'Stack/Group', rule: RULES.templateSize, value: 'size of the CloudFormation template 11',
+      detail: 'over the quota of 1048576; the REST API\'s OpenAPI document is inline in the template; move other constructs or groups into their own stacks',
     });
   });
 

@@ -95,8 +95,10 @@ describe('OpenAPI 3.0 in JSON (shop-openapi3.json)', () => {
       identities: [{ in: 'header', name: 'Authorization', validation: '^Bearer .+$' }],
       ttlSeconds: 60, relaxed: true, timeoutMs: 3000,
     });
-    const iamMethods = Object.values(s.template.Resources as Record<string, any>)
-      .filter(r => r.Type === 'AWS::ApiGateway::Method' && r.Properties.AuthorizationType === 'AWS_IAM');
+    // IAM methods are SigV4 operations of the REST API's OpenAPI document.
+    const body = Object.values(s.template.Resources as Record<string, any>).find(r => r.Type === 'AWS::ApiGateway::RestApi').Properties.Body;
+    const iamMethods = Object.values<any>(body.paths).flatMap(item => Object.values<any>(item))
+      .filter(op => JSON.stringify(op.security ?? []) === JSON.stringify([{ sigv4: [] }]));
     expect(iamMethods).toHaveLength(1);
   });
 

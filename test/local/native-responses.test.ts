@@ -8,7 +8,7 @@ import { NATIVE_TYPES, NativeContext, renderNativeResponse, renderTemplate } fro
 import { latin1Safe, outgoingHeaders } from '../../lib/local/http';
 import { answerMock, originOverrides } from '../../lib/local/preflight';
 import type { GatewayResponseModel } from '../../lib/local/rest-api';
-import { newGroup, templateOf } from '../support/synth';
+import { newGroup, restApiDocument, templateOf } from '../support/synth';
 
 const CTX: NativeContext = {
   requestId: 'c0ffee00-0000-4000-8000-000000000001',
@@ -112,12 +112,13 @@ describe('a synthesized group\'s native responses, rendered as API Gateway rende
       },
     });
     group.addApi('ListOrders', { method: HttpMethod.GET, path: '/orders', backend: Backend.mock() });
-    const resources = Object.values<any>(templateOf(group).findResources('AWS::ApiGateway::GatewayResponse'));
-    models = new Map(resources.map(r => [r.Properties.ResponseType, {
-      type: r.Properties.ResponseType,
-      statusCode: r.Properties.StatusCode,
-      parameters: r.Properties.ResponseParameters ?? {},
-      templates: r.Properties.ResponseTemplates ?? {},
+    // The REST API's document carries them (x-amazon-apigateway-gateway-responses).
+    const responses = Object.entries<any>(restApiDocument(templateOf(group))['x-amazon-apigateway-gateway-responses']);
+    models = new Map(responses.map(([type, r]) => [type, {
+      type,
+      statusCode: r.statusCode,
+      parameters: r.responseParameters ?? {},
+      templates: r.responseTemplates ?? {},
     }]));
     expect(models.size).toBe(21);
   });

@@ -76,13 +76,14 @@ describe('the packed library', () => {
     expect(tarballFiles.filter(f => f.startsWith('test/') || f.startsWith('lib/runtime/') || /\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
   });
 
-  test('cdk synth of a user app produces the REST API, its 21 native gateway responses and the proxy', () => {
-    const types = Object.values<any>(template.Resources).map(r => r.Type);
-    expect(types.filter(t => t === 'AWS::ApiGateway::RestApi')).toHaveLength(1);
-    expect(types.filter(t => t === 'AWS::ApiGateway::GatewayResponse')).toHaveLength(21);
-    const notFound = Object.values<any>(template.Resources)
-      .find(r => r.Type === 'AWS::ApiGateway::GatewayResponse' && r.Properties.ResponseType === 'RESOURCE_NOT_FOUND');
-    expect(notFound.Properties.StatusCode).toBe('410');
+  test('cdk synth of a user app produces the REST API with its document and 21 native gateway responses, the proxy and the deployment report', () => {
+    const apis = Object.values<any>(template.Resources).filter(r => r.Type === 'AWS::ApiGateway::RestApi');
+    expect(apis).toHaveLength(1);
+    const responses = apis[0].Properties.Body['x-amazon-apigateway-gateway-responses'];
+    expect(Object.keys(responses)).toHaveLength(21);
+    expect(responses.RESOURCE_NOT_FOUND.statusCode).toBe('410');
+    const reports = fs.readdirSync(path.join(appDir, 'cdk.out')).filter(f => f.includes('.deployment-report.')).sort();
+    expect(reports).toEqual([expect.stringMatching(/^PackedApp\..+\.deployment-report\.json$/), expect.stringMatching(/\.deployment-report\.txt$/)]);
     expect(fs.readdirSync(assetDir).sort()).toEqual(['config.json', 'index.js']);
   });
 

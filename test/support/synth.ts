@@ -120,42 +120,33 @@ export function logicalIdOf(template: Template, type: string, props: object): st
   return found[0];
 }
 
-/** Full path (`/orders/{id}`) of every AWS::ApiGateway::Resource, by logical id; the root is `/`. */
-export function resourcePaths(template: Template): Record<string, string> {
-  const resources = template.findResources('AWS::ApiGateway::Resource');
-  const paths: Record<string, string> = {};
-  const pathOf = (id: string): string => {
-    if (paths[id] === undefined) {
-      const parent = resources[id].Properties.ParentId;
-      const parentPath = parent.Ref ? pathOf(parent.Ref) : '';
-      paths[id] = `${parentPath}/${resources[id].Properties.PathPart}`;
-    }
-    return paths[id];
-  };
-  Object.keys(resources).forEach(pathOf);
-  return paths;
+/** The OpenAPI document (the `Body`) of the template's only REST API, as CloudFormation receives it. */
+export function restApiDocument(template: Template): any {
+  const apis = Object.values(template.findResources('AWS::ApiGateway::RestApi'));
+  expect(apis).toHaveLength(1);
+  expect(apis[0].Properties.Body).toBeDefined();
+  return apis[0].Properties.Body;
 }
 
-/** `path → sorted HTTP methods` of the synthesized REST API: its routing table at a glance. */
+const OPERATION_KEYS: Record<string, string> = {
+  'x-amazon-apigateway-any-method': 'ANY', 'get': 'GET', 'put': 'PUT', 'post': 'POST', 'delete': 'DELETE',
+  'options': 'OPTIONS', 'head': 'HEAD', 'patch': 'PATCH',
+};
+
+/** `path → sorted HTTP methods` of the REST API's document: its routing table at a glance. */
 export function methodsByPath(template: Template): Record<string, string[]> {
-  const paths = resourcePaths(template);
   const table: Record<string, string[]> = {};
-  for (const method of Object.values(template.findResources('AWS::ApiGateway::Method'))) {
-    const resourceId = method.Properties.ResourceId;
-    const path = resourceId.Ref ? paths[resourceId.Ref] : '/'; // the root is Fn::GetAtt RootResourceId
-    (table[path] ??= []).push(method.Properties.HttpMethod);
+  for (const [path, item] of Object.entries<any>(restApiDocument(template).paths)) {
+    table[path] = Object.keys(item).filter(k => OPERATION_KEYS[k]).map(k => OPERATION_KEYS[k]).sort();
   }
-  for (const methods of Object.values(table)) { methods.sort(); }
   return table;
 }
 
-/** The properties of the method `httpMethod` on `path`. */
+/** The document's operation of the method `httpMethod` (ANY, GET, ...) on `path`. */
 export function methodAt(template: Template, path: string, httpMethod: string): any {
-  const paths = resourcePaths(template);
-  const found = Object.values(template.findResources('AWS::ApiGateway::Method')).filter(m => {
-    const resourceId = m.Properties.ResourceId;
-    return m.Properties.HttpMethod === httpMethod && (resourceId.Ref ? paths[resourceId.Ref] : '/') === path;
-  });
-  expect(found).toHaveLength(1);
-  return found[0].Properties;
+  const item = restApiDocument(template).paths[path];
+  expect(item).toBeDefined();
+  const key = Object.keys(OPERATION_KEYS).find(k => OPERATION_KEYS[k] === httpMethod)!;
+  expect(item[key]).toBeDefined();
+  return item[key];
 }

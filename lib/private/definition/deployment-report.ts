@@ -96,6 +96,11 @@ export function buildDeploymentReport(input: ReportInput): DeploymentReport {
   };
 }
 
+/** `report` with the group's warnings leading its degradations (warnings raised once the plan was known included). */
+export function withWarnings(report: DeploymentReport, warnings: readonly string[]): DeploymentReport {
+  return { ...report, degradations: [...warnings, ...report.degradations] };
+}
+
 const REASON_TEXT: Record<ExposureReason, string> = {
   iam: 'IAM',
   throttle: 'own throttle',

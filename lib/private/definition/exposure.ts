@@ -13,7 +13,7 @@ import { ResourceNode, ResourceTree } from './resource-tree';
  * - `options`: with CORS, every resource answers OPTIONS with the native preflight, unless an API
  *   declares OPTIONS there;
  * - `shadowed`: another API's method would otherwise serve this API's requests with the wrong
- *   checks (IAM, or no authorizer for an API that needs its verdict);
+ *   checks (IAM, no authorizer for an API that needs its verdict, or the other API's own throttle);
  * - `noAuthorizer`: the catch-all carries the authorizer (an API riding it needs one), and this
  *   API, which needs none, should not pay an authorizer call; only while the quota allows.
  * Usage-plan API keys are not a reason: the authorizer hands API Gateway a key for every request
@@ -209,7 +209,9 @@ function buildLayout(apis: readonly ApiShape[], reasons: Map<ApiShape, ExposureR
         const servedBy = node.declared.get(method) ?? node.declared.get('ANY');
         if (servedBy === undefined) { continue; } // the fallback ANY (or the native preflight)
         const by = byId.get(servedBy)!;
-        if (by.enforcement === 'iam' || (rider.enforcement === 'authorizer' && by.enforcement !== 'authorizer')) {
+        // IAM would refuse the rider's unsigned requests, a method without the authorizer would bring them
+        // without a verdict, and a method's own throttle (a stage method setting) would throttle them too.
+        if (by.enforcement === 'iam' || (rider.enforcement === 'authorizer' && by.enforcement !== 'authorizer') || by.throttle !== undefined) {
           conflicts.push({ rider, by });
         }
       }

@@ -88,9 +88,11 @@ export function buildOpenApiDocument(input: OpenApiInput): OpenApiDocument {
     (scheme === AUTHORIZER_SCHEME && m.authorizer) || (scheme === SIGV4_SCHEME && m.iam) || (scheme === API_KEY_SCHEME && m.apiKey)));
   if (used(AUTHORIZER_SCHEME)) {
     schemes[AUTHORIZER_SCHEME] = {
-      // For a REQUEST authorizer, name and in are OpenAPI's required fields only: identitySource decides.
+      // For a REQUEST authorizer, name and in are OpenAPI's required fields only: API Gateway's
+      // identity sources are identitySource's (documented optional without caching). Should an
+      // importer ever take the name for one (it does for TOKEN authorizers), Host is in every request.
       type: 'apiKey',
-      name: 'Unused',
+      name: 'Host',
       in: 'header',
       'x-amazon-apigateway-authtype': 'custom',
       'x-amazon-apigateway-authorizer': {
@@ -141,14 +143,16 @@ function withParameters(resource: PlannedResource, operation: Record<string, unk
 }
 
 function proxyOperation(resource: PlannedResource, method: PlannedMethod, integration: Record<string, unknown>): Record<string, unknown> {
-  // Every requirement in one object: API Gateway checks them all (the authorizer, then the key it supplied).
-  const requirement: Record<string, string[]> = {};
-  if (method.iam) { requirement[SIGV4_SCHEME] = []; }
-  if (method.authorizer) { requirement[AUTHORIZER_SCHEME] = []; }
-  if (method.apiKey) { requirement[API_KEY_SCHEME] = []; }
+  // One requirement object per scheme, as API Gateway's own export writes a method with an
+  // authorizer and a required API key; its import reads each (the authorizer, and apiKeyRequired).
+  const security: Array<Record<string, string[]>> = [];
+  if (method.iam) { security.push({ [SIGV4_SCHEME]: [] }); }
+  if (method.authorizer) { security.push({ [AUTHORIZER_SCHEME]: [] }); }
+  if (method.apiKey) { security.push({ [API_KEY_SCHEME]: [] }); }
   return withParameters(resource, {
-    ...(Object.keys(requirement).length > 0 ? { security: [requirement] } : {}),
-    // OpenAPI needs one response; with AWS_PROXY the proxy's answer passes as is, whatever its status.
+    ...(security.length > 0 ? { security } : {}),
+    // OpenAPI needs one response (API Gateway's own examples declare 200); with AWS_PROXY the
+    // proxy's answer passes as is, whatever its status.
     responses: { 200: { description: 'The proxy\'s answer' } },
     'x-amazon-apigateway-integration': integration,
   });

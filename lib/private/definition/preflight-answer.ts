@@ -2,9 +2,7 @@ import { CORS_DEFAULTS, CorsOptions } from '../../cors';
 
 /**
  * The native CORS preflight answer (an OPTIONS method with a MOCK integration answering 204), as
- * data. It is the answer lib/private/preflight.ts gives on a CloudFormation Method; that file
- * still builds its own (until the REST API is defined by the document alone), and a test checks
- * that both answer the same.
+ * the OpenAPI document declares it on every resource where no API answers OPTIONS.
  */
 export interface PreflightAnswer {
   /** Header name → quoted literal, as API Gateway's response parameters want it. */

@@ -1,31 +1,14 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { LimitRule, LIMITS, RULES } from '../../limits';
+import { LimitRule, RULES } from '../../limits';
 import { Problem } from '../checks';
 import { ExposurePlan, ExposureReason } from './exposure';
 
 /**
  * AWS quotas a group's stack must fit (DESIGN section 6), checked at synth so that a group that
  * cannot fit fails with a message naming the quota, the count, the excess and what to change,
- * never at deploy.
- *
- * The two CloudFormation rules belong in lib/limits.ts's RULES table; they live here until the
- * README's limits table and validation.test.ts cover them (both iterate over ALL_RULES).
+ * never at deploy. The rules are in lib/limits.ts's RULES table.
  */
-export const QUOTA_RULES = {
-  cfnResources: {
-    id: 'cfn-resources',
-    subject: 'number of CloudFormation resources in the stack',
-    allowed: `at most ${LIMITS.cfnResourcesPerStack} per stack`,
-    source: 'AWS CloudFormation',
-  } as LimitRule,
-  templateSize: {
-    id: 'template-size',
-    subject: 'size of the CloudFormation template',
-    allowed: `at most ${LIMITS.templateBytes} bytes (1 MB), the REST API's OpenAPI document included`,
-    source: 'AWS CloudFormation',
-  } as LimitRule,
-} as const;
 
 /** A count against its quota. */
 export interface QuotaCount {
@@ -79,12 +62,12 @@ export function quotaProblems(usage: QuotaUsage, plan: ExposurePlan): Problem[] 
       'the group\'s document defines one REQUEST authorizer; remove authorizers added to its REST API by hand, or raise the quota'));
   }
   if (usage.stackResources && usage.stackResources.used > usage.stackResources.quota) {
-    found.push(over(QUOTA_RULES.cfnResources, usage.stackResources,
+    found.push(over(RULES.cfnResources, usage.stackResources,
       'the REST API costs one resource, but each app with limits adds a usage plan, an API key and their link; ' +
       'move other constructs or groups into their own stacks, or give fewer apps a throttle or quota'));
   }
   if (usage.templateBytes && usage.templateBytes.used > usage.templateBytes.quota) {
-    found.push(over(QUOTA_RULES.templateSize, usage.templateBytes,
+    found.push(over(RULES.templateSize, usage.templateBytes,
       'the REST API\'s OpenAPI document is inline in the template; move other constructs or groups into their own stacks, ' +
       'or let fewer APIs be seen individually'));
   }

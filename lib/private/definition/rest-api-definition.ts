@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import type { Api } from '../../api';
 import type { CorsOptions } from '../../cors';
@@ -83,21 +83,38 @@ export function defineRestApi(input: RestApiDefinitionInput): RestApiDefinition 
 
 /**
  * The stack-wide quotas, once the whole stack is defined (run from a validation, which sees every
- * construct): adds the stack's CloudFormation resources and template size to the report, and
- * returns the problems.
+ * construct): adds the stack's CloudFormation resources and template size (when the template can
+ * be measured) to the report, and returns the problems.
  */
-export function checkStackQuotas(definition: RestApiDefinition, stackTemplate: unknown, stackResources: number): {
+export function checkStackQuotas(definition: RestApiDefinition, stackTemplate: unknown | undefined, stackResources: number): {
   readonly report: DeploymentReport; readonly problems: Problem[];
 } {
   const usage = {
     stackResources: { used: stackResources, quota: LIMITS.cfnResourcesPerStack },
-    templateBytes: { used: Buffer.byteLength(JSON.stringify(stackTemplate), 'utf8'), quota: LIMITS.templateBytes },
+    ...(stackTemplate !== undefined
+      ? { templateBytes: { used: Buffer.byteLength(JSON.stringify(stackTemplate), 'utf8'), quota: LIMITS.templateBytes } }
+      : {}),
   };
   const problems = quotaProblems(usage, definition.plan);
   const report: DeploymentReport = {
     ...definition.report,
-    quotas: { ...definition.report.quotas, stackResources: usage.stackResources, templateBytes: usage.templateBytes },
+    quotas: { ...definition.report.quotas, ...usage },
     problems: [...definition.report.problems, ...formatAll(problems)],
   };
   return { report, problems };
+}
+
+/**
+ * Measures the stack of `scope` and checks its quotas. The template is only rendered when the
+ * stack holds no more resources than CloudFormation allows (aws-cdk-lib refuses to render it
+ * otherwise, with a message that says less than ours).
+ */
+export function checkStackQuotasOf(scope: IConstruct, definition: RestApiDefinition): ReturnType<typeof checkStackQuotas> {
+  const stack = Stack.of(scope);
+  const resources = countCfnResources(stack);
+  // aws-cdk-lib's own rendering of the template (internal, but the one synthesis uses).
+  const template = resources <= LIMITS.cfnResourcesPerStack
+    ? (stack as unknown as { _toCloudFormation(): unknown })._toCloudFormation()
+    : undefined;
+  return checkStackQuotas(definition, template, resources);
 }
