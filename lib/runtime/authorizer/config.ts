@@ -8,10 +8,10 @@
  * value) makes that API's verdict DEFAULT_5XX, never an unauthenticated ok.
  */
 import { ApiDocument, CONFIG_DOCUMENT_VERSION } from '../../private/config-document';
-import { Router, RouteSpec } from '../proxy/router';
 import { isRecord } from '../proxy/types';
 import { AuthCatalog, ResolvedAuth } from '../shared/auth-config';
 import { resolveDeployTime } from '../shared/deploy-time';
+import { EnvironmentRoutes, PublishedRoute, publishedIn } from '../shared/environment-routes';
 import { loadDocument } from '../shared/document-file';
 import { AppDirectory, AppEntry } from './apps';
 import { AppCodeStore } from './secrets';
@@ -28,7 +28,8 @@ export interface AuthorizerApi {
 }
 
 export interface AuthorizerConfig {
-  readonly router: Router<AuthorizerApi>;
+  /** The routers of the APIs published in each environment (stage). */
+  readonly routes: EnvironmentRoutes<AuthorizerApi>;
   readonly stage: string;
   readonly apps: AppDirectory;
   /** Apps by key, with their secret and usage key. */
@@ -82,7 +83,7 @@ export function compileAuthorizerConfig(doc: unknown, env: NodeJS.ProcessEnv, st
     if (compiled instanceof Error) { throw compiled; }
     return compiled;
   };
-  const routes: RouteSpec<AuthorizerApi>[] = (doc.apis as unknown[]).map((raw, i) => {
+  const routes: PublishedRoute<AuthorizerApi>[] = (doc.apis as unknown[]).map((raw, i) => {
     const where = `apis[${i}]`;
     if (!isRecord(raw)) { fail(`${where} is not an object`); }
     const api = raw as unknown as ApiDocument;
@@ -103,17 +104,17 @@ export function compileAuthorizerConfig(doc: unknown, env: NodeJS.ProcessEnv, st
       warnings.push(`api ${api.id}: authentication not usable: ${reason}`);
       target = { id: api.id, auth: reason, authorisedApps: new Set() };
     }
-    return { method: api.method, path: api.path, target };
+    return { method: api.method, path: api.path, target, environments: publishedIn(raw.environments, where) };
   });
-  let router: Router<AuthorizerApi>;
+  let router: EnvironmentRoutes<AuthorizerApi>;
   try {
-    router = new Router(routes);
+    router = new EnvironmentRoutes(routes);
   } catch (err) {
     fail((err as Error).message);
   }
   warnings.push(...catalog.warnings);
   return {
-    router,
+    routes: router,
     stage: doc.group.stage,
     apps: new AppDirectory([...appEntries.values()], store),
     appEntries,

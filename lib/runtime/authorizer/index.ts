@@ -131,7 +131,7 @@ export async function handler(event: unknown, context?: LambdaContextLike): Prom
     if (!state.ok) {
       decision = { apiId, verdict: 'DEFAULT_5XX', reason: 'configuration refused' };
     } else {
-      const match = state.config.router.match(req.method, req.path);
+      const match = state.config.routes.forStage(req.stage || state.config.stage).match(req.method, req.path);
       if (match.kind !== 'route') {
         decision = { apiId, verdict: VERDICT_OK, reason: 'no API matched' };
       } else {

@@ -20,7 +20,7 @@ import { compileBinaryMediaTypes } from './media-types';
 import { compileMetrics, RequestMetrics } from './metrics';
 import { compileParameters, ParameterValidator } from './parameters';
 import { compileRule, CompiledRule, RuleSet } from './render';
-import { Router, RouteSpec } from './router';
+import { EnvironmentRoutes, PublishedRoute, publishedIn } from '../shared/environment-routes';
 import { isRecord } from './types';
 
 export interface CompiledApi {
@@ -35,7 +35,8 @@ export interface CompiledApi {
 }
 
 export interface ProxyConfig {
-  readonly router: Router<CompiledApi>;
+  /** The routers of the APIs published in each environment (stage). */
+  readonly routes: EnvironmentRoutes<CompiledApi>;
   /** Rules of the `default` response: for errors raised before an API matched. */
   readonly defaultRules: RuleSet;
   readonly stage: string;
@@ -152,7 +153,7 @@ export function compileConfig(doc: unknown, env: NodeJS.ProcessEnv): ProxyConfig
   const catalog = new AuthCatalog(doc, env, 'proxy');
   const groupRules: IpRule[] = doc.accessControl === undefined ? [] : [compileIpRule(doc.accessControl, 'accessControl')];
   const backendOptions: BackendOptions = { isBinary: compileBinaryMediaTypes(doc.binaryMediaTypes) };
-  const routes: RouteSpec<CompiledApi>[] = (doc.apis as unknown[]).map((raw, i) => {
+  const routes: PublishedRoute<CompiledApi>[] = (doc.apis as unknown[]).map((raw, i) => {
     const where = `apis[${i}]`;
     if (!isRecord(raw)) { fail(`${where} is not an object`); }
     const api = raw as unknown as ApiDocument;
@@ -169,11 +170,11 @@ export function compileConfig(doc: unknown, env: NodeJS.ProcessEnv): ProxyConfig
       backend: compileBackend(api.backend, env, backendOptions, reason => warnings.push(`api ${api.id}: ${reason}`)),
       guard: compileApiGuard(raw, where, catalog, groupRules, reason => warnings.push(`api ${api.id}: ${reason}`)),
     };
-    return { method: api.method, path: api.path, target: compiled };
+    return { method: api.method, path: api.path, target: compiled, environments: publishedIn(raw.environments, where) };
   });
-  let router: Router<CompiledApi>;
+  let router: EnvironmentRoutes<CompiledApi>;
   try {
-    router = new Router(routes);
+    router = new EnvironmentRoutes(routes);
   } catch (err) {
     fail((err as Error).message);
   }
@@ -181,7 +182,7 @@ export function compileConfig(doc: unknown, env: NodeJS.ProcessEnv): ProxyConfig
   const groupName = typeof typed.group.name === 'string' ? typed.group.name : '';
   const metrics = compileMetrics(doc.metrics, groupName, reason => warnings.push(reason));
   return {
-    router,
+    routes: router,
     defaultRules: responses.get(DEFAULT_RESPONSE)!,
     stage: typed.group.stage,
     cors: isRecord(typed.cors) ? new CorsPolicy(typed.cors) : undefined,

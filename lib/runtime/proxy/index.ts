@@ -48,7 +48,8 @@ function timeoutFor(configured: number | undefined, context: LambdaContextLike |
 
 /** Routes, checks authentication and access, validates and calls the backend; synchronous unless something is called. */
 function handle(req: RequestView, config: ProxyConfig, context: LambdaContextLike | undefined): ProxyResult | Promise<ProxyResult> {
-  const match = config.router.match(req.method, req.path);
+  // Only the APIs published in the environment the request arrived on (its stage) exist for it.
+  const match = config.routes.forStage(req.stage || config.stage).match(req.method, req.path);
   if (config.cors && config.cors.isPreflight(req) && match.kind !== 'no-path' && !(match.kind === 'route' && !match.viaAny)) {
     // A preflight on a served path, and no API declares OPTIONS there: the gateway answers it.
     return withRequestId(config.cors.preflight(req), req);

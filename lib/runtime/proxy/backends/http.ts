@@ -18,6 +18,7 @@ import { isRecord, ProxyResult } from '../types';
 import { Backend, BackendCall } from './backend';
 import { isDotSegment } from './dot-segments';
 import { forwardingOf, GatewayHeader, setForwardingHeaders } from './forwarding';
+import { lambdaTraceHeader } from './trace';
 
 // Module-level keep-alive agents: connections survive between invocations of a warm Lambda.
 const AGENTS = {
@@ -218,6 +219,8 @@ function forwardedHeaders(req: RequestView, strict: boolean): http.OutgoingHttpH
   }
   out['x-request-id'] = req.requestIdHeader;
   setForwardingHeaders(out, req, collector.gateway);
+  const trace = lambdaTraceHeader();
+  if (trace !== undefined) { out['x-amzn-trace-id'] = trace; }
   return out;
 }
 
