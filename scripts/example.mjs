@@ -71,16 +71,24 @@ function summarize(out) {
       if (config.cors) console.log(`  CORS: ${config.cors.allowOrigins.join(', ')}`);
     }
 
-    const native = resources.filter(([, r]) => r.Type === 'AWS::ApiGateway::GatewayResponse')
-      .map(([, r]) => r.Properties).sort((a, b) => a.ResponseType.localeCompare(b.ResponseType));
-    console.log(`\n  native gateway responses (${native.length}, from the "default" response):`);
-    for (const r of native) {
-      const body = r.ResponseTemplates?.['application/json'] ?? '';
-      console.log(`    ${r.ResponseType.padEnd(31)} ${String(r.StatusCode ?? '(kept)').padEnd(7)} ${body.length > 90 ? `${body.slice(0, 87)}...` : body}`);
+    // The REST API is defined by its OpenAPI document (the Body): gateway responses and methods are in it.
+    for (const [, api] of resources.filter(([, r]) => r.Type === 'AWS::ApiGateway::RestApi' && r.Properties.Body)) {
+      const body = api.Properties.Body;
+      const native = Object.entries(body['x-amazon-apigateway-gateway-responses'] ?? {}).sort(([a], [b]) => a.localeCompare(b));
+      console.log(`\n  native gateway responses of REST API "${api.Properties.Name}" (${native.length}, from the "default" response):`);
+      for (const [type, r] of native) {
+        const text = r.responseTemplates?.['application/json'] ?? '';
+        console.log(`    ${type.padEnd(31)} ${String(r.statusCode ?? '(kept)').padEnd(7)} ${text.length > 90 ? `${text.slice(0, 87)}...` : text}`);
+      }
+      const paths = Object.keys(body.paths);
+      const methods = paths.reduce((n, p) => n + Object.keys(body.paths[p]).filter(k => k !== 'parameters').length, 0);
+      console.log(`\n  REST API document: ${paths.length - 1} resources, ${methods} methods (APIs seen individually, ANY catch-alls, CORS preflight)`);
     }
-    const methods = resources.filter(([, r]) => r.Type === 'AWS::ApiGateway::Method').length;
-    const routes = resources.filter(([, r]) => r.Type === 'AWS::ApiGateway::Resource').length;
-    console.log(`\n  REST API: ${routes} resources, ${methods} methods (APIs, ANY catch-alls, CORS preflight)`);
+  }
+  // The deployment report of every group (quotas, who API Gateway sees and why, what degrades).
+  for (const file of fs.readdirSync(out).filter(f => f.endsWith('.deployment-report.txt')).sort()) {
+    console.log(`\n${path.relative(root, path.join(out, file))}:\n`);
+    console.log(fs.readFileSync(path.join(out, file), 'utf8').replace(/^/gm, '  ').trimEnd());
   }
   const shown = path.relative(root, out);
   console.log(`\nCloud assembly: ${shown.startsWith('..') ? out : shown}`);

@@ -6,57 +6,22 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { Duration, Stack } from 'aws-cdk-lib';
 import {
-  ApiAuth, ApiGroup, ApiGroupProps, Backend, HttpMethod, ResponseType,
+  ApiAuth, ApiGroup, ApiGroupProps, Backend, HttpMethod,
 } from 'cdk-api-groups';
 import { DOCUMENTED_EXTENSIONS, extensionsUsed } from '../../lib/private/definition/extensions';
 import { AUTHORIZER_SCHEME } from '../../lib/private/definition/openapi-document';
 import { renderDeploymentReport } from '../../lib/private/definition/deployment-report';
 import { checkStackQuotas, defineRestApi, RestApiDefinition } from '../../lib/private/definition/rest-api-definition';
+import { addIssueApis, GroupShape, ISSUE_CORS, ISSUE_SHAPE, issueGroupProps } from '../support/issue-shape-group';
 import { newGroup } from '../support/synth';
 
-const CORS = { allowOrigins: ['https://shop.example.com', 'https://admin.example.com'], allowCredentials: true, maxAge: Duration.minutes(10) };
-const METHODS = [HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE];
+const CORS = ISSUE_CORS;
 
-interface Shape {
-  /** How many of the APIs have their own throttle, IAM auth. */
-  readonly throttled: (resource: number, method: number) => boolean;
-  readonly iam: (resource: number, method: number) => boolean;
-  readonly resources?: number;
-}
-
-/**
- * Issue 8's group: 250 resources (/svcN/resM/{id}) × 4 methods, every API app-authenticated
- * except the IAM ones, CORS, 2 custom responses. By default IAM covers whole resources (an
- * internal service's resources), and the throttled APIs are the GET and POST of 50 hot resources.
- */
-function bigGroup(shape: Shape, props: ApiGroupProps = {}): ApiGroup {
-  const group = newGroup({ groupName: 'big', cors: CORS, ...props });
-  const strict = group.addGatewayResponse('strict', { rules: [{ type: ResponseType.THROTTLED, statusCode: 429, body: '{"busy":true}' }] });
-  group.addGatewayResponse('legacy', { rules: [{ type: ResponseType.NOT_FOUND, statusCode: 404, body: '{"gone":true}' }] });
-  const app = group.addApp('mobile');
-  const count = shape.resources ?? 250;
-  for (let r = 0; r < count; r++) {
-    const path = `/svc${r % 10}/res${Math.floor(r / 10)}/{id}`;
-    METHODS.forEach((method, m) => {
-      group.addApi(`Api${r}x${m}`, {
-        method,
-        path,
-        backend: Backend.http('https://backend.example.com/{id}'),
-        auth: shape.iam(r, m) ? ApiAuth.iam() : ApiAuth.app({ apps: [app] }),
-        throttle: shape.throttled(r, m) ? { rateLimit: 50, burstLimit: 100 } : undefined,
-        gatewayResponse: r % 2 === 0 ? strict : undefined,
-      });
-    });
-  }
+function bigGroup(shape: GroupShape, props: ApiGroupProps = {}): ApiGroup {
+  const group = newGroup(issueGroupProps(props));
+  addIssueApis(group, shape);
   return group;
 }
-
-const ISSUE_SHAPE: Shape = {
-  // 50 resources × GET and POST = 100 APIs (10%)
-  throttled: (r, m) => r % 5 === 0 && m < 2,
-  // 12 resources × 4 methods + 2 = 50 APIs (5%)
-  iam: (r, m) => (r % 20 === 3 && r < 240) || (r === 248 && m < 2),
-};
 
 function define(group: ApiGroup): RestApiDefinition {
   return defineRestApi({

@@ -15,6 +15,8 @@ import {
   AccessControl, ApiAuth, ApiGroupProps, AppCredentialOptions, Backend, CustomAuthorizerOptions, HttpMethod, IdentitySource,
   ParameterType, RequestParameter, ResponseRule, ResponseType, ThirdPartyAuthorizerOptions,
 } from 'cdk-api-groups';
+import { deploymentReportFileName } from '../../lib/private/definition/deployment-report-files';
+import { addIssueApis, GroupShape, ISSUE_SHAPE, issueGroupProps } from '../support/issue-shape-group';
 import { deploymentLogicalId, newApp, newGroup, newStack, proxyAsset, templateOf, workDir } from '../support/synth';
 
 // The module object itself (not an import namespace), so that jest.spyOn can replace tmpdir() for the library too.
@@ -299,6 +301,7 @@ describe('determinism', () => {
       const asset = proxyAsset(group, template);
       return {
         templateBytes: fs.readFileSync(path.join(outdir, 'Stack.template.json')),
+        reportBytes: fs.readFileSync(path.join(outdir, deploymentReportFileName('Stack', group.groupName, 'json'))),
         assetHash: asset.hash,
         configBytes: fs.readFileSync(path.join(asset.dir, 'config.json')),
         bundleBytes: fs.readFileSync(path.join(asset.dir, 'index.js')),
@@ -309,6 +312,7 @@ describe('determinism', () => {
     // THEN
     const [a, b] = results;
     expect(a.templateBytes.equals(b.templateBytes)).toBe(true);
+    expect(a.reportBytes.equals(b.reportBytes)).toBe(true);
     expect(a.assetHash).toBe(b.assetHash);
     expect(a.configBytes.equals(b.configBytes)).toBe(true);
     expect(a.bundleBytes.equals(b.bundleBytes)).toBe(true);
@@ -326,5 +330,32 @@ describe('determinism', () => {
     const asset = proxyAsset(g);
     expect(fs.readdirSync(asset.dir).sort()).toEqual(['config.json', 'index.js']);
     expect(asset.configText).toBe(JSON.stringify(asset.config));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('on a 1000-API group of issue 8\'s shape, the deployment\'s logical id follows every API', () => {
+  // Most APIs ride the catch-all, so the document alone would not change with them: the routes are part of the id.
+  const big = (shape: GroupShape = ISSUE_SHAPE, props: ApiGroupProps = {}): string => {
+    const group = newGroup(issueGroupProps(props));
+    addIssueApis(group, shape);
+    return deploymentLogicalId(group);
+  };
+  let bigBase: string;
+  beforeAll(() => { bigBase = big(); });
+
+  test('the same declaration keeps it', () => {
+    expect(big()).toBe(bigBase);
+  });
+
+  test.each([
+    ['an API riding the catch-all moves', { ...ISSUE_SHAPE, resources: 249 }, {}],
+    ['one more API gets its own throttle', { ...ISSUE_SHAPE, throttled: (r: number, m: number) => ISSUE_SHAPE.throttled(r, m) || (r === 1 && m === 2) }, {}],
+    ['one more API uses IAM', { ...ISSUE_SHAPE, iam: (r: number, m: number) => ISSUE_SHAPE.iam(r, m) || (r === 1 && m === 3) }, {}],
+    ['the throttles change', { ...ISSUE_SHAPE, throttle: { rateLimit: 49, burstLimit: 100 } }, {}],
+    ['CORS changes', ISSUE_SHAPE, { cors: { allowOrigins: ['https://shop.example.com'] } }],
+  ] as Array<[string, GroupShape, ApiGroupProps]>)('when %s', (_what, shape, props) => {
+    expect(big(shape, props)).not.toBe(bigBase);
   });
 });

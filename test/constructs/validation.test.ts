@@ -14,7 +14,7 @@ import {
 } from 'cdk-api-groups';
 import { ApiGroupValidationError } from '../../lib/errors';
 import { ALL_RULES, LimitRule, RULES } from '../../lib/limits';
-import { newApp, newGroup, newStack, proxyAsset } from '../support/synth';
+import { newGroup, newStack, proxyAsset } from '../support/synth';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -1010,7 +1010,10 @@ describe('apps, authorizers, access control and throttling', () => {
     for (let i = 0; i < 10; i++) {
       new apigw.CfnAuthorizer(Stack.of(group), `Extra${i}`, { restApiId: group.restApi.restApiId, name: `extra${i}`, type: 'TOKEN' });
     }
-    expectSynthError(group, { path: 'Stack/Group', rule: RULES.authorizersPerApi, value: '11' });
+    expectSynthError(group, {
+      path: 'Stack/Group', rule: RULES.authorizersPerApi, value: 'number of authorizers of the REST API 11 is not allowed (1 over the quota of 10;',
+      detail: 'the group\'s document defines one REQUEST authorizer; remove authorizers added to its REST API by hand, or raise the quota',
+    });
   });
 });
 

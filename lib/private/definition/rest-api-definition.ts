@@ -86,13 +86,15 @@ export function defineRestApi(input: RestApiDefinitionInput): RestApiDefinition 
  * construct): adds the stack's CloudFormation resources and template size (when the template can
  * be measured) to the report, and returns the problems.
  */
-export function checkStackQuotas(definition: RestApiDefinition, stackTemplate: unknown | undefined, stackResources: number): {
+export function checkStackQuotas(definition: RestApiDefinition, stackTemplate: unknown | undefined, stackResources: number,
+  /** The template file's indentation (aws-cdk-lib writes 1 space unless the stack suppresses it). */
+  indent?: number): {
   readonly report: DeploymentReport; readonly problems: Problem[];
 } {
   const usage = {
     stackResources: { used: stackResources, quota: LIMITS.cfnResourcesPerStack },
     ...(stackTemplate !== undefined
-      ? { templateBytes: { used: Buffer.byteLength(JSON.stringify(stackTemplate), 'utf8'), quota: LIMITS.templateBytes } }
+      ? { templateBytes: { used: Buffer.byteLength(JSON.stringify(stackTemplate, undefined, indent), 'utf8'), quota: LIMITS.templateBytes } }
       : {}),
   };
   const problems = quotaProblems(usage, definition.plan);
@@ -110,11 +112,10 @@ export function checkStackQuotas(definition: RestApiDefinition, stackTemplate: u
  * otherwise, with a message that says less than ours).
  */
 export function checkStackQuotasOf(scope: IConstruct, definition: RestApiDefinition): ReturnType<typeof checkStackQuotas> {
+  // aws-cdk-lib's own rendering of the template and its indentation (internal, but what synthesis writes).
   const stack = Stack.of(scope);
+  const internals = stack as unknown as { _toCloudFormation(): unknown; _suppressTemplateIndentation?: boolean };
   const resources = countCfnResources(stack);
-  // aws-cdk-lib's own rendering of the template (internal, but the one synthesis uses).
-  const template = resources <= LIMITS.cfnResourcesPerStack
-    ? (stack as unknown as { _toCloudFormation(): unknown })._toCloudFormation()
-    : undefined;
-  return checkStackQuotas(definition, template, resources);
+  const template = resources <= LIMITS.cfnResourcesPerStack ? internals._toCloudFormation() : undefined;
+  return checkStackQuotas(definition, template, resources, internals._suppressTemplateIndentation ? undefined : 1);
 }
