@@ -28,9 +28,9 @@ const TIMER = 'const a = process.argv[1]; const c0 = process.cpuUsage(); const t
   + 'const t1 = process.hrtime.bigint(); const c = process.cpuUsage(c0); '
   + 'require("fs").writeSync(2, "\\n@@BENCH " + (Number(t1 - t0) / 1e6) + " " + ((c.user + c.system) / 1000) + "\\n");';
 
-interface LoadTime { readonly wallMs: number; readonly cpuMs: number }
+export interface LoadTime { readonly wallMs: number; readonly cpuMs: number }
 
-async function timeRequire(target: string): Promise<LoadTime> {
+export async function timeRequire(target: string): Promise<LoadTime> {
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
   delete env.NODE_COMPILE_CACHE;
