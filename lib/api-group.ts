@@ -1,6 +1,7 @@
 import { Annotations, Aspects, Duration, IAspect, Names, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -14,6 +15,7 @@ import {
 } from './authorizers';
 import { BackendBindContext } from './backend';
 import { CorsOptions } from './cors';
+import { Environment, EnvironmentOptions, EnvironmentProps } from './environment';
 import { GatewayResponse, GatewayResponseOptions } from './gateway-response';
 import { HttpMethod } from './http-method';
 import { DefinitionFiles } from './interop/definition-files';
@@ -22,12 +24,16 @@ import { definitionText } from './interop/export-definition';
 import { HuaweiDefinition } from './interop/huawei-definition';
 import { importHuaweiDefinition } from './interop/huawei-import';
 import { HuaweiImportOptions } from './interop/huawei-import-options';
+import { KeepWarmOptions } from './keep-warm';
 import { LIMITS, RULES } from './limits';
 import { GroupAlarms, GroupAlarmsOptions } from './monitoring/group-alarms';
 import { backendLatencyMetric, gatewayErrorsMetric, latencyMetric, MetricScope, requestsMetric } from './monitoring/metrics';
-import { BundledAuthorizer, grantAuthentication, grantInvokeFunction, newBundledAuthorizer } from './private/bundled-authorizer';
+import {
+  BundledAuthorizer, grantAuthentication, grantInvokeFunction, invokedAuthorizer, newBundledAuthorizer,
+} from './private/bundled-authorizer';
 import { checkLiteral, formatAll, Problem, problem, throwIf } from './private/checks';
 import { EnvReference } from './private/config-document';
+import { environmentProblems } from './private/environment-checks';
 import { withWarnings } from './private/definition/deployment-report';
 import { DeploymentReportFiles } from './private/definition/deployment-report-files';
 import { ResourceNode, ResourceTree } from './private/definition/resource-tree';
@@ -36,11 +42,16 @@ import { addAuthToDeploymentId, addServedToDeploymentId } from './private/deploy
 import { DeferredAssetCode } from './private/handler-asset';
 import { groupPropsProblems } from './private/group-checks';
 import { newGroupRestApi } from './private/group-rest-api';
+import { productionPropsProblems } from './private/production-checks';
+import { addWildcardPermissions } from './private/role-wildcards';
 import { DEFAULT_METRICS_NAMESPACE } from './private/metric-names';
 import { routeShape } from './private/paths';
 import { buildRuntimeConfig } from './private/runtime-config';
 import { addMethodThrottles } from './private/stage-method-settings';
+import { GroupStageSettings, privateApiStatements, stageOptionsOf } from './private/stage-options';
 import { addRefusalUsagePlan } from './private/usage-plans';
+import { CalledService, createServiceEndpoints, serviceAccessProblems, VpcPlacement, vpcFunctionProps } from './private/vpc-access';
+import { warmAlias } from './private/warm-functions';
 import { WARN, warnAboutNativeRendering, warnAboutUnusableDeclarations } from './private/warnings';
 import { ResponseType } from './response-type';
 
@@ -158,6 +169,110 @@ export interface ApiGroupProps {
    * @default 'CdkApiGroups'
    */
   readonly metricsNamespace?: string;
+
+  /**
+   * A VPC for the proxy and the authorizer (Huawei: VPC channels): HTTP backends and third-party
+   * auth services on private hosts become reachable. From private subnets the functions reach AWS
+   * services through a NAT or interface VPC endpoints: Lambda (function backends, custom
+   * authorizers) and Secrets Manager (apps); see `createVpcEndpoints`.
+   *
+   * @default - not in a VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The subnets of the proxy and the authorizer (only with `vpc`).
+   *
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the proxy and the authorizer (only with `vpc`).
+   *
+   * @default - one per function, allowing all outbound traffic
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * Create an interface VPC endpoint for each AWS service the functions call (Lambda for function
+   * backends and custom authorizers, Secrets Manager for apps), in the functions' subnets, with
+   * private DNS. Without it, functions in isolated subnets that call a service the VPC has no
+   * endpoint for fail the synth (rule vpc-access).
+   *
+   * @default false
+   */
+  readonly createVpcEndpoints?: boolean;
+
+  /**
+   * The REST API's endpoint type: REGIONAL, EDGE (CloudFront) or PRIVATE (only through interface
+   * VPC endpoints, with the resource policy that says so).
+   *
+   * @default apigw.EndpointType.REGIONAL
+   */
+  readonly endpointType?: apigw.EndpointType;
+
+  /**
+   * PRIVATE: the interface VPC endpoints (service execute-api) that may call the API.
+   *
+   * @default - with `vpc`, one endpoint created in the functions' subnets (private DNS on)
+   */
+  readonly privateEndpoints?: ec2.IInterfaceVpcEndpoint[];
+
+  /**
+   * A custom domain mapped to the group's default environment, with its certificate and base path.
+   * Its endpoint type follows the API's unless given (REGIONAL or EDGE).
+   *
+   * @default - none
+   */
+  readonly domain?: apigw.DomainNameOptions;
+
+  /**
+   * Access logging of every environment's stage: one JSON line per request (request id, API id and
+   * name, app, verdict, response type, status, latencies) in a log group with `logRetention`.
+   * API Gateway writes it with the account's API Gateway CloudWatch role (see `cloudWatchRole`).
+   *
+   * @default true
+   */
+  readonly accessLogging?: boolean;
+
+  /**
+   * Create the account's API Gateway CloudWatch role (one per account and region; access and
+   * execution logs need it). Leave false where the account already has one.
+   *
+   * @default false
+   */
+  readonly cloudWatchRole?: boolean;
+
+  /**
+   * Execution logging of every method (API Gateway's own log group per stage).
+   *
+   * @default - off
+   */
+  readonly executionLogLevel?: apigw.MethodLoggingLevel;
+
+  /**
+   * X-Ray tracing: every stage, the proxy and the authorizer (active), and the trace header sent to
+   * HTTP backends.
+   *
+   * @default false
+   */
+  readonly tracing?: boolean;
+
+  /**
+   * API Gateway's detailed CloudWatch metrics (per method) on every stage.
+   *
+   * @default false
+   */
+  readonly detailedMetrics?: boolean;
+
+  /**
+   * Keep the proxy and the authorizer warm: an alias of each on its current version, invoked by API
+   * Gateway, with provisioned concurrency where asked.
+   *
+   * @default - the unqualified functions, no provisioned concurrency
+   */
+  readonly keepWarm?: KeepWarmOptions;
 }
 
 
@@ -217,6 +332,30 @@ export class ApiGroup extends Construct {
   /** CloudWatch namespace of the proxy's metrics. */
   public readonly metricsNamespace: string;
 
+  /** The group's default environment: `stageName`, with the group's `stageVariables` and `throttle`. */
+  public readonly defaultEnvironment: Environment;
+
+  /**
+   * The access log of every environment's stage.
+   *
+   * @default - none when `accessLogging` is false
+   */
+  public readonly accessLogGroup?: logs.LogGroup;
+
+  /**
+   * The alias of the proxy API Gateway invokes.
+   *
+   * @default - none without `keepWarm`
+   */
+  public readonly proxyAlias?: lambda.Alias;
+
+  /**
+   * The custom domain.
+   *
+   * @default - none without `domain`
+   */
+  public readonly domainName?: apigw.DomainName;
+
   private readonly props: ApiGroupProps;
   private readonly integrationTimeout: Duration;
   private readonly proxyCode = new DeferredAssetCode('proxy');
@@ -233,6 +372,12 @@ export class ApiGroup extends Construct {
   private readonly apiList: Api[] = [];
   private readonly routes = new Map<string, Api>();
   private readonly deployTimeValues = new Map<string, string>();
+  private readonly environmentList: Environment[] = [];
+  private readonly stageSettings: GroupStageSettings;
+  private readonly placement?: VpcPlacement;
+  private readonly privateEndpoints: ec2.IInterfaceVpcEndpoint[] = [];
+  private readonly resourcePolicy?: iam.PolicyDocument;
+  private calledServices: CalledService[] = [];
   private finalised = false;
 
   constructor(scope: Construct, id: string, props: ApiGroupProps = {}) {
@@ -243,6 +388,9 @@ export class ApiGroup extends Construct {
     this.integrationTimeout = props.integrationTimeout ?? LIMITS.integrationTimeoutDefault;
     this.metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
     for (const found of groupPropsProblems(props, this.groupName, this.stageName, this.integrationTimeout)) { throwIf(this, found); }
+    for (const found of productionPropsProblems(props)) { throwIf(this, found); }
+    this.placement = props.vpc ? { vpc: props.vpc, vpcSubnets: props.vpcSubnets, securityGroups: props.securityGroups } : undefined;
+    const tracing = props.tracing ?? false;
     if (this.integrationTimeout.toMilliseconds() > LIMITS.integrationTimeoutDefault.toMilliseconds()) {
       Annotations.of(this).addWarningV2(WARN.integrationTimeout,
         `integrationTimeout ${this.integrationTimeout.toMilliseconds()} ms is above API Gateway's default quota of 29000 ms: ` +
@@ -254,18 +402,58 @@ export class ApiGroup extends Construct {
         'with credentials allowed; responses rendered by the proxy only allow the declared origins');
     }
 
+    if (props.accessLogging ?? true) {
+      this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
+        retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      });
+    }
+    this.stageSettings = {
+      accessLogGroup: this.accessLogGroup,
+      tracing,
+      detailedMetrics: props.detailedMetrics ?? false,
+      executionLogLevel: props.executionLogLevel,
+    };
+    const endpointType = props.endpointType ?? apigw.EndpointType.REGIONAL;
+    if (endpointType === apigw.EndpointType.PRIVATE) {
+      this.privateEndpoints.push(...(props.privateEndpoints ?? []));
+      if (this.privateEndpoints.length === 0 && this.placement) {
+        this.privateEndpoints.push(new ec2.InterfaceVpcEndpoint(this, 'ExecuteApiEndpoint', {
+          vpc: this.placement.vpc,
+          service: ec2.InterfaceVpcEndpointAwsService.APIGATEWAY,
+          subnets: this.placement.vpcSubnets,
+          privateDnsEnabled: true,
+          open: true,
+        }));
+      }
+      // Filled at finalisation, when the IAM APIs are known.
+      this.resourcePolicy = new iam.PolicyDocument();
+    }
     this.restApi = newGroupRestApi(this, {
       name: this.groupName,
       description: props.description,
       stageName: this.stageName,
-      stageVariables: props.stageVariables,
-      throttle: props.throttle,
+      stageOptions: stageOptionsOf(this.stageSettings, { variables: props.stageVariables, throttle: props.throttle }),
+      endpointType,
+      privateEndpoints: this.privateEndpoints,
+      policy: this.resourcePolicy,
+      cloudWatchRole: props.cloudWatchRole,
       document: () => {
         if (!this.definition) { throw new Error(`${this.node.path}: the REST API's document is only known at synthesis`); }
         return this.definition.document;
       },
     });
     Validations.of(this.restApi).acknowledge(NAG.requestValidation);
+    this.defaultEnvironment = new Environment(this, 'DefaultEnvironment', {
+      environmentName: this.stageName,
+      variables: props.stageVariables,
+      throttle: props.throttle,
+    });
+    if (props.domain) {
+      this.domainName = this.restApi.addDomainName('Domain', {
+        ...props.domain,
+        endpointType: props.domain.endpointType ?? (endpointType === apigw.EndpointType.EDGE ? apigw.EndpointType.EDGE : apigw.EndpointType.REGIONAL),
+      });
+    }
 
     this.proxyLogGroup = new logs.LogGroup(this, 'ProxyLogs', {
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
@@ -275,6 +463,7 @@ export class ApiGroup extends Construct {
       description: `Proxy of API group ${this.groupName}: writes its logs and invokes the group's function backends`,
     });
     this.proxyLogGroup.grantWrite(role);
+    addWildcardPermissions(role, { vpc: this.placement !== undefined, tracing });
     this.proxyFunction = new lambda.Function(this, 'Proxy', {
       description: `cdk-api-groups proxy of API group ${this.groupName}`,
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -287,8 +476,17 @@ export class ApiGroup extends Construct {
       timeout: Duration.seconds(Math.ceil(this.integrationTimeout.toMilliseconds() / 1000) + 1),
       role,
       logGroup: this.proxyLogGroup,
+      ...vpcFunctionProps(this.placement),
+      ...(tracing ? { tracing: lambda.Tracing.ACTIVE } : {}),
     });
-    this.proxyFunction.addPermission('InvokeFromRestApi', {
+    if (props.keepWarm) {
+      this.proxyAlias = warmAlias(this.proxyFunction, {
+        aliasName: props.keepWarm.aliasName ?? 'live',
+        provisionedConcurrency: props.keepWarm.proxyProvisionedConcurrency,
+        description: `API Gateway invokes the proxy of API group ${this.groupName} through this alias`,
+      });
+    }
+    (this.proxyAlias ?? this.proxyFunction).addPermission('InvokeFromRestApi', {
       principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
       sourceArn: this.restApi.arnForExecuteApi('*', '/*', '*'),
     });
@@ -415,6 +613,51 @@ export class ApiGroup extends Construct {
   /** The authorizer function's log group, present with the function. */
   public get authorizerLogGroup(): logs.LogGroup | undefined {
     return this.authorizer?.logGroup;
+  }
+
+  /**
+   * Adds an environment (Huawei APIG: at most 10 per group, the default one included): a stage of
+   * the group's REST API on the same deployment, with its own variables and rate limit and the
+   * group's stage options. APIs are published to every environment unless they list theirs
+   * (`ApiOptions.environments`).
+   *
+   * @param name 3-64 letters, digits or `_`, starting with a letter; unique in the group (the stage's name)
+   */
+  public addEnvironment(name: string, options: EnvironmentOptions = {}): Environment {
+    // Checked before the construct exists: a taken name would otherwise fail on the construct id first.
+    throwIf(this, environmentProblems({ ...options, environmentName: name }, this.environmentList.map(e => e.environmentName))[0]);
+    return new Environment(this, `Environment${name}`, { ...options, environmentName: name });
+  }
+
+  /** The group's environments, the default one first. */
+  public get environments(): Environment[] {
+    return [...this.environmentList];
+  }
+
+  /**
+   * The alias of the authorizer API Gateway invokes (with `keepWarm`, once an API uses the authorizer).
+   */
+  public get authorizerAlias(): lambda.Alias | undefined {
+    return this.authorizer?.alias;
+  }
+
+  /**
+   * @internal called by Environment's constructor: the default environment (the first) is the REST
+   * API's own stage; every other one gets a stage on the same deployment
+   */
+  public _registerEnvironment(env: Environment, props: EnvironmentProps): apigw.Stage {
+    this.assertOpen(env);
+    if (this.environmentList.length === 0) {
+      this.environmentList.push(env);
+      return this.restApi.deploymentStage;
+    }
+    for (const found of environmentProblems(props, this.environmentList.map(e => e.environmentName))) { throwIf(env, found); }
+    this.environmentList.push(env);
+    return new apigw.Stage(env, 'Stage', {
+      deployment: this.restApi.latestDeployment!,
+      stageName: props.environmentName,
+      ...stageOptionsOf(this.stageSettings, props),
+    });
   }
 
   /**
@@ -614,6 +857,12 @@ export class ApiGroup extends Construct {
       restApi: this.restApi,
       code: this.authorizerCode,
       logRetention: this.props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      placement: this.placement,
+      tracing: this.props.tracing ?? false,
+      warm: this.props.keepWarm ? {
+        aliasName: this.props.keepWarm.aliasName ?? 'live',
+        provisionedConcurrency: this.props.keepWarm.authorizerProvisionedConcurrency,
+      } : undefined,
     });
     return this.authorizer;
   }
@@ -658,6 +907,7 @@ export class ApiGroup extends Construct {
       binaryMediaTypes: this.props.binaryMediaTypes,
       deployTimeValue: value => this.deployTimeValue(value),
       metricsNamespace: this.metricsNamespace,
+      environments: this.environmentList.map(e => e.environmentName),
     });
     const document = JSON.stringify(config);
     this.proxyCode.stage(this.proxyFunction, 'proxy', document);
@@ -679,8 +929,9 @@ export class ApiGroup extends Construct {
       cors: this.props.cors,
       usagePlans: this.refusalUsage !== undefined,
       integrationTimeout: this.integrationTimeout,
-      proxyFunctionArn: this.proxyFunction.functionArn,
-      authorizerFunctionArn: this.authorizer?.fn.functionArn,
+      // With keepWarm, API Gateway invokes the aliases (provisioned concurrency never serves the unqualified ARN).
+      proxyFunctionArn: (this.proxyAlias ?? this.proxyFunction).functionArn,
+      authorizerFunctionArn: this.authorizer ? invokedAuthorizer(this.authorizer).functionArn : undefined,
       maxRestResources: this.props.maxRestResources,
       otherAuthorizers: authorizersAddedTo(this.restApi),
     });
@@ -692,7 +943,19 @@ export class ApiGroup extends Construct {
     }
     // The report collects every warning of the group, this step's included.
     this.definition = { ...definition, report: withWarnings(definition.report, warningsUnder(this)) };
-    addMethodThrottles(this.restApi.deploymentStage, definition.plan.methodSettings);
+    for (const env of this.environmentList) { addMethodThrottles(env.stage, definition.plan.methodSettings); }
+    // Usage plans cover every environment: a stage outside every plan would refuse the API keys the authorizer hands out.
+    const plans = [this.refusalUsage?.plan, ...this.appList.map(a => a.usagePlan)].filter((p): p is apigw.UsagePlan => p !== undefined);
+    for (const env of this.environmentList.slice(1)) {
+      for (const plan of plans) { plan.addApiStage({ api: this.restApi, stage: env.stage }); }
+    }
+    this.resourcePolicy?.addStatements(...privateApiStatements(this.privateEndpoints,
+      this.apiList.filter(a => a.auth.authType === AuthType.IAM).map(a => iamResourceOf(a))));
+    this.calledServices = calledServices(this.apiList, this.appList, this.customAuthorizers);
+    if (this.placement && this.props.createVpcEndpoints) {
+      createServiceEndpoints(this, this.placement, this.calledServices,
+        [this.proxyFunction, ...(this.authorizer ? [this.authorizer.fn] : [])]);
+    }
     addServedToDeploymentId(this.restApi, {
       routes: this.apiList.map(a => `${a.method} ${a.path}`),
       document: definition.document,
@@ -725,7 +988,7 @@ export class ApiGroup extends Construct {
   private groupProblems(): Problem[] {
     if (!this.definition) { return []; }
     this.stackQuotas = checkStackQuotasOf(this, this.definition);
-    return [...this.definition.problems, ...this.stackQuotas.problems];
+    return [...this.definition.problems, ...this.stackQuotas.problems, ...serviceAccessProblems(this, this.placement, this.calledServices)];
   }
 
   /** The deployment report, with the stack's quotas once they were checked. */
@@ -738,6 +1001,24 @@ export class ApiGroup extends Construct {
       throw new Error(`${child.node.path}: cannot be added to API group ${this.node.path} after it was synthesized`);
     }
   }
+}
+
+/** An IAM API's methods in a resource policy: `execute-api:/*\/<METHOD>/<path>`, path parameters as `*`. */
+function iamResourceOf(api: Api): string {
+  const path = api._segments.map(seg => (seg.variable === undefined ? seg.text : '*')).join('/');
+  return `execute-api:/*/${api.method === HttpMethod.ANY ? '*' : api.method}/${path}`;
+}
+
+/** The AWS services the bundled functions call, for their VPC access. */
+function calledServices(apis: readonly Api[], apps: readonly AppCredential[], customAuthorizers: readonly CustomAuthorizer[]): CalledService[] {
+  const services: CalledService[] = [];
+  const functionBackends = apis.some(a => a.backend.kind === 'FUNCTION');
+  if (functionBackends || customAuthorizers.length > 0) {
+    services.push({ name: 'Lambda', because: [functionBackends ? 'function backends' : '', customAuthorizers.length > 0 ? 'custom authorizers' : '']
+      .filter(x => x !== '').join(', ') });
+  }
+  if (apps.length > 0) { services.push({ name: 'SecretsManager', because: 'the apps\' AppCodes' }); }
+  return services;
 }
 
 /** Authorizers added to `restApi` by hand (escape hatch): they count against the quota with the group's. */

@@ -7,6 +7,7 @@ import { AccessControl } from './access-control';
 import type { ApiGroup } from './api-group';
 import { ApiAuth, AuthType } from './auth';
 import { Backend } from './backend';
+import type { Environment } from './environment';
 import { GatewayResponse } from './gateway-response';
 import { HttpMethod } from './http-method';
 import { LIMITS, RULES } from './limits';
@@ -75,6 +76,14 @@ export interface ApiOptions {
    * @default - the stage's limit
    */
   readonly throttle?: apigw.ThrottleSettings;
+
+  /**
+   * The environments the API is published in (environments of its own group). In the group's
+   * other environments it does not exist: NOT_FOUND ("...has not been published in the environment").
+   *
+   * @default - every environment of the group, those added later included
+   */
+  readonly environments?: Environment[];
 }
 
 const API_NAME = /^[A-Za-z0-9][A-Za-z0-9\-_./:()]{2,254}$/;
@@ -135,6 +144,13 @@ export class Api extends Construct {
    */
   public readonly throttle?: apigw.ThrottleSettings;
 
+  /**
+   * The environments the API is published in.
+   *
+   * @default - every environment of the group
+   */
+  public readonly environments?: Environment[];
+
   /** @internal the parsed path */
   public readonly _segments: PathSegment[];
 
@@ -154,6 +170,7 @@ export class Api extends Construct {
     this.auth = options.auth ?? ApiAuth.none();
     this.accessControl = options.accessControl;
     this.throttle = options.throttle;
+    this.environments = options.environments ? [...options.environments] : undefined;
     this.apiId = crypto.createHash('sha256').update(`${group.groupName}\0${id}`).digest('hex').slice(0, 32);
 
     if (!Object.values(HttpMethod).includes(this.method)) {
@@ -176,6 +193,14 @@ export class Api extends Construct {
     for (const found of this.authProblems(group)) { throwIf(this, found); }
     for (const found of this.accessControl?._problems() ?? []) { throwIf(this, found); }
     for (const found of throttleProblems(this.throttle, 'API')) { throwIf(this, found); }
+    if (this.environments) {
+      if (this.environments.length === 0) { throwIf(this, problem(RULES.apiEnvironments, '[]', 'published nowhere')); }
+      for (const env of this.environments) {
+        if (env.node.scope !== group) {
+          throwIf(this, problem(RULES.apiEnvironments, env.environmentName, `environment ${env.node.path} belongs to another group`));
+        }
+      }
+    }
 
     group._registerApi(this);
   }

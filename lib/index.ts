@@ -17,3 +17,5 @@ export * from './monitoring/group-alarms';
 export * from './request-parameter';
 export * from './response-rule';
 export * from './response-type';
+export * from './environment';
+export * from './keep-warm';

@@ -59,6 +59,9 @@ export const LIMITS = {
   authorizersPerRestApi: 10,
   cfnResourcesPerStack: 500,
   templateBytes: 1_048_576,
+  environmentsPerGroup: 10,
+  variablesPerEnvironment: 50,
+  environmentVariableValueLength: 255,
 } as const;
 
 /** The rules, by id. */
@@ -148,6 +151,26 @@ export const RULES = {
     `${AWS} and RFC 6838`),
   authorizersPerApi: rule('authorizers-per-api', 'number of authorizers of the REST API',
     `at most ${LIMITS.authorizersPerRestApi} (the group defines one)`, AWS),
+  environmentsPerGroup: rule('environments-per-group', 'number of environments in a group',
+    `at most ${LIMITS.environmentsPerGroup}, the default one (stageName) included`, HUAWEI),
+  environmentName: rule('environment-name', 'environment name',
+    '3-64 letters, digits or "_", starting with a letter, unique in the group (the default environment is stageName, "RELEASE" unless set)',
+    HUAWEI),
+  environmentVariables: rule('environment-variables', 'number of variables of an environment',
+    `at most ${LIMITS.variablesPerEnvironment} per environment`, HUAWEI),
+  environmentVariable: rule('environment-variable', 'environment variable',
+    `name of 3-32 letters, digits or "_" starting with a letter; value of 1-${LIMITS.environmentVariableValueLength} ` +
+    'letters, digits and "_-/.:"', `${HUAWEI} and ${AWS}`),
+  apiEnvironments: rule('api-environments', 'environments of an API', 'at least one environment, each of the API\'s own group', LIBRARY),
+  vpcAccess: rule('vpc-access', 'AWS services reached from the VPC',
+    'subnets with a route to the internet (NAT), or an interface VPC endpoint for every service the functions call: ' +
+    'Lambda (function backends, custom authorizers) and Secrets Manager (apps); set createVpcEndpoints to create them', LIBRARY),
+  vpcPlacement: rule('vpc-placement', 'VPC placement', 'vpcSubnets, securityGroups and createVpcEndpoints only with vpc', LIBRARY),
+  endpointType: rule('endpoint-type', 'endpoint type',
+    'REGIONAL, EDGE, or PRIVATE with the interface VPC endpoints that may call it (privateEndpoints, or vpc to create one); ' +
+    'privateEndpoints only with PRIVATE; a custom domain only for REGIONAL or EDGE', AWS),
+  keepWarm: rule('keep-warm', 'warm functions',
+    'an alias name of 1-128 letters, digits, "-" or "_", not only digits; provisioned concurrency an integer >= 1', LAMBDA),
   metricsNamespace: rule('metrics-namespace', 'metrics namespace',
     '1-255 characters of letters, digits, space and ".-_/#:", not only spaces, not starting with "AWS/"', 'Amazon CloudWatch'),
 } as const;

@@ -132,17 +132,11 @@ export class OrdersStack extends Stack {
 }
 
 /**
- * The stage findings an application decides: access and execution logging need the account's API
- * Gateway CloudWatch role (an account-wide setting this example does not make), and a WAF web ACL
- * is the deployer's choice.
+ * The stage findings an application decides: execution logging (off here; the group's access log is
+ * on by default), and a WAF web ACL, the deployer's choice.
  */
 function acknowledgeStageFindings(group: ApiGroup): void {
   Validations.of(group.restApi.deploymentStage).acknowledge(
-    {
-      id: 'AwsSolutions::AwsSolutions-APIG1',
-      reason: 'Stage access logging needs the account-wide API Gateway CloudWatch role, which this example does not set; ' +
-        'the proxy logs every request (request id, API, status) to its own log group.',
-    },
     {
       id: 'AwsSolutions::AwsSolutions-APIG6',
       reason: 'Execution logging needs the account-wide API Gateway CloudWatch role, which this example does not set; ' +

@@ -210,11 +210,6 @@ export class ShowcaseStack extends Stack {
     // cdk-nag (AwsSolutions): this app's own decisions.
     Validations.of(this.group.restApi.deploymentStage).acknowledge(
       {
-        id: 'AwsSolutions::AwsSolutions-APIG1',
-        reason: 'Stage access logging needs the account-wide API Gateway CloudWatch role, which this example does not set; ' +
-          'the proxy logs every request (request id, API, status) to its own log group.',
-      },
-      {
         id: 'AwsSolutions::AwsSolutions-APIG6',
         reason: 'Execution logging needs the account-wide API Gateway CloudWatch role, which this example does not set; ' +
           'the proxy and the authorizer log to their own log groups.',

@@ -33,6 +33,8 @@ Options:
                                the only credentials whose SigV4 signatures IAM APIs accept (region: the
                                stack's, service execute-api). Default: AWS_ACCESS_KEY_ID and
                                AWS_SECRET_ACCESS_KEY when both are set; otherwise IAM APIs accept no signature
+  --environment <name>         serve this environment (stage) of every group: its variables, its rate
+                               limit and the APIs published in it (default: each group's default one)
   --stage-variable <name>=<value>
                                set a stage variable for every group; repeatable
   --region <region>            region of local ARNs and SigV4 scopes for stacks without one
@@ -93,6 +95,7 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
   let basePath: string | undefined;
   let domainName: string | undefined;
   let executeApi = false;
+  let environment: string | undefined;
   for (let i = 0; i < args.length; i++) {
     let arg = args[i];
     let inline: string | undefined;
@@ -139,6 +142,7 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
         break;
       }
       case '--region': region = value(); break;
+      case '--environment': environment = value(); break;
       default: throw new UsageError(`unknown option ${arg}`);
     }
   }
@@ -161,6 +165,7 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
       appCodes,
       iamCredentials: credentials ? [credentials] : [],
       stageVariables,
+      environment,
       region,
       basePath,
       domainName,

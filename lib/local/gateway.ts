@@ -55,6 +55,11 @@ export interface LocalGatewayOptions {
   /** Stage variables replacing or adding to the template's, for every group. */
   readonly stageVariables?: Record<string, string>;
   /**
+   * The environment (stage) to serve, with its variables, rate limit and the APIs published in it.
+   * @default each group's default environment (its `stageName`)
+   */
+  readonly environment?: string;
+  /**
    * Serve every group behind a custom domain with this base path mapping (`payment`, `v1/payment`;
    * '' or `(none)`: the domain's root), as API Gateway does (custom-domain.ts).
    * @default the group's mapping in the template (AWS::ApiGateway::BasePathMapping or
@@ -397,7 +402,11 @@ async function start(options: LocalGatewayOptions, note: (line: string) => void,
     } catch {
       throw new LocalGatewayError(`group ${g.meta.group}: its configuration document ${configFile} cannot be read`);
     }
-    const model: RestApiModel = readRestApi(g.stack.template, resolver, g.meta.restApi, { stageName: config.group?.stage, seed: g.stack.name });
+    const model: RestApiModel = readRestApi(g.stack.template, resolver, g.meta.restApi,
+      { stageName: options.environment ?? config.group?.stage, seed: g.stack.name });
+    if (options.environment !== undefined && model.stage.name !== options.environment) {
+      throw new LocalGatewayError(`group ${g.meta.group} has no environment ${options.environment}: its environments are ${model.stageNames.join(', ')}`);
+    }
     warnings.push(...model.warnings.map(w => `group ${g.meta.group}: ${w}`));
     for (const app of Object.values(config.apps ?? {})) {
       const arn = typeof app.secretArn === 'string' ? app.secretArn : proxy.environment[app.secretArn.env];

@@ -122,6 +122,8 @@ export interface RestApiModel {
   readonly root: ResourceNode;
   readonly resources: ResourceNode[];
   readonly stage: StageModel;
+  /** Names of every stage of this REST API (the group's environments). */
+  readonly stageNames: string[];
   readonly authorizers: Map<string, AuthorizerModel>;
   readonly gatewayResponses: Map<string, GatewayResponseModel>;
   /** Usage plans that include this REST API's stage. */
@@ -430,6 +432,7 @@ export function readRestApi(template: CfnTemplate, resolver: CfnResolver, restAp
     root,
     resources: all,
     stage,
+    stageNames: stages.map(([, r]) => r.Properties?.StageName).filter((n): n is string => typeof n === 'string'),
     authorizers,
     gatewayResponses,
     usagePlans,

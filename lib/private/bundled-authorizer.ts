@@ -8,6 +8,9 @@ import type { Api } from '../api';
 import type { AppCredential } from '../app-credential';
 import { AuthType } from '../auth';
 import type { CustomAuthorizer, ThirdPartyAuthorizer } from '../authorizers';
+import { addWildcardPermissions } from './role-wildcards';
+import { VpcPlacement, vpcFunctionProps } from './vpc-access';
+import { warmAlias } from './warm-functions';
 
 /** The authorizer function's shortest timeout, in seconds (app authentication reads Secrets Manager). */
 const AUTHORIZER_TIMEOUT_FLOOR_SECONDS = 5;
@@ -16,6 +19,13 @@ const AUTHORIZER_TIMEOUT_FLOOR_SECONDS = 5;
 export interface BundledAuthorizer {
   readonly fn: lambda.Function;
   readonly logGroup: logs.LogGroup;
+  /** The alias API Gateway invokes, when the functions are kept warm. */
+  readonly alias?: lambda.Alias;
+}
+
+/** What API Gateway invokes: the alias when there is one, else the function. */
+export function invokedAuthorizer(authorizer: BundledAuthorizer): lambda.IFunction {
+  return authorizer.alias ?? authorizer.fn;
 }
 
 export interface BundledAuthorizerInput {
@@ -23,6 +33,12 @@ export interface BundledAuthorizerInput {
   readonly restApi: apigw.IRestApi;
   readonly code: lambda.Code;
   readonly logRetention: logs.RetentionDays;
+  /** The group's VPC placement (the authorizer calls third-party services and Secrets Manager from it). */
+  readonly placement?: VpcPlacement;
+  /** Active X-Ray tracing. */
+  readonly tracing: boolean;
+  /** An alias (with provisioned concurrency) for API Gateway to invoke. */
+  readonly warm?: { readonly aliasName: string; readonly provisionedConcurrency?: number };
 }
 
 /**
@@ -38,6 +54,7 @@ export function newBundledAuthorizer(scope: Construct, input: BundledAuthorizerI
     description: `Authorizer of API group ${input.groupName}: writes its logs, reads the apps' secrets and invokes the custom authorizers`,
   });
   logGroup.grantWrite(role);
+  addWildcardPermissions(role, { vpc: input.placement !== undefined, tracing: input.tracing });
   const fn = new lambda.Function(scope, 'Authorizer', {
     description: `cdk-api-groups authorizer of API group ${input.groupName}`,
     runtime: lambda.Runtime.NODEJS_24_X,
@@ -48,8 +65,13 @@ export function newBundledAuthorizer(scope: Construct, input: BundledAuthorizerI
     timeout: Duration.seconds(AUTHORIZER_TIMEOUT_FLOOR_SECONDS), // raised at finalisation to fit the authorizers' timeouts
     role,
     logGroup,
+    ...vpcFunctionProps(input.placement),
+    ...(input.tracing ? { tracing: lambda.Tracing.ACTIVE } : {}),
   });
-  fn.addPermission('InvokeFromRestApiAuthorizer', {
+  const alias = input.warm
+    ? warmAlias(fn, { ...input.warm, description: `API Gateway invokes the authorizer of API group ${input.groupName} through this alias` })
+    : undefined;
+  (alias ?? fn).addPermission('InvokeFromRestApiAuthorizer', {
     principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
     sourceArn: Stack.of(scope).formatArn({
       service: 'execute-api',
@@ -57,7 +79,7 @@ export function newBundledAuthorizer(scope: Construct, input: BundledAuthorizerI
       resourceName: 'authorizers/*',
     }),
   });
-  return { fn, logGroup };
+  return { fn, logGroup, alias };
 }
 
 /** What the group declared, for the authentication grants. */

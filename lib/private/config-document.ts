@@ -193,6 +193,11 @@ export interface ApiDocument {
   readonly auth?: AuthDocument;
   /** IP rule of this API, checked after the group's. */
   readonly accessControl?: AccessControlDocument;
+  /**
+   * Names of the environments (stages) the API is published in. Absent: every environment. In any
+   * other stage the API does not exist (NOT_FOUND, or another API whose path matches).
+   */
+  readonly environments?: string[];
 }
 
 export interface CorsDocument {
@@ -283,6 +288,8 @@ export const VERDICT_KEYS = {
   verdict: 'apigVerdict',
   /** The id of the API the verdict was reached for. */
   api: 'apigApi',
+  /** Its name (for the stages' access log; the proxy checks the id only). */
+  apiName: 'apigApiName',
   /** Error code and message of a refusal (default: the type's). */
   code: 'apigErrorCode',
   message: 'apigErrorMessage',

@@ -1,5 +1,7 @@
 import { Lazy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
 /** What the group's REST API is made of besides its OpenAPI document. */
@@ -8,35 +10,43 @@ export interface GroupRestApiInput {
   /** The deployment's description (the REST API's own is the document's `info.description`). */
   readonly description?: string;
   readonly stageName: string;
-  readonly stageVariables?: { [name: string]: string };
-  readonly throttle?: apigw.ThrottleSettings;
+  /** The default environment's stage options (variables, throttle, access log, tracing, metrics). */
+  readonly stageOptions: Omit<apigw.StageOptions, 'stageName'>;
+  /** @default REGIONAL */
+  readonly endpointType?: apigw.EndpointType;
+  /** PRIVATE: the interface VPC endpoints that may call the API. */
+  readonly privateEndpoints?: ec2.IInterfaceVpcEndpoint[];
+  /** The resource policy (PRIVATE APIs). */
+  readonly policy?: iam.PolicyDocument;
+  /** Create the account's API Gateway CloudWatch role (access and execution logs need one per account and region). */
+  readonly cloudWatchRole?: boolean;
   /** The OpenAPI document (DESIGN section 11), produced once the group is complete. */
   readonly document: () => unknown;
 }
 
 /**
- * The group's regional REST API, defined by its OpenAPI document inline in the `Body` (one
+ * The group's REST API (regional unless the group says otherwise), defined by its OpenAPI document inline in the `Body` (one
  * CloudFormation resource for the whole tree; lib/private/definition/openapi-document.ts says why
  * inline), with its stage and deployment.
  *
  * The document is produced lazily: it depends on every API, response and app of the group, which
  * are only all known at synth. CloudFormation ignores `EndpointConfiguration` when it imports a
  * body, so the endpoint type is also passed as an import parameter, as API Gateway's import
- * documents it (`endpointConfigurationTypes=REGIONAL`).
+ * documents it (`endpointConfigurationTypes=REGIONAL`, `EDGE` or `PRIVATE`).
  */
 export function newGroupRestApi(scope: Construct, input: GroupRestApiInput): apigw.SpecRestApi {
+  const type = input.endpointType ?? apigw.EndpointType.REGIONAL;
   return new apigw.SpecRestApi(scope, 'RestApi', {
     restApiName: input.name,
     description: input.description,
     apiDefinition: apigw.ApiDefinition.fromInline(Lazy.any({ produce: input.document })),
-    endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
-    parameters: { endpointConfigurationTypes: 'REGIONAL' },
-    cloudWatchRole: false,
-    deployOptions: {
-      stageName: input.stageName,
-      variables: input.stageVariables,
-      throttlingRateLimit: input.throttle?.rateLimit,
-      throttlingBurstLimit: input.throttle?.burstLimit,
+    endpointConfiguration: {
+      types: [type],
+      ...(type === apigw.EndpointType.PRIVATE ? { vpcEndpoints: input.privateEndpoints } : {}),
     },
+    parameters: { endpointConfigurationTypes: type },
+    policy: input.policy,
+    cloudWatchRole: input.cloudWatchRole ?? false,
+    deployOptions: { stageName: input.stageName, ...input.stageOptions },
   });
 }

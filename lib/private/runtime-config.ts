@@ -33,6 +33,18 @@ export interface RuntimeConfigInput {
   deployTimeValue?(value: string): DeployTimeString;
   /** CloudWatch namespace of the proxy's metric records; absent: no records. */
   readonly metricsNamespace?: string;
+  /** Names of the group's environments (stages); absent: one, the group's stage. */
+  readonly environments?: string[];
+}
+
+/**
+ * Where an API is published: nothing when in every environment of the group (the runtime's
+ * default), else the names of its environments.
+ */
+function publishedIn(api: Api, all: readonly string[]): { environments?: string[] } {
+  if (!api.environments) { return {}; }
+  const names = api.environments.map(e => e.environmentName);
+  return all.every(name => names.includes(name)) ? {} : { environments: all.filter(name => names.includes(name)) };
 }
 
 /** Builds the group's configuration document (DESIGN section 7), every rule resolved. */
@@ -65,6 +77,7 @@ export function buildRuntimeConfig(input: RuntimeConfigInput): ConfigDocument {
     backend: api.backend._bind(input.backendContext(api)),
     ...(api.auth._toDocument() ? { auth: api.auth._toDocument() } : {}),
     ...(api.accessControl ? { accessControl: api.accessControl._toDocument() } : {}),
+    ...publishedIn(api, input.environments ?? [input.stageName]),
   }));
   const deployTimeValue = (value: string): DeployTimeString => {
     if (!input.deployTimeValue) { throw new Error(`cdk-api-groups: no deploy-time value support for ${value}`); }

@@ -7,6 +7,7 @@
  */
 import { ApiGroup, Backend, HttpMethod } from 'cdk-api-groups';
 import { OrdersStack } from '../../examples/orders/orders-stack';
+import { ProductionStack } from '../../examples/production/production-stack';
 import { SecuredStack } from '../../examples/secured/secured-stack';
 import { templateSerializers } from '../setup/snapshot-serializers';
 import { authorizerAsset, newApp, newGroup, proxyAsset, templateOf } from '../support/synth';
@@ -52,4 +53,10 @@ test('the secured example\'s configuration document (the same for the proxy and 
   const proxy = proxyAsset(group, template);
   expect(authorizerAsset(group, template).configText).toBe(proxy.configText);
   expect(proxy.config).toMatchSnapshot();
+});
+
+test('the production example: VPC and endpoints, two environments, every stage option, warm functions', () => {
+  // Everything issue 9 synthesizes at once.
+  const stack = new ProductionStack(newApp(), 'Stack');
+  expect(templateOf(stack.group).toJSON()).toMatchSnapshot();
 });

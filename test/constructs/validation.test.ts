@@ -6,6 +6,7 @@
 import { CfnResource, Duration, Lazy, SecretValue, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
@@ -1014,6 +1015,107 @@ describe('apps, authorizers, access control and throttling', () => {
       path: 'Stack/Group', rule: RULES.authorizersPerApi, value: 'number of authorizers of the REST API 11 is not allowed (1 over the quota of 10;',
       detail: 'the group\'s document defines one REQUEST authorizer; remove authorizers added to its REST API by hand, or raise the quota',
     });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Production options (issue 9): environments, VPC, endpoint type, warm functions
+
+describe('production options', () => {
+  ruleTest(RULES.environmentsPerGroup, 'an 11th environment is refused (the default one counts)', () => {
+    // Huawei APIG: at most 10 environments per group.
+    const group = newGroup();
+    for (let i = 1; i <= 9; i++) { group.addEnvironment(`ENV_${i}`); }
+    expect(group.environments).toHaveLength(10);
+    expectValidationError(() => group.addEnvironment('ENV_10'), {
+      path: 'Stack/Group', rule: RULES.environmentsPerGroup, value: '11', detail: '"ENV_10" would be environment number 11',
+    });
+  });
+
+  ruleTestEach(RULES.environmentName, [
+    ['ab', undefined], ['1TEST', undefined], ['has-dash', undefined], ['a'.repeat(65), undefined], ['RELEASE', 'already used in this group'],
+  ] as const, 'environment name %p is refused', ([name, detail]) => {
+    // Huawei: 3-64 letters, digits or "_", starting with a letter, unique; RELEASE is the default one.
+    const group = newGroup();
+    expectValidationError(() => group.addEnvironment(name), {
+      path: 'Stack/Group', rule: RULES.environmentName, value: JSON.stringify(name).slice(0, 117), detail,
+    });
+  });
+
+  ruleTest(RULES.environmentVariables, 'an environment with 51 variables is refused', () => {
+    // Huawei: at most 50 variables per environment.
+    const variables: Record<string, string> = {};
+    for (let i = 0; i < 51; i++) { variables[`var${i}`] = 'x'; }
+    expectValidationError(() => newGroup().addEnvironment('TEST', { variables }), {
+      path: 'Stack/Group', rule: RULES.environmentVariables, value: '"51 variables"',
+    });
+  });
+
+  ruleTestEach(RULES.environmentVariable, [
+    [{ ab: 'x' }, '"ab"', 'name'],
+    [{ 'bad-name': 'x' }, '"bad-name"', 'name'],
+    [{ host: 'has space' }, '"has space"', 'value of host'],
+    [{ host: '' }, '""', 'value of host'],
+    [{ host: 'x'.repeat(256) }, '"xxx', 'value of host'],
+  ] as const, 'environment variable %p is refused', ([variables, value, detail]) => {
+    // Huawei's names and values, within what API Gateway's stage variables allow.
+    expectValidationError(() => newGroup().addEnvironment('TEST', { variables: variables as Record<string, string> }), {
+      path: 'Stack/Group', rule: RULES.environmentVariable, value, detail,
+    });
+  });
+
+  ruleTest(RULES.apiEnvironments, 'an API published nowhere, or in another group\'s environment, is refused', () => {
+    const group = newGroup();
+    expectValidationError(() => api(group, 'Nowhere', { environments: [] }), {
+      path: 'Stack/Group/Nowhere', rule: RULES.apiEnvironments, value: '"[]"', detail: 'published nowhere',
+    });
+    const other = new ApiGroup(Stack.of(group), 'Other');
+    const foreign = other.addEnvironment('TEST');
+    expectValidationError(() => api(group, 'Foreign', { environments: [foreign] }), {
+      path: 'Stack/Group/Foreign', rule: RULES.apiEnvironments, value: '"TEST"', detail: 'belongs to another group',
+    });
+  });
+
+  ruleTest(RULES.vpcAccess, 'functions in isolated subnets that call Secrets Manager without an endpoint fail the synth', () => {
+    // The call would hang until the authorizer's timeout: refused at synth, with the ways out.
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'i', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const group = newGroup({ vpc }, stack);
+    const app = group.addApp('mobile');
+    api(group, 'Api', { auth: ApiAuth.app({ apps: [app] }) });
+    expectSynthError(group, {
+      path: 'Stack/Group', rule: RULES.vpcAccess, value: 'call SecretsManager (the apps\' AppCodes)', detail: 'set createVpcEndpoints: true',
+    });
+  });
+
+  ruleTestEach(RULES.vpcPlacement, ['vpcSubnets', 'securityGroups', 'createVpcEndpoints'] as const,
+    '%s without a vpc is refused', prop => {
+      const stack = newStack();
+      const props: ApiGroupProps = prop === 'vpcSubnets' ? { vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }
+        : prop === 'securityGroups' ? { securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-12345678')] }
+          : { createVpcEndpoints: true };
+      expectValidationError(() => newGroup(props, stack), { path: 'Stack/Group', rule: RULES.vpcPlacement, value: `"${prop}"`, detail: 'no vpc' });
+    });
+
+  ruleTestEach(RULES.endpointType, [
+    [{ endpointType: apigw.EndpointType.PRIVATE }, '"PRIVATE"', 'neither privateEndpoints nor a vpc'],
+    [{ endpointType: apigw.EndpointType.REGIONAL, privateEndpoints: ['vpce'] }, '"REGIONAL"', 'privateEndpoints need PRIVATE'],
+  ] as const, 'endpoint options %p are refused', ([props, value, detail]) => {
+    const stack = newStack();
+    const endpoints = 'privateEndpoints' in props
+      ? [ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(stack, 'Vpce', { vpcEndpointId: 'vpce-1', port: 443 })] : undefined;
+    expectValidationError(() => newGroup({ endpointType: props.endpointType, privateEndpoints: endpoints }, stack), {
+      path: 'Stack/Group', rule: RULES.endpointType, value, detail,
+    });
+  });
+
+  ruleTestEach(RULES.keepWarm, [
+    [{ aliasName: '123' }, '"123"', 'alias name'],
+    [{ aliasName: 'has space' }, '"has space"', 'alias name'],
+    [{ proxyProvisionedConcurrency: 0 }, '0', 'proxyProvisionedConcurrency'],
+    [{ authorizerProvisionedConcurrency: 1.5 }, '1.5', 'authorizerProvisionedConcurrency'],
+  ] as const, 'keepWarm %p is refused', ([keepWarm, value, detail]) => {
+    expectGroupError({ keepWarm }, { rule: RULES.keepWarm, value, detail });
   });
 });
 

@@ -133,7 +133,7 @@ describe('CUSTOM', () => {
     expect(result.statusCode).toBe(200);
     expect((JSON.parse(result.body) as EchoBody).path).toBe('/orders/7');
     expect(authorization?.context).toEqual({
-      apigVerdict: 'ok', apigApi: 'orders',
+      apigVerdict: 'ok', apigApi: 'orders', apigApiName: expect.any(String),
       frontend_user: `u-${TOKEN}`, frontend_code: 'c-ok', frontend_level: '3', frontend_admin: 'false', frontend_user_id: 'u-1',
     });
   });
@@ -191,7 +191,7 @@ describe('CUSTOM', () => {
     const { result, authorization } = await gw.request({ path: `/failing/${name}` });
     expect(result.statusCode).toBe(500);
     expect(json(result)).toMatchObject({ type: 'AUTHORIZER_CONF_FAILURE', ...defaultsOf('AUTHORIZER_CONF_FAILURE'), frontendCode: '' });
-    expect(Object.keys(authorization?.context ?? {}).sort()).toEqual(['apigApi', 'apigVerdict']);
+    expect(Object.keys(authorization?.context ?? {}).sort()).toEqual(['apigApi', 'apigApiName', 'apigVerdict']);
   });
 
   test.each(FAILING)('relaxed mode lets the request through with an empty context: %s', async name => {
@@ -199,7 +199,7 @@ describe('CUSTOM', () => {
     const { result, authorization } = await gw.request({ path: `/relaxed/${name}` });
     expect(result.statusCode).toBe(200);
     expect(result.body).toBe(`GET /relaxed/${name}`);
-    expect(authorization?.context).toEqual({ apigVerdict: 'ok', apigApi: `r-${name}` });
+    expect(authorization?.context).toEqual({ apigVerdict: 'ok', apigApi: `r-${name}`, apigApiName: `GET /relaxed/${name}` });
   });
 
   test('the timeout is the authorizer\'s: a slow function fails after timeoutMs, not after it answers', async () => {

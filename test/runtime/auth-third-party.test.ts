@@ -97,7 +97,7 @@ test('a 2xx allows (simple mode); the service gets exactly the identity headers 
   // why: Huawei forwards the declared identity sources, nothing else, to the auth service
   const { result, authorization } = await gw.request({ path: '/simple', ...withToken('good') });
   expect(result.statusCode).toBe(200);
-  expect(authorization?.context).toEqual({ apigVerdict: 'ok', apigApi: 'simple' });
+  expect(authorization?.context).toEqual({ apigVerdict: 'ok', apigApi: 'simple', apigApiName: expect.any(String) });
   expect(service.requests).toHaveLength(1);
   const seen = service.requests[0];
   expect(seen.method).toBe('GET');

@@ -93,3 +93,13 @@ test.each([
   const r = await proxy.invoke(proxyEvent({ path: '/beta', stage: 'TEST' }));
   expect(r.statusCode).toBe(500);
 });
+
+test('the authorizer names the routed API in its context (id and name), for the stages\' access log', async () => {
+  // why: the access log can only read $context.authorizer.*; a no-route request names none
+  const gateway = await loadGroupAssets(publishedDocument({
+    apis: [{ id: 'secure', name: 'get-secure', path: '/secure', auth: { type: 'APP', apps: ['mobile'] } }],
+    apps: { mobile: { id: 'app-mobile', name: 'mobile', secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:mobile-AbCdEf' } },
+  }, {}));
+  expect((await gateway.request({ path: '/secure' })).authorization?.context).toMatchObject({ apigApi: 'secure', apigApiName: 'get-secure' });
+  expect((await gateway.request({ path: '/nowhere' })).authorization?.context).not.toHaveProperty('apigApiName');
+});

@@ -131,7 +131,7 @@ describe('the authorizer where no authentication runs', () => {
     const authorizer = loadAuthorizerAsset(doc);
     expect((await authorizer.invoke(authorizerEvent({ path: '/nowhere' }))).context).toEqual({ apigVerdict: 'ok', apigApi: '' });
     expect((await authorizer.invoke(authorizerEvent({ method: 'DELETE', path: '/open' }))).context).toEqual({ apigVerdict: 'ok', apigApi: '' });
-    expect((await authorizer.invoke(authorizerEvent({ path: '/open' }))).context).toEqual({ apigVerdict: 'ok', apigApi: 'open' });
+    expect((await authorizer.invoke(authorizerEvent({ path: '/open' }))).context).toEqual({ apigVerdict: 'ok', apigApi: 'open', apigApiName: expect.any(String) });
   });
 
   test('an API whose auth cannot be used: DEFAULT_5XX, chained into a 500', async () => {
@@ -139,7 +139,7 @@ describe('the authorizer where no authentication runs', () => {
     const gw = await loadGroupAssets(doc);
     for (const path of ['/broken', '/broken-custom', '/strange']) {
       const { result, authorization } = await gw.request({ path });
-      expect(authorization?.context).toEqual({ apigVerdict: 'DEFAULT_5XX', apigApi: path.slice(1) });
+      expect(authorization?.context).toEqual({ apigVerdict: 'DEFAULT_5XX', apigApi: path.slice(1), apigApiName: expect.any(String) });
       expect(result.statusCode).toBe(500);
     }
   });

@@ -19,6 +19,8 @@ import { compileThirdParty, ThirdPartyAuthorizer } from './third-party';
 
 export interface AuthorizerApi {
   readonly id: string;
+  /** The API's name (for the access log). */
+  readonly name: string;
   /** The resolved auth, or why it cannot be used. */
   readonly auth: ResolvedAuth | string;
   /** THIRD_PARTY: the compiled service. */
@@ -95,6 +97,7 @@ export function compileAuthorizerConfig(doc: unknown, env: NodeJS.ProcessEnv, st
       const auth = catalog.resolve(raw.auth, where);
       target = {
         id: api.id,
+        name: typeof api.name === 'string' ? api.name : '',
         auth,
         thirdParty: auth.thirdParty !== undefined ? thirdPartyOf(auth.thirdParty) : undefined,
         authorisedApps: new Set(auth.apps.map(a => a.key)),
@@ -102,7 +105,7 @@ export function compileAuthorizerConfig(doc: unknown, env: NodeJS.ProcessEnv, st
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       warnings.push(`api ${api.id}: authentication not usable: ${reason}`);
-      target = { id: api.id, auth: reason, authorisedApps: new Set() };
+      target = { id: api.id, name: typeof api.name === 'string' ? api.name : '', auth: reason, authorisedApps: new Set() };
     }
     return { method: api.method, path: api.path, target, environments: publishedIn(raw.environments, where) };
   });

@@ -136,7 +136,7 @@ export async function handler(event: unknown, context?: LambdaContextLike): Prom
         decision = { apiId, verdict: VERDICT_OK, reason: 'no API matched' };
       } else {
         apiId = match.target.id;
-        decision = await authenticate(req, state.config, match.target, match.params, context);
+        decision = { ...await authenticate(req, state.config, match.target, match.params, context), apiName: match.target.name };
       }
     }
   } catch (err) {

@@ -22,6 +22,8 @@ export interface AuthorizerResult {
 export interface Decision {
   /** The routed API's id ('' when no API matched). */
   readonly apiId: string;
+  /** The routed API's name, for the stages' access log (absent when no API matched). */
+  readonly apiName?: string;
   /** `ok` or the response type. */
   readonly verdict: string;
   /** For the log line only. */
@@ -68,6 +70,7 @@ export function authorizerResult(methodArn: unknown, decision: Decision, refusal
   // The verdict's own keys last: nothing can shadow them.
   context[VERDICT_KEYS.verdict] = decision.verdict;
   context[VERDICT_KEYS.api] = cut(decision.apiId);
+  if (decision.apiName !== undefined) { context[VERDICT_KEYS.apiName] = cut(decision.apiName); }
   if (decision.code !== undefined) { context[VERDICT_KEYS.code] = cut(decision.code); }
   if (decision.message !== undefined) { context[VERDICT_KEYS.message] = cut(decision.message); }
   const app = decision.app;
