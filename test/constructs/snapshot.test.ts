@@ -57,6 +57,8 @@ test('the secured example\'s configuration document (the same for the proxy and 
 
 test('the production example: VPC and endpoints, two environments, every stage option, warm functions', () => {
   // Everything issue 9 synthesizes at once.
+  // A published version's logical id ends with a hash of its function's code: masked like the asset hashes.
   const stack = new ProductionStack(newApp(), 'Stack');
-  expect(templateOf(stack.group).toJSON()).toMatchSnapshot();
+  const text = JSON.stringify(templateOf(stack.group).toJSON()).replace(/(CurrentVersion[0-9A-F]{8})[0-9a-f]{32}/g, '$1[CODE_HASH]');
+  expect(JSON.parse(text)).toMatchSnapshot();
 });
