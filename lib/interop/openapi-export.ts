@@ -3,6 +3,10 @@
  * schemes (the AppCode header, SigV4, the authorizers' identity sources), and every gateway error
  * an operation can answer, documented with the body its rule renders (rendered by the proxy's own
  * renderer, see response-preview.ts) and that body's JSON schema.
+ *
+ * Each distinct gateway-error answer is written once, under `components/responses` (its schema
+ * under `components/schemas`), and operations refer to it: a 1000-API group shares a handful of
+ * them instead of repeating every error body per operation (issue 8).
  */
 import type { Api } from '../api';
 import { AuthType } from '../auth';
@@ -22,6 +26,8 @@ export function openApiDocument(model: GroupModel): Json {
   const { group, props } = model;
   const paths: Record<string, Json> = {};
   const securitySchemes: Record<string, Json> = {};
+  const components = new SharedComponents();
+  const renderings = new Map<string, string>();
   for (const api of group.apis) {
     const key = api.path.replace(/\{([^}+]+)\+\}/g, '{$1}');
     const item = (paths[key] ??= {});
@@ -40,7 +46,7 @@ export function openApiDocument(model: GroupModel): Json {
         parameters: parametersOf(api).map(({ parameter }) => parameterObject(parameter)),
         ...(method !== 'get' && method !== 'head' && method !== 'delete' && method !== 'options'
           ? { requestBody: { required: false, content: { '*/*': { schema: {} } } } } : {}),
-        responses: responsesOf(model, api),
+        responses: responsesOf(model, api, components, renderings),
         security: Object.keys(requirement).length > 0 ? [requirement] : [],
       };
     }
@@ -50,8 +56,30 @@ export function openApiDocument(model: GroupModel): Json {
     info: { title: group.groupName, version: '1.0.0', ...(props.description ? { description: props.description } : {}) },
     servers: [{ url: `/${group.stageName}`, description: `The group's stage (prefix the REST API's or custom domain's URL)` }],
     paths,
-    components: { securitySchemes },
+    components: { securitySchemes, responses: components.responses, schemas: components.schemas },
   };
+}
+
+/** `components/responses` and `components/schemas`, each distinct object once under a readable name. */
+class SharedComponents {
+  public readonly responses: Record<string, Json> = {};
+  public readonly schemas: Record<string, Json> = {};
+  private readonly names = new Map<string, string>();
+
+  /** A `$ref` to `value` stored under `name` (or `name-2`...), or to the same value stored before. */
+  public ref(kind: 'responses' | 'schemas', name: string, value: Json): Json {
+    const text = `${kind}\0${JSON.stringify(value)}`;
+    let stored = this.names.get(text);
+    if (stored === undefined) {
+      const table = this[kind];
+      const base = name.replace(/[^A-Za-z0-9._-]/g, '_');
+      stored = base;
+      for (let n = 2; table[stored] !== undefined; n++) { stored = `${base}-${n}`; }
+      table[stored] = value;
+      this.names.set(text, stored);
+    }
+    return { $ref: `#/components/${kind}/${stored}` };
+  }
 }
 
 function schemesOf(api: Api): Array<[string, Json]> {
@@ -114,29 +142,43 @@ export function errorTypesOf(model: GroupModel, api: Api): ResponseType[] {
   return ResponseType.all().filter(t => types.has(t));
 }
 
-function responsesOf(model: GroupModel, api: Api): Json {
+/** Variables whose value depends on the API or the request: a rule using none renders the same for every API. */
+const PER_API_VARIABLE = /\$context\.(?:api|req)/;
+
+/** The body `type` renders with the API's response, rendered once per (response, type) when no API detail shows in it. */
+function renderedBody(model: GroupModel, api: Api, type: ResponseType, renderings: Map<string, string>): string {
+  const rule = api.gatewayResponse.ruleFor(type);
+  const shared = !PER_API_VARIABLE.test(rule.body) && !Object.values(rule.headers).some(h => PER_API_VARIABLE.test(h));
+  const key = `${api.gatewayResponse.responseName}\0${type.name}`;
+  const known = shared ? renderings.get(key) : undefined;
+  if (known !== undefined) { return known; }
+  const body = renderGatewayResponse(model.group, api.gatewayResponse, type, { api, path: api.path, requestId: 'example-request-id' }).body;
+  if (shared) { renderings.set(key, body); }
+  return body;
+}
+
+function responsesOf(model: GroupModel, api: Api, components: SharedComponents, renderings: Map<string, string>): Json {
   const byStatus = new Map<string, Array<{ type: ResponseType; body: string; headers: Record<string, string> }>>();
   for (const type of errorTypesOf(model, api)) {
     const rule = api.gatewayResponse.ruleFor(type);
-    const rendered = renderGatewayResponse(model.group, api.gatewayResponse, type, {
-      api, path: api.path, requestId: 'example-request-id',
-    });
     const key = rule.statusCode !== undefined ? String(rule.statusCode) : type === ResponseType.DEFAULT_4XX ? '4XX' : '5XX';
     const list = byStatus.get(key) ?? [];
-    list.push({ type, body: rendered.body, headers: rule.headers });
+    list.push({ type, body: renderedBody(model, api, type, renderings), headers: rule.headers });
     byStatus.set(key, list);
   }
+  const responseName = api.gatewayResponse.responseName;
   const responses: Json = { default: { description: 'The backend\'s answer, passed through unchanged (with X-Request-Id).' } };
   for (const key of [...byStatus.keys()].sort()) {
     const list = byStatus.get(key)!;
     const headerNames = [...new Set(['X-Request-Id', ...list.flatMap(e => Object.keys(e.headers))])];
     const examples: Json = {};
     for (const entry of list) { examples[entry.type.name] = { summary: entry.type.name, value: parseBody(entry.body) }; }
-    responses[key] = {
-      description: `Gateway error: ${list.map(e => e.type.name).join(', ')} (the API's gateway response "${api.gatewayResponse.responseName}").`,
+    const schema = components.ref('schemas', `${responseName}-error`, mergeSchemas(list.map(e => schemaOf(parseBody(e.body)))));
+    responses[key] = components.ref('responses', `${responseName}-${key}`, {
+      description: `Gateway error: ${list.map(e => e.type.name).join(', ')} (the API's gateway response "${responseName}").`,
       headers: Object.fromEntries(headerNames.map(h => [h, { schema: { type: 'string' } }])),
-      content: { 'application/json': { schema: mergeSchemas(list.map(e => schemaOf(parseBody(e.body)))), examples } },
-    };
+      content: { 'application/json': { schema, examples } },
+    });
   }
   return responses;
 }

@@ -199,8 +199,18 @@ describe('the OpenAPI document for consumers', () => {
     expect(Object.keys(openapi.paths['/files/{key}'])).toEqual(['get', 'post', 'put', 'delete', 'patch', 'head', 'options']);
   });
 
+  /** `value` with its `$ref`s (to the document's components) replaced by what they point at. */
+  const deref = (value: any): any => {
+    if (Array.isArray(value)) { return value.map(deref); }
+    if (value === null || typeof value !== 'object') { return value; }
+    if (typeof value.$ref === 'string') {
+      return deref(value.$ref.slice(2).split('/').reduce((at: any, key: string) => at[key], openapi));
+    }
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deref(v)]));
+  };
+
   test('every gateway error the operation can answer, with the body its rule renders and that body\'s schema', () => {
-    const responses = openapi.paths['/orders'].get.responses;
+    const responses = deref(openapi.paths['/orders'].get.responses);
     expect(Object.keys(responses).sort()).toEqual(['400', '403', '4XX', '502', '503', '504', '5XX', 'default']);
     expect(responses['503'].description).toContain('THROTTLED');
     expect(responses['503'].headers).toEqual({ 'X-Request-Id': { schema: { type: 'string' } }, 'Retry-After': { schema: { type: 'string' } } });
@@ -211,7 +221,18 @@ describe('the OpenAPI document for consumers', () => {
     expect(responses['403'].content['application/json'].examples.ACCESS_DENIED.value).toEqual({
       error_code: 'APIG.0306', error_msg: 'API access denied.', request_id: 'example-request-id',
     });
-    const app = openapi.paths['/orders/{id}'].get.responses;
+    const app = deref(openapi.paths['/orders/{id}'].get.responses);
     expect(app['401'].description).toMatch(/AUTH_FAILURE, AUTH_HEADER_MISSING, UNAUTHORIZED/);
+  });
+
+  test('each distinct gateway error is written once, in components, and operations refer to it', () => {
+    // why: repeating every error body per operation made the 1000-API group's document 10.8 MB (issue 8)
+    const refs = Object.values(openapi.paths).flatMap((item: any) => Object.values(item))
+      .flatMap((op: any) => Object.entries(op.responses).filter(([status]) => status !== 'default').map(([, r]) => r as any));
+    expect(refs.length).toBeGreaterThan(0);
+    expect(refs.every(r => Object.keys(r).join() === '$ref' && r.$ref.startsWith('#/components/responses/'))).toBe(true);
+    const stored = Object.values(openapi.components.responses).map(r => JSON.stringify(r));
+    expect(new Set(stored).size).toBe(stored.length);
+    expect(new Set(refs.map(r => r.$ref)).size).toBe(stored.length);
   });
 });

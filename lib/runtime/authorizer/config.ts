@@ -1,11 +1,13 @@
 /**
  * The authorizer's view of the configuration document (the same `config.json` as the proxy's):
  * the routes, to find the API a request is for with the proxy's own router, and what each API's
- * authentication needs. Loaded once at cold start.
+ * authentication needs. Loaded once at cold start; an API's authentication is resolved on its
+ * first match and kept, so that a cold start does not grow with the group (issue 8).
  *
  * A document the authorizer cannot read at all is refused: every request then gets a DEFAULT_5XX
  * verdict. A problem confined to one API (an undeclared app or authorizer, an unset deploy-time
- * value) makes that API's verdict DEFAULT_5XX, never an unauthenticated ok.
+ * value) makes that API's verdict DEFAULT_5XX, never an unauthenticated ok; it is logged when the
+ * API is first called.
  */
 import { ApiDocument, CONFIG_DOCUMENT_VERSION } from '../../private/config-document';
 import { isRecord } from '../proxy/types';
@@ -29,15 +31,27 @@ export interface AuthorizerApi {
   readonly authorisedApps: ReadonlySet<string>;
 }
 
+/** An API as the router holds it: its authentication resolved on its first match (never throws). */
+export class RoutedAuthorizerApi {
+  private resolved?: AuthorizerApi;
+
+  public constructor(public readonly id: string, public readonly name: string, private readonly resolve: () => AuthorizerApi) {}
+
+  public get compiled(): AuthorizerApi {
+    return this.resolved ??= this.resolve();
+  }
+}
+
 export interface AuthorizerConfig {
   /** The routers of the APIs published in each environment (stage). */
-  readonly routes: EnvironmentRoutes<AuthorizerApi>;
+  readonly routes: EnvironmentRoutes<RoutedAuthorizerApi>;
   readonly stage: string;
   readonly apps: AppDirectory;
   /** Apps by key, with their secret and usage key. */
   readonly appEntries: ReadonlyMap<string, AppEntry>;
   /** The API key for requests no app's key covers (refusals, apps without one): `refusalUsageKey`. */
   readonly refusalUsageKey?: string;
+  /** Problems found at load (single apps), logged once at cold start. */
   readonly warnings: readonly string[];
 }
 
@@ -49,8 +63,14 @@ function fail(message: string): never {
   throw new Error(message);
 }
 
-/** @throws Error naming the first problem when the document cannot be used */
-export function compileAuthorizerConfig(doc: unknown, env: NodeJS.ProcessEnv, store: AppCodeStore = new AppCodeStore()): AuthorizerConfig {
+/**
+ * Compiles a parsed document. `warn` receives the problems confined to one API, when that API is
+ * first called.
+ *
+ * @throws Error naming the first problem when the document cannot be used
+ */
+export function compileAuthorizerConfig(doc: unknown, env: NodeJS.ProcessEnv, store: AppCodeStore = new AppCodeStore(),
+  warn: (reason: string) => void = () => undefined): AuthorizerConfig {
   if (!isRecord(doc)) { fail('the document is not a JSON object'); }
   if (doc.version !== CONFIG_DOCUMENT_VERSION) {
     fail(`document version ${JSON.stringify(doc.version)} is not supported (this authorizer reads version ${CONFIG_DOCUMENT_VERSION})`);
@@ -85,31 +105,42 @@ export function compileAuthorizerConfig(doc: unknown, env: NodeJS.ProcessEnv, st
     if (compiled instanceof Error) { throw compiled; }
     return compiled;
   };
-  const routes: PublishedRoute<AuthorizerApi>[] = (doc.apis as unknown[]).map((raw, i) => {
-    const where = `apis[${i}]`;
-    if (!isRecord(raw)) { fail(`${where} is not an object`); }
-    const api = raw as unknown as ApiDocument;
-    if (typeof api.id !== 'string' || typeof api.method !== 'string' || typeof api.path !== 'string') {
-      fail(`${where} needs string id, method and path`);
-    }
-    let target: AuthorizerApi;
+  const resolveApi = (raw: Record<string, unknown>, where: string, id: string, name: string): AuthorizerApi => {
     try {
       const auth = catalog.resolve(raw.auth, where);
-      target = {
-        id: api.id,
-        name: typeof api.name === 'string' ? api.name : '',
+      return {
+        id,
+        name,
         auth,
         thirdParty: auth.thirdParty !== undefined ? thirdPartyOf(auth.thirdParty) : undefined,
         authorisedApps: new Set(auth.apps.map(a => a.key)),
       };
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      warnings.push(`api ${api.id}: authentication not usable: ${reason}`);
-      target = { id: api.id, name: typeof api.name === 'string' ? api.name : '', auth: reason, authorisedApps: new Set() };
+      warn(`api ${id}: authentication not usable: ${reason}`);
+      return { id, name, auth: reason, authorisedApps: new Set() };
     }
-    return { method: api.method, path: api.path, target, environments: publishedIn(raw.environments, where) };
-  });
-  let router: EnvironmentRoutes<AuthorizerApi>;
+  };
+  const apis = doc.apis as unknown[];
+  const routes: PublishedRoute<RoutedAuthorizerApi>[] = new Array(apis.length);
+  for (let i = 0; i < apis.length; i++) {
+    const raw = apis[i];
+    const where = `apis[${i}]`;
+    if (!isRecord(raw)) { fail(`${where} is not an object`); }
+    const api = raw as unknown as ApiDocument;
+    if (typeof api.id !== 'string' || typeof api.method !== 'string' || typeof api.path !== 'string') {
+      fail(`${where} needs string id, method and path`);
+    }
+    const id = api.id;
+    const name = typeof api.name === 'string' ? api.name : '';
+    routes[i] = {
+      method: api.method,
+      path: api.path,
+      target: new RoutedAuthorizerApi(id, name, () => resolveApi(raw, where, id, name)),
+      environments: raw.environments === undefined ? undefined : publishedIn(raw.environments, where),
+    };
+  }
+  let router: EnvironmentRoutes<RoutedAuthorizerApi>;
   try {
     router = new EnvironmentRoutes(routes);
   } catch (err) {
@@ -127,6 +158,6 @@ export function compileAuthorizerConfig(doc: unknown, env: NodeJS.ProcessEnv, st
 }
 
 /** Reads and compiles the document; never throws. */
-export function loadAuthorizerConfig(file: string, env: NodeJS.ProcessEnv): AuthorizerConfigState {
-  return loadDocument(file, doc => compileAuthorizerConfig(doc, env));
+export function loadAuthorizerConfig(file: string, env: NodeJS.ProcessEnv, warn: (reason: string) => void): AuthorizerConfigState {
+  return loadDocument(file, doc => compileAuthorizerConfig(doc, env, undefined, warn));
 }

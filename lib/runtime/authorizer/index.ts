@@ -34,7 +34,8 @@ const APP_CODE_HEADER = 'x-apig-appcode';
 const MAX_ID = 128;
 
 const configFile = process.env.APIG_CONFIG_FILE || path.join(__dirname, CONFIG_FILE_NAME);
-const state = loadAuthorizerConfig(configFile, process.env);
+// A problem confined to one API is found when that API is first called (its auth resolves then).
+const state = loadAuthorizerConfig(configFile, process.env, reason => logEvent('configuration warning', { reason }));
 if (state.ok) {
   for (const warning of state.config.warnings) { logEvent('configuration warning', { reason: warning }); }
 } else {
@@ -136,7 +137,7 @@ export async function handler(event: unknown, context?: LambdaContextLike): Prom
         decision = { apiId, verdict: VERDICT_OK, reason: 'no API matched' };
       } else {
         apiId = match.target.id;
-        decision = { ...await authenticate(req, state.config, match.target, match.params, context), apiName: match.target.name };
+        decision = { ...await authenticate(req, state.config, match.target.compiled, match.params, context), apiName: match.target.name };
       }
     }
   } catch (err) {

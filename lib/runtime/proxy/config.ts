@@ -1,10 +1,16 @@
 /**
  * The configuration document, loaded once at cold start and compiled into what the per-request
- * path needs: the router, every rule's templates, every API's parameter validator and backend.
+ * path needs: the router and every rule's templates at load; an API's parameter validator,
+ * backend and guard on its first match (memoised), so that a cold start does not grow with the
+ * group (issue 8: 1000 APIs load like 10).
  *
- * A document the proxy cannot trust (another version, malformed JSON, a missing required rule)
- * is refused as a whole: every request then gets DEFAULT_5XX with a built-in fallback. A problem
- * confined to one API's backend only affects that API.
+ * A document the proxy cannot trust (another version, malformed JSON, a missing required rule, an
+ * API without its routing fields) is refused as a whole at load: every request then gets
+ * DEFAULT_5XX with a built-in fallback. A problem confined to one API (its parameters, backend,
+ * authentication or IP rule) only affects that API: it answers DEFAULT_5XX, never serves without
+ * its checks, and the problem is logged when the API is first called (the synth side writes the
+ * document from validated constructs, so such a problem means a tampered or hand-written document,
+ * or a deploy-time value missing from the environment).
  */
 import {
   ApiDocument, CONFIG_DOCUMENT_VERSION, ConfigDocument, ErrorDefaultsDocument, ParameterDocument,
@@ -14,8 +20,9 @@ import { loadDocument } from '../shared/document-file';
 import { compileIpRule, IpRule } from './access-control';
 import { compileGuard, Guard } from './auth';
 import { Backend, BackendOptions, compileBackend } from './backends';
+import { brokenBackend } from './backends/backend';
 import { CorsPolicy } from './cors';
-import { PROXY_ERROR_STATUS } from './gateway-error';
+import { internalError, PROXY_ERROR_STATUS } from './gateway-error';
 import { compileBinaryMediaTypes } from './media-types';
 import { compileMetrics, RequestMetrics } from './metrics';
 import { compileParameters, ParameterValidator } from './parameters';
@@ -34,14 +41,39 @@ export interface CompiledApi {
   readonly guard?: Guard;
 }
 
+/**
+ * An API as the router holds it: what routing needs, read at load; the rest compiled on its first
+ * match and kept. Compiling never throws: a part that cannot be used fails closed (DEFAULT_5XX).
+ */
+export class RoutedApi {
+  private compiledApi?: CompiledApi;
+
+  public constructor(public readonly id: string, private readonly doc: Record<string, unknown>, private readonly where: string,
+    private readonly rules: RuleSet, private readonly context: ApiCompileContext) {}
+
+  public get compiled(): CompiledApi {
+    return this.compiledApi ??= compileApi(this.doc as unknown as ApiDocument, this.where, this.rules, this.context);
+  }
+}
+
+/** What compiling an API needs from the rest of the document. */
+interface ApiCompileContext {
+  readonly env: NodeJS.ProcessEnv;
+  readonly catalog: AuthCatalog;
+  readonly groupRules: readonly IpRule[];
+  readonly backendOptions: BackendOptions;
+  /** Reports a problem confined to one API (the proxy logs it as a configuration warning). */
+  readonly warn: (reason: string) => void;
+}
+
 export interface ProxyConfig {
   /** The routers of the APIs published in each environment (stage). */
-  readonly routes: EnvironmentRoutes<CompiledApi>;
+  readonly routes: EnvironmentRoutes<RoutedApi>;
   /** Rules of the `default` response: for errors raised before an API matched. */
   readonly defaultRules: RuleSet;
   readonly stage: string;
   readonly cors?: CorsPolicy;
-  /** Problems confined to single APIs, logged once at cold start. */
+  /** Problems found at load (single apps, metrics), logged once at cold start. */
   readonly warnings: readonly string[];
   /** The per-request metric records; absent when the document asks for none. */
   readonly metrics?: RequestMetrics;
@@ -135,11 +167,38 @@ function compileApiGuard(api: Record<string, unknown>, where: string, catalog: A
 }
 
 /**
- * Compiles a parsed document.
+ * Compiles one API's parameters, backend and guard. A part that cannot be used is reported through
+ * `warn` and makes the API answer DEFAULT_5XX: it is never served without its checks.
+ */
+function compileApi(api: ApiDocument, where: string, rules: RuleSet, context: ApiCompileContext): CompiledApi {
+  const warn = (reason: string) => context.warn(`api ${api.id}: ${reason}`);
+  let validate: ParameterValidator;
+  try {
+    validate = compileParameters(checkParameters(api as unknown as Record<string, unknown>, where));
+  } catch (err) {
+    const reason = `parameters not usable: ${(err as Error).message}`;
+    warn(reason);
+    const broken = internalError(reason.slice(0, 300));
+    return { id: api.id, name: api.name, path: api.path, rules, validate: () => broken, backend: brokenBackend(broken) };
+  }
+  return {
+    id: api.id,
+    name: api.name,
+    path: api.path,
+    rules,
+    validate,
+    backend: compileBackend(api.backend, context.env, context.backendOptions, warn),
+    guard: compileApiGuard(api as unknown as Record<string, unknown>, where, context.catalog, context.groupRules, warn),
+  };
+}
+
+/**
+ * Compiles a parsed document: what every request needs, and each API's routing fields. `warn`
+ * receives the problems confined to one API, when that API is first called.
  *
  * @throws Error naming the first problem when the document cannot be used
  */
-export function compileConfig(doc: unknown, env: NodeJS.ProcessEnv): ProxyConfig {
+export function compileConfig(doc: unknown, env: NodeJS.ProcessEnv, warn: (reason: string) => void = () => undefined): ProxyConfig {
   if (!isRecord(doc)) { fail('the document is not a JSON object'); }
   if (doc.version !== CONFIG_DOCUMENT_VERSION) {
     fail(`document version ${JSON.stringify(doc.version)} is not supported (this proxy reads version ${CONFIG_DOCUMENT_VERSION})`);
@@ -150,35 +209,38 @@ export function compileConfig(doc: unknown, env: NodeJS.ProcessEnv): ProxyConfig
   const responses = compileResponses(doc, errors);
   if (!Array.isArray(doc.apis)) { fail('apis is not an array'); }
   const warnings: string[] = [];
-  const catalog = new AuthCatalog(doc, env, 'proxy');
-  const groupRules: IpRule[] = doc.accessControl === undefined ? [] : [compileIpRule(doc.accessControl, 'accessControl')];
-  const backendOptions: BackendOptions = { isBinary: compileBinaryMediaTypes(doc.binaryMediaTypes) };
-  const routes: PublishedRoute<CompiledApi>[] = (doc.apis as unknown[]).map((raw, i) => {
-    const where = `apis[${i}]`;
-    if (!isRecord(raw)) { fail(`${where} is not an object`); }
+  const context: ApiCompileContext = {
+    env,
+    catalog: new AuthCatalog(doc, env, 'proxy'),
+    groupRules: doc.accessControl === undefined ? [] : [compileIpRule(doc.accessControl, 'accessControl')],
+    backendOptions: { isBinary: compileBinaryMediaTypes(doc.binaryMediaTypes) },
+    warn,
+  };
+  const apis = doc.apis as unknown[];
+  const routes: PublishedRoute<RoutedApi>[] = new Array(apis.length);
+  for (let i = 0; i < apis.length; i++) {
+    const raw = apis[i];
+    if (!isRecord(raw)) { fail(`apis[${i}] is not an object`); }
     const api = raw as unknown as ApiDocument;
     if (typeof api.id !== 'string' || typeof api.name !== 'string' || typeof api.method !== 'string' || typeof api.path !== 'string') {
-      fail(`${where} needs string id, name, method and path`);
+      fail(`apis[${i}] needs string id, name, method and path`);
     }
-    const rules = responses.get(api.response) ?? fail(`${where}.response "${String(api.response)}" is not a response of the group`);
-    const compiled: CompiledApi = {
-      id: api.id,
-      name: api.name,
+    const rules = responses.get(api.response) ?? fail(`apis[${i}].response "${String(api.response)}" is not a response of the group`);
+    const where = `apis[${i}]`;
+    routes[i] = {
+      method: api.method,
       path: api.path,
-      rules,
-      validate: compileParameters(checkParameters(raw, where)),
-      backend: compileBackend(api.backend, env, backendOptions, reason => warnings.push(`api ${api.id}: ${reason}`)),
-      guard: compileApiGuard(raw, where, catalog, groupRules, reason => warnings.push(`api ${api.id}: ${reason}`)),
+      target: new RoutedApi(api.id, raw, where, rules, context),
+      environments: raw.environments === undefined ? undefined : publishedIn(raw.environments, where),
     };
-    return { method: api.method, path: api.path, target: compiled, environments: publishedIn(raw.environments, where) };
-  });
-  let router: EnvironmentRoutes<CompiledApi>;
+  }
+  let router: EnvironmentRoutes<RoutedApi>;
   try {
     router = new EnvironmentRoutes(routes);
   } catch (err) {
     fail((err as Error).message);
   }
-  for (const warning of catalog.warnings) { warnings.push(warning); }
+  for (const warning of context.catalog.warnings) { warnings.push(warning); }
   const groupName = typeof typed.group.name === 'string' ? typed.group.name : '';
   const metrics = compileMetrics(doc.metrics, groupName, reason => warnings.push(reason));
   return {
@@ -192,6 +254,6 @@ export function compileConfig(doc: unknown, env: NodeJS.ProcessEnv): ProxyConfig
 }
 
 /** Reads and compiles the document; never throws. */
-export function loadConfig(file: string, env: NodeJS.ProcessEnv): ConfigState {
-  return loadDocument(file, doc => compileConfig(doc, env));
+export function loadConfig(file: string, env: NodeJS.ProcessEnv, warn: (reason: string) => void): ConfigState {
+  return loadDocument(file, doc => compileConfig(doc, env, warn));
 }

@@ -11,7 +11,7 @@
 import * as path from 'path';
 import { CONFIG_FILE_NAME } from '../../private/config-document';
 import { BackendCall } from './backends';
-import { CompiledApi, ConfigState, loadConfig, ProxyConfig } from './config';
+import { CompiledApi, ConfigState, loadConfig, ProxyConfig, RoutedApi } from './config';
 import { GatewayError, internalError, methodNotSupported, notFound } from './gateway-error';
 import { isToken, setResultHeader } from './headers';
 import { logEvent, stackFrames } from './log';
@@ -24,7 +24,8 @@ import { LambdaContextLike, ProxyResult } from './types';
 const LAMBDA_TIMEOUT_MARGIN_MS = 200;
 
 const configFile = process.env.APIG_CONFIG_FILE || path.join(__dirname, CONFIG_FILE_NAME);
-const state: ConfigState = loadConfig(configFile, process.env);
+// A problem confined to one API is found when that API is first called (its parts compile then).
+const state: ConfigState = loadConfig(configFile, process.env, reason => logEvent('configuration warning', { reason }));
 if (state.ok) {
   for (const warning of state.config.warnings) { logEvent('configuration warning', { reason: warning }); }
 } else {
@@ -60,7 +61,7 @@ function handle(req: RequestView, config: ProxyConfig, context: LambdaContextLik
     return renderGatewayError(methodNotSupported(req.method), req, scopeOf(config, undefined));
   }
 
-  const api = match.target;
+  const api = match.target.compiled;
   req.api = api;
   if (api.guard !== undefined) {
     const refused = api.guard({
@@ -79,7 +80,7 @@ function handle(req: RequestView, config: ProxyConfig, context: LambdaContextLik
 }
 
 /** Steps 4 to 6: validate the parameters, call the backend, pass its answer through. */
-function proceed(req: RequestView, config: ProxyConfig, api: CompiledApi, match: Extract<RouteMatch<CompiledApi>, { kind: 'route' }>,
+function proceed(req: RequestView, config: ProxyConfig, api: CompiledApi, match: Extract<RouteMatch<RoutedApi>, { kind: 'route' }>,
   context: LambdaContextLike | undefined): ProxyResult | Promise<ProxyResult> {
   const invalid = api.validate(req, match.params);
   if (invalid) { return renderGatewayError(invalid, req, scopeOf(config, api)); }
@@ -146,6 +147,8 @@ function measured(result: ProxyResult, req: RequestView | undefined, started: nu
       errorType: req ? req.errorType : 'DEFAULT_5XX',
       latencyMs: performance.now() - started,
       backendMs: req?.backendMs,
+      // The environment the request arrived on: several environments share the proxy.
+      stage: req && state.ok ? req.stage || state.config.stage : undefined,
     });
   }
   return result;

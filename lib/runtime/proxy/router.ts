@@ -10,6 +10,11 @@
  * specific method beats ANY on the same path, and `GET /users/me` falls through to
  * `GET /users/{id}` when `/users/me` only declares DELETE. A trailing slash is ignored; segments
  * are percent-decoded (a malformed escape is kept as written).
+ *
+ * The tree is built lazily: a node sorts the routes below it into its children the first time a
+ * request reaches it, so loading a group of 1000 APIs costs about what 10 cost (issue 8), and a
+ * request only pays for the part of the tree it walks, once. Templates are checked when the
+ * router is made, so a bad one still refuses the document at load.
  */
 
 /** One declared route, as the router needs it. */
@@ -33,9 +38,19 @@ interface MethodTable<T> {
   any?: RouteEnd<T>;
 }
 
+/** A route not yet sorted into the tree: its raw segments, the next to place, its `{param}` names so far. */
+interface PendingRoute<T> {
+  readonly route: RouteSpec<T>;
+  readonly segments: readonly string[];
+  readonly next: number;
+  readonly params: readonly string[];
+}
+
 interface Node<T> {
   readonly statics: Map<string, Node<T>>;
   param?: Node<T>;
+  /** Routes below this node not yet sorted into its children (see the file comment). */
+  pending?: PendingRoute<T>[];
   /** Routes whose path ends here. */
   end?: MethodTable<T>;
   /** Routes whose path ends here with a greedy segment. */
@@ -66,6 +81,8 @@ const NO_METHOD = { kind: 'no-method' } as const;
 
 const PARAM = /^\{([^{}+]+)\}$/;
 const GREEDY = /^\{([^{}+]+)\+\}$/;
+/** A greedy segment followed by more segments (trailing slashes aside). */
+const GREEDY_NOT_LAST = /\{[^{}+/]+\+\}\/+[^/]/;
 
 function newNode<T>(): Node<T> {
   return { statics: new Map() };
@@ -99,7 +116,15 @@ export class Router<T> {
 
   /** @throws Error when a path is not a valid route template */
   public constructor(routes: readonly RouteSpec<T>[]) {
-    for (const route of routes) { this.add(route); }
+    const pending: PendingRoute<T>[] = new Array(routes.length);
+    for (let i = 0; i < routes.length; i++) {
+      const route = routes[i];
+      const path = route.path;
+      if (path.charCodeAt(0) !== 47 /* / */) { throw new Error(`route path "${path}" must start with "/"`); }
+      if (GREEDY_NOT_LAST.test(path)) { throw new Error(`route path "${path}": a greedy parameter must be the last segment`); }
+      pending[i] = { route, segments: EMPTY, next: -1, params: EMPTY };
+    }
+    this.root.pending = pending;
   }
 
   public match(method: string, path: string): RouteMatch<T> {
@@ -123,44 +148,62 @@ export class Router<T> {
     }
     return { kind: 'route', target: end.target, params, rawParams, greedy, viaAny: end.viaAny };
   }
+}
 
-  private add(route: RouteSpec<T>): void {
-    if (!route.path.startsWith('/')) { throw new Error(`route path "${route.path}" must start with "/"`); }
-    const segments = route.path.split('/').slice(1);
-    while (segments.length > 0 && segments[segments.length - 1] === '') { segments.pop(); }
-    const params: string[] = [];
-    let greedy: string | undefined;
-    let node = this.root;
-    for (let i = 0; i < segments.length; i++) {
-      const segment = segments[i];
-      const g = GREEDY.exec(segment);
-      if (g) {
-        if (i !== segments.length - 1) { throw new Error(`route path "${route.path}": a greedy parameter must be the last segment`); }
-        greedy = g[1];
-        break;
-      }
-      const p = PARAM.exec(segment);
-      if (p) {
-        params.push(p[1]);
-        node = node.param ??= newNode();
+const EMPTY: readonly string[] = [];
+
+/** Route segments without the leading and trailing slashes: '/a/{b}/' → ['a', '{b}']. */
+function templateSegments(path: string): string[] {
+  const segments = path.split('/').slice(1);
+  while (segments.length > 0 && segments[segments.length - 1] === '') { segments.pop(); }
+  return segments;
+}
+
+/** Sorts a node's pending routes one level down: into its end or greedy table, or a child's pending list. */
+function expand<T>(node: Node<T>): void {
+  const pending = node.pending!;
+  node.pending = undefined;
+  for (const entry of pending) {
+    const segments = entry.next < 0 ? templateSegments(entry.route.path) : entry.segments;
+    const i = entry.next < 0 ? 0 : entry.next;
+    if (i === segments.length) {
+      place(node.end ??= { byMethod: new Map() }, entry.route, entry.params, undefined);
+      continue;
+    }
+    const segment = segments[i];
+    const g = GREEDY.exec(segment);
+    if (g) {
+      place(node.greedy ??= { byMethod: new Map() }, entry.route, entry.params, g[1]);
+      continue;
+    }
+    const p = PARAM.exec(segment);
+    let child: Node<T>;
+    let params = entry.params;
+    if (p) {
+      child = node.param ??= newNode();
+      params = [...params, p[1]];
+    } else {
+      const key = safeDecode(segment);
+      const known = node.statics.get(key);
+      if (known) {
+        child = known;
       } else {
-        const key = safeDecode(segment);
-        let next = node.statics.get(key);
-        if (!next) { next = newNode(); node.statics.set(key, next); }
-        node = next;
+        child = newNode();
+        node.statics.set(key, child);
       }
     }
-    const method = route.method.toUpperCase();
-    const table: MethodTable<T> = greedy !== undefined
-      ? (node.greedy ??= { byMethod: new Map() })
-      : (node.end ??= { byMethod: new Map() });
-    const end: RouteEnd<T> = { target: route.target, params, greedy, viaAny: method === 'ANY' };
-    // (method, path) pairs are unique by synth-time validation; should one repeat, the first wins.
-    if (method === 'ANY') {
-      table.any ??= end;
-    } else if (!table.byMethod.has(method)) {
-      table.byMethod.set(method, end);
-    }
+    (child.pending ??= []).push({ route: entry.route, segments, next: i + 1, params });
+  }
+}
+
+function place<T>(table: MethodTable<T>, route: RouteSpec<T>, params: readonly string[], greedy: string | undefined): void {
+  const method = route.method.toUpperCase();
+  const end: RouteEnd<T> = { target: route.target, params, greedy, viaAny: method === 'ANY' };
+  // (method, path) pairs are unique by synth-time validation; should one repeat, the first wins.
+  if (method === 'ANY') {
+    table.any ??= end;
+  } else if (!table.byMethod.has(method)) {
+    table.byMethod.set(method, end);
   }
 }
 
@@ -183,6 +226,7 @@ function pick<T>(table: MethodTable<T>, state: WalkState<T>): RouteEnd<T> | unde
 }
 
 function walk<T>(node: Node<T>, i: number, state: WalkState<T>): RouteEnd<T> | undefined {
+  if (node.pending !== undefined) { expand(node); }
   const segments = state.segments;
   if (i === segments.length) {
     return node.end ? pick(node.end, state) : undefined;
