@@ -1,6 +1,9 @@
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import type { ApiGroup } from './api-group';
+import { backendLatencyMetric, gatewayErrorsMetric, latencyMetric, MetricScope, requestsMetric } from './monitoring/metrics';
+import { ResponseType } from './response-type';
 
 /** Options of an environment (Huawei APIG: an environment a group's APIs are published to). */
 export interface EnvironmentOptions {
@@ -78,8 +81,38 @@ export class Environment extends Construct {
     this.stage = group._registerEnvironment(this, props);
   }
 
+  /** Requests the proxy answered in this environment (statistic Sum, period 5 minutes). */
+  public metricRequests(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return requestsMetric(this.metricScope(), props);
+  }
+
+  /** The proxy's latency in this environment, event to answer, ms (statistic Average, period 5 minutes). */
+  public metricLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return latencyMetric(this.metricScope(), props);
+  }
+
+  /** The backend call's latency in this environment, ms (statistic Average, period 5 minutes). */
+  public metricBackendLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return backendLatencyMetric(this.metricScope(), props);
+  }
+
+  /**
+   * Gateway errors the proxy answered in this environment, all or of one response type (statistic
+   * Sum, period 5 minutes).
+   *
+   * @throws for THROTTLED, which API Gateway answers itself
+   */
+  public metricGatewayErrors(type?: ResponseType, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return gatewayErrorsMetric(this.metricScope(), type, props);
+  }
+
   /** The environment's URL on the execute-api endpoint (`https://<api id>.execute-api.<region>.<suffix>/<stage>/`). */
   public get url(): string {
     return this.stage.urlForPath('/');
+  }
+
+  private metricScope(): MetricScope {
+    const group = this.node.scope as ApiGroup;
+    return { namespace: group.metricsNamespace, groupName: group.groupName, stage: this.environmentName, owner: this };
   }
 }

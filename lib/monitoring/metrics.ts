@@ -15,6 +15,8 @@ export interface MetricScope {
   readonly groupName: string;
   /** Absent: the whole group. */
   readonly apiId?: string;
+  /** One environment (stage) of the group; absent: every environment. Not combined with apiId. */
+  readonly stage?: string;
   /** The construct the metric is attached to (its stack decides the metric's account and region). */
   readonly owner: IConstruct;
 }
@@ -26,6 +28,7 @@ function metric(scope: MetricScope, metricName: string, statistic: string, extra
   props: cloudwatch.MetricOptions | undefined): cloudwatch.Metric {
   const dimensionsMap: Record<string, string> = { [DIMENSION_NAMES.group]: scope.groupName };
   if (scope.apiId !== undefined) { dimensionsMap[DIMENSION_NAMES.api] = scope.apiId; }
+  if (scope.stage !== undefined) { dimensionsMap[DIMENSION_NAMES.stage] = scope.stage; }
   return new cloudwatch.Metric({
     ...props,
     namespace: scope.namespace,

@@ -19,9 +19,13 @@ export const METRIC_NAMES = {
   gatewayErrors: 'GatewayErrors',
 } as const;
 
-/** Dimension names. Values: the group's name, the API's id (`$context.apiId`), a response type name. */
+/**
+ * Dimension names. Values: the group's name, the API's id (`$context.apiId`), a response type name,
+ * the environment (the request's stage).
+ */
 export const DIMENSION_NAMES = {
   group: 'Group',
   api: 'ApiId',
   responseType: 'ResponseType',
+  stage: 'Stage',
 } as const;

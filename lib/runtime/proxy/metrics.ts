@@ -8,6 +8,8 @@
  *   request answered without a gateway error: by [Group] and [Group, ApiId];
  * - GatewayErrors = 1 on a gateway error: by [Group], [Group, ApiId], [Group, ResponseType] and
  *   [Group, ApiId, ResponseType].
+ * - per environment (the request's stage: several environments share the proxy): every metric also
+ *   by [Group, Stage], and GatewayErrors by [Group, Stage, ResponseType].
  * A request no API matched has no ApiId, so only the sets without it are declared.
  *
  * Only names the proxy chose go into a record: the group's name, the API's id, a response type
@@ -29,6 +31,9 @@ const MAX_DIMENSION_VALUE = 1024;
 const SHAPE_API = 1;
 const SHAPE_BACKEND = 2;
 const SHAPE_ERROR = 4;
+const SHAPE_STAGE = 8;
+/** API Gateway's longest stage name. */
+const MAX_STAGE = 128;
 
 /** What one request did, as far as its metrics go. */
 export interface RequestOutcome {
@@ -41,6 +46,8 @@ export interface RequestOutcome {
   readonly latencyMs: number;
   /** Time spent calling the backend, ms; absent when no backend was called. */
   readonly backendMs?: number;
+  /** The environment: the request's stage (else the document's); absent or empty: no per-environment series. */
+  readonly stage?: string;
 }
 
 function ms(value: number): string {
@@ -58,14 +65,17 @@ export class RequestMetrics {
 
   /** The record of one request, as one line of JSON. */
   public record(outcome: RequestOutcome, now: number): string {
+    const stage = outcome.stage !== undefined && outcome.stage !== '' && outcome.stage.length <= MAX_STAGE ? outcome.stage : undefined;
     const shape = (outcome.apiId !== undefined ? SHAPE_API : 0)
       | (outcome.backendMs !== undefined ? SHAPE_BACKEND : 0)
-      | (outcome.errorType !== undefined ? SHAPE_ERROR : 0);
+      | (outcome.errorType !== undefined ? SHAPE_ERROR : 0)
+      | (stage !== undefined ? SHAPE_STAGE : 0);
     const directives = this.metadata[shape] ?? (this.metadata[shape] = this.directives(shape));
     const requestId = outcome.requestId.length > MAX_REQUEST_ID ? outcome.requestId.slice(0, MAX_REQUEST_ID) : outcome.requestId;
     let line = `{"msg":"metrics","requestId":${JSON.stringify(requestId)},"_aws":{"Timestamp":${now},"CloudWatchMetrics":${directives}}`
       + `,"${DIMENSION_NAMES.group}":${this.group}`;
     if (outcome.apiId !== undefined) { line += `,"${DIMENSION_NAMES.api}":${JSON.stringify(outcome.apiId)}`; }
+    if (stage !== undefined) { line += `,"${DIMENSION_NAMES.stage}":${JSON.stringify(stage)}`; }
     if (outcome.errorType !== undefined) { line += `,"${DIMENSION_NAMES.responseType}":${JSON.stringify(outcome.errorType)}`; }
     line += `,"${METRIC_NAMES.requests}":1,"${METRIC_NAMES.latency}":${ms(outcome.latencyMs)}`;
     if (outcome.backendMs !== undefined) { line += `,"${METRIC_NAMES.backendLatency}":${ms(outcome.backendMs)}`; }
@@ -84,10 +94,11 @@ export class RequestMetrics {
 
   /** The `CloudWatchMetrics` array of a record shape. */
   private directives(shape: number): string {
-    const { group, api, responseType } = DIMENSION_NAMES;
+    const { group, api, responseType, stage } = DIMENSION_NAMES;
     const hasApi = (shape & SHAPE_API) !== 0;
     const isError = (shape & SHAPE_ERROR) !== 0;
-    const byApi: string[][] = hasApi ? [[group], [group, api]] : [[group]];
+    const hasStage = (shape & SHAPE_STAGE) !== 0;
+    const byApi: string[][] = [[group], ...(hasApi ? [[group, api]] : []), ...(hasStage ? [[group, stage]] : [])];
     const metrics: Array<{ Name: string; Unit: string }> = [
       { Name: METRIC_NAMES.requests, Unit: 'Count' },
       { Name: METRIC_NAMES.latency, Unit: 'Milliseconds' },
@@ -98,6 +109,7 @@ export class RequestMetrics {
     if (isError) {
       directives.push({
         Namespace: this.namespace,
+        // By type: per group, per API and per environment (not per API and environment at once).
         Dimensions: [...byApi, ...byApi.map(set => [...set, responseType])],
         Metrics: [{ Name: METRIC_NAMES.gatewayErrors, Unit: 'Count' }],
       });
