@@ -13,14 +13,14 @@ import { synthesizeGroup } from '../support/synth-group';
 import { captureLogs } from './helpers';
 
 let proxy: LoadedProxy;
-let test: Environment;
+let testEnv: Environment;
 let release: Environment;
 let owner: Stack;
 let lines: string[];
 
 beforeAll(() => {
   const synthesized = synthesizeGroup({ groupName: 'shop-envs' }, g => {
-    test = g.addEnvironment('TEST');
+    testEnv = g.addEnvironment('TEST');
     g.addApi('Item', { method: HttpMethod.GET, path: '/items', backend: Backend.mock({ body: 'ok' }) });
   });
   release = synthesized.group.defaultEnvironment;
@@ -53,9 +53,9 @@ function expectDeclares(record: any, metric: cloudwatch.Metric, value: number): 
 test('a request in TEST is counted in TEST\'s series, with the environment\'s name as the Stage dimension', async () => {
   const record = await recordOf({ path: '/items', stage: 'TEST' });
   expect(record.Stage).toBe('TEST');
-  expectDeclares(record, test.metricRequests(), 1);
-  expectDeclares(record, test.metricLatency(), record.Latency);
-  expectDeclares(record, test.metricGatewayErrors(), 0);
+  expectDeclares(record, testEnv.metricRequests(), 1);
+  expectDeclares(record, testEnv.metricLatency(), record.Latency);
+  expectDeclares(record, testEnv.metricGatewayErrors(), 0);
 });
 
 test('a gateway error in RELEASE is counted by environment and by type', async () => {
@@ -68,6 +68,6 @@ test('a gateway error in RELEASE is counted by environment and by type', async (
 
 test('the environments\' series are distinct metrics (their Stage dimension differs)', () => {
   const dims = (m: cloudwatch.Metric) => owner.resolve(m.toMetricConfig().metricStat).dimensions;
-  expect(dims(test.metricRequests())).toEqual(expect.arrayContaining([{ name: 'Stage', value: 'TEST' }, { name: 'Group', value: 'shop-envs' }]));
+  expect(dims(testEnv.metricRequests())).toEqual(expect.arrayContaining([{ name: 'Stage', value: 'TEST' }, { name: 'Group', value: 'shop-envs' }]));
   expect(dims(release.metricRequests())).toEqual(expect.arrayContaining([{ name: 'Stage', value: 'RELEASE' }]));
 });
