@@ -39,6 +39,7 @@ import { DeploymentReportFiles } from './private/definition/deployment-report-fi
 import { ResourceNode, ResourceTree } from './private/definition/resource-tree';
 import { checkStackQuotasOf, defineRestApi, RestApiDefinition } from './private/definition/rest-api-definition';
 import { addAuthToDeploymentId, addServedToDeploymentId } from './private/deployment-id';
+import { configFiles } from './private/config-files';
 import { DeferredAssetCode } from './private/handler-asset';
 import { groupPropsProblems } from './private/group-checks';
 import { newGroupRestApi } from './private/group-rest-api';
@@ -909,7 +910,7 @@ export class ApiGroup extends Construct {
       metricsNamespace: this.metricsNamespace,
       environments: this.environmentList.map(e => e.environmentName),
     });
-    const document = JSON.stringify(config);
+    const document = configFiles(config);
     this.proxyCode.stage(this.proxyFunction, 'proxy', document);
     if (this.authorizer) {
       this.authorizerCode.stage(this.authorizer.fn, 'authorizer', document);

@@ -9,6 +9,8 @@
  * A group is found by the metadata its proxy function carries in the template:
  * `{"cdk-api-groups": {"group", "role": "proxy", "restApi", "authorizerFunction"?}}`.
  */
+import { CONFIG_FILE_NAME } from '../private/config-document';
+import { readConfigFiles } from '../private/config-files';
 import { randomBytes, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
@@ -395,10 +397,10 @@ async function start(options: LocalGatewayOptions, note: (line: string) => void,
     const resolver = resolvers.get(g.stack)!;
     const proxy = specOf.get(`${g.stack.name}\0${g.proxyId}`)!;
     if (!proxy.codeDir) { throw new LocalGatewayError(proxy.unsupported ?? `the proxy of group ${g.meta.group} has no asset folder`); }
-    const configFile = path.join(proxy.codeDir, 'config.json');
+    const configFile = path.join(proxy.codeDir, CONFIG_FILE_NAME);
     let config: ConfigDocumentLike;
     try {
-      config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as ConfigDocumentLike;
+      config = readConfigFiles(proxy.codeDir) as unknown as ConfigDocumentLike;
     } catch {
       throw new LocalGatewayError(`group ${g.meta.group}: its configuration document ${configFile} cannot be read`);
     }

@@ -1,7 +1,11 @@
 /**
  * The runtime configuration document: the contract between the synth side (the constructs)
- * and the bundled handlers (lib/runtime). One document per group, written as `config.json`
- * beside the bundled handler in its asset folder, loaded once at cold start.
+ * and the bundled handlers (lib/runtime). One document per group, written beside the bundled
+ * handler in its asset folder as two files (config-files.ts): `config.json`, the document with
+ * only each API's routing fields (ApiRouteDocument, a compact array), loaded at cold start, and `apis.jsonl`, the
+ * rest of each API (ApiDetailsDocument), one JSON line per API in the same order, parsed on the
+ * API's first call. So a cold start does not grow with the group (issue 8: 1000 APIs load
+ * about like 10).
  *
  * Every rule is fully resolved at synth time, so the runtime never needs the response-type
  * table or any default: it only looks things up and renders.
@@ -12,10 +16,28 @@
  * compile it without pulling anything else in.
  */
 
-export const CONFIG_DOCUMENT_VERSION = 1;
+export const CONFIG_DOCUMENT_VERSION = 2;
 
 /** Name of the configuration file inside the handler's asset folder. */
 export const CONFIG_FILE_NAME = 'config.json';
+
+/** Name of the file of the APIs' details, beside the configuration file: one JSON line per API. */
+export const API_DETAILS_FILE_NAME = 'apis.jsonl';
+
+/**
+ * The fields of an API that `config.json` holds, in this order: what routing and the document's
+ * checks at load need.
+ */
+export const API_ROUTE_FIELDS = ['method', 'path', 'response', 'environments'] as const;
+
+/**
+ * An API as `config.json` holds it: `[method, path, response]`, plus its environments when it is
+ * not published in all (an array parses faster than an object, and a cold start parses 1000).
+ */
+export type ApiRouteDocument = [method: string, path: string, response: string, environments?: string[]];
+
+/** An API's line of `apis.jsonl`. */
+export type ApiDetailsDocument = Omit<ApiDocument, typeof API_ROUTE_FIELDS[number]>;
 
 /**
  * A value known only at deploy time (a CloudFormation token, e.g. a function ARN or a load

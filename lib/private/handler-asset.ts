@@ -5,7 +5,7 @@ import { Lazy, Stage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3_assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
-import { CONFIG_FILE_NAME } from './config-document';
+import { ConfigFiles } from './config-files';
 
 /** Folder of the handler bundles built by `npm run bundle` (shipped in the npm package). */
 export const BUNDLE_ROOT = path.join(__dirname, '..', '..', 'assets');
@@ -25,15 +25,17 @@ export function readBundle(name: string): Buffer {
  * asset cache, which is keyed by path, can never return another content's asset), and always
  * afresh, so nothing already there is ever deployed.
  */
-function writeHandlerFolder(outdir: string, name: string, config: string): string {
+function writeHandlerFolder(outdir: string, name: string, config: ConfigFiles): string {
   const bundle = readBundle(name);
-  const hash = crypto.createHash('sha256').update(bundle).update('\0').update(config).digest('hex');
+  const hasher = crypto.createHash('sha256').update(bundle);
+  for (const file of Object.keys(config).sort()) { hasher.update('\0').update(file).update('\0').update(config[file]); }
+  const hash = hasher.digest('hex');
   // No dot after the leading one: aws-cdk-lib would take it for a file extension of the asset.
   const dir = path.join(outdir, `.cdk-api-groups-${name}-${hash.slice(0, 32)}`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   fs.writeFileSync(path.join(dir, 'index.js'), bundle);
-  fs.writeFileSync(path.join(dir, CONFIG_FILE_NAME), config);
+  for (const [file, text] of Object.entries(config)) { fs.writeFileSync(path.join(dir, file), text); }
   return dir;
 }
 
@@ -72,7 +74,7 @@ export class DeferredAssetCode extends lambda.Code {
    * content hash), after which the staging copy is removed, unless asset staging is disabled
    * (`cdk synth --no-staging`, SAM): then the folder itself is the asset.
    */
-  public stage(scope: Construct, name: string, config: string): void {
+  public stage(scope: Construct, name: string, config: ConfigFiles): void {
     if (this.asset) { return; }
     const stage = Stage.of(scope);
     if (!stage) {

@@ -4,6 +4,7 @@
  * access control, checked in the template, in the configuration document the proxy ships with,
  * and at runtime through the built proxy loaded from the cloud assembly.
  */
+import { readConfigFiles } from '../../lib/private/config-files';
 import * as path from 'path';
 import { Api, ApiGroup, HuaweiDefinition } from '../../lib';
 import { ApiDocument, ConfigDocument, VERDICT_KEYS } from '../../lib/private/config-document';
@@ -15,8 +16,7 @@ import { FIXTURES, shopFunctions, VPC_CHANNELS } from './fixtures';
 afterAll(() => cleanWorkDirs());
 
 function configOf(s: SynthesizedGroup): ConfigDocument {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(path.join(s.assetDir, 'config.json'));
+  return readConfigFiles(s.assetDir);
 }
 
 function apiDoc(config: ConfigDocument, name: string): ApiDocument {

@@ -5,6 +5,7 @@
  * for field, ships the same runtime configuration (APIs, responses, parameters, backends, auth,
  * authorizers, access control, CORS), and importing its export synthesizes the same template.
  */
+import { readConfigFiles } from '../../lib/private/config-files';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -80,7 +81,7 @@ function rebuild(source: ApiGroup, document: string): Rebuilt {
 function proxyConfig(outdir: string, stack: Stack, group: ApiGroup, template: any): ConfigDocument {
   const id = stack.resolve(stack.getLogicalId(group.proxyFunction.node.defaultChild as lambda.CfnFunction));
   const hash = /^([0-9a-f]{64})\.zip$/.exec(template.Resources[id].Properties.Code.S3Key)![1];
-  return JSON.parse(fs.readFileSync(path.join(outdir, `asset.${hash}`, 'config.json'), 'utf8'));
+  return readConfigFiles(path.join(outdir, `asset.${hash}`));
 }
 
 /** The runtime configuration without what names deploy-time values (function and secret ARNs are environment references). */

@@ -1,6 +1,7 @@
 /**
  * The built asset itself: what Lambda loads and what users' asset hashes are computed from.
  */
+import { writeConfigFiles } from '../../lib/private/config-files';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -37,9 +38,9 @@ test('the SDK is loaded on the first function call, not at cold start', async ()
   // why: groups without function backends must not pay the SDK's load time at cold start
   const dir = freshWorkDir('lazy-sdk');
   fs.copyFileSync(PROXY_ASSET, path.join(dir, 'index.js'));
-  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(document({
+  writeConfigFiles(dir, document({
     apis: [{ path: '/mock' }, { path: '/fn', backend: fn('arn:aws:lambda:us-east-1:123456789012:function:f', 3000) }],
-  })));
+  }));
   const port = await closedPort();
   const script = `
     console.log = () => {};
@@ -73,10 +74,10 @@ test('the authorizer loads an SDK only when it first needs it', async () => {
   // why: requests to APIs without app or custom authentication must not pay the SDKs' load time
   const dir = freshWorkDir('lazy-authorizer-sdk');
   fs.copyFileSync(AUTHORIZER_ASSET, path.join(dir, 'index.js'));
-  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(document({
+  writeConfigFiles(dir, document({
     apps: { a: { id: 'a', name: 'a', secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:a-AbCdEf' } },
     apis: [{ path: '/open' }, { path: '/app', auth: { type: 'APP', apps: ['a'] } }],
-  })));
+  }));
   const port = await closedPort();
   const script = `
     console.log = () => {};

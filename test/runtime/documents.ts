@@ -8,6 +8,7 @@ import type {
   AccessControlDocument, ApiDocument, AppDocument, AuthDocument, BackendDocument, ConfigDocument, CorsDocument,
   CustomAuthorizerDocument, ErrorDefaultsDocument, ParameterDocument, RuleDocument, ThirdPartyAuthorizerDocument,
 } from '../../lib/private/config-document';
+import { CONFIG_DOCUMENT_VERSION } from '../../lib/private/config-document';
 
 export const HUAWEI_DEFAULT_BODY = '{"error_code":"$context.error.code","error_msg":"$context.error.message","request_id":"$context.requestId"}';
 
@@ -98,7 +99,7 @@ export function document(input: DocumentInput): ConfigDocument {
   const responses: Record<string, Record<string, RuleDocument>> = { default: responseRules(input.defaultRules) };
   for (const [name, overrides] of Object.entries(input.responses ?? {})) { responses[name] = responseRules(overrides); }
   return {
-    version: 1,
+    version: CONFIG_DOCUMENT_VERSION,
     group: { name: 'orders', stage: input.stage ?? 'RELEASE' },
     errors: errorDefaults(),
     responses,

@@ -62,7 +62,7 @@ test('authorizer: an API whose authentication cannot be used gets a DEFAULT_5XX 
     apis: [{ id: 'ghost', path: '/ghost', auth: { type: 'APP', apps: ['nobody'] } }, { id: 'open', path: '/open' }],
   }));
   expect(warnings(lines)).toEqual([]);
-  expect((await authorizer.invoke(authorizerEvent({ path: '/open' }))).context.apigVerdict).toBe('ok');
+  expect((await authorizer.invoke(authorizerEvent({ path: '/open' }))).context?.apigVerdict).toBe('ok');
   expect(warnings(lines)).toEqual([]);
   for (let i = 0; i < 2; i++) {
     expect((await authorizer.invoke(authorizerEvent({ path: '/ghost' }))).context).toMatchObject({ apigVerdict: 'DEFAULT_5XX', apigApi: 'ghost' });

@@ -3,6 +3,7 @@
  * well-formed proxy result, and every gateway error body is JSON. A throw or a malformed result
  * would become AWS's bare 502, bypassing every gateway response.
  */
+import { CONFIG_DOCUMENT_VERSION } from '../../lib/private/config-document';
 import fc from 'fast-check';
 import type {
   ApiDocument, BackendDocument, ConfigDocument, CorsDocument, ParameterDocument, RuleDocument,
@@ -135,7 +136,7 @@ function documentArb(port: number): fc.Arbitrary<ConfigDocument> {
       backend: backendArb(port),
     }).map(extra => ({ id: `api-${i}`, name: `name-${i}`, method: r.method, path: r.path.path, ...extra })));
     return fc.tuple(...apis).map(apiList => ({
-      version: 1 as const,
+      version: CONFIG_DOCUMENT_VERSION,
       group: { name: 'prop', stage: d.stage },
       errors: errorDefaults(),
       responses: Object.fromEntries(responseNames.map((n, i) => [n, d.responses[i]])),

@@ -2,6 +2,7 @@
  * Gateway-error rendering: per-API response selection, every context variable, escaping,
  * status rules, fixed headers, the log line, and refusing a document the proxy cannot trust.
  */
+import { writeConfigFiles } from '../../lib/private/config-files';
 import * as fs from 'fs';
 import * as path from 'path';
 import { proxyEvent } from '../support/events';
@@ -257,7 +258,7 @@ describe('documents the proxy refuses', () => {
 
   test('a document of another version gives DEFAULT_5XX with the built-in fallback, not a throw', async () => {
     // why: a proxy must never guess at a contract it does not know; a throw would be AWS's bare 502
-    const proxy = await loadProxyAsset({ ...document({ apis: [{ path: '/a' }] }), version: 2 });
+    const proxy = await loadProxyAsset({ ...document({ apis: [{ path: '/a' }] }), version: 1 });
     const r = await proxy.invoke(proxyEvent({ path: '/a', requestId: 'rid-v2' }));
     expect(r.statusCode).toBe(500);
     expect(json(r)).toEqual({ ...FALLBACK, request_id: 'rid-v2' });
@@ -266,14 +267,20 @@ describe('documents the proxy refuses', () => {
 
   test.each([
     ['not JSON', '{"version": 1,'],
-    ['missing default response', JSON.stringify({ ...document({ apis: [] }), responses: {} })],
-    ['an API selecting an unknown response', JSON.stringify(document({ apis: [{ path: '/a', response: 'nope' }] }))],
-    ['a rule with a status that is not HTTP', JSON.stringify(document({ apis: [], defaultRules: { NOT_FOUND: { status: 99 } } }))],
-  ])('%s → DEFAULT_5XX for every request', async (_what, text) => {
+    ['missing default response', { ...document({ apis: [] }), responses: {} }],
+    ['an API selecting an unknown response', document({ apis: [{ path: '/a', response: 'nope' }] })],
+    ['a rule with a status that is not HTTP', document({ apis: [], defaultRules: { NOT_FOUND: { status: 99 } } })],
+    ['APIs without their details file (apis.jsonl)', document({ apis: [{ path: '/a' }] })],
+  ] as Array<[string, unknown]>)('%s → DEFAULT_5XX for every request', async (what, doc) => {
     // why: a broken document must fail loudly and safely, not half-work
     const dir = freshWorkDir('refused');
     fs.copyFileSync(PROXY_ASSET, path.join(dir, 'index.js'));
-    fs.writeFileSync(path.join(dir, 'config.json'), text);
+    if (typeof doc === 'string') {
+      fs.writeFileSync(path.join(dir, 'config.json'), doc);
+    } else {
+      writeConfigFiles(dir, doc);
+      if (what.includes('apis.jsonl')) { fs.rmSync(path.join(dir, 'apis.jsonl')); }
+    }
     const logs = captureLogs();
     const proxy = loadProxyFromDir(dir);
     expect(logs.some(l => JSON.parse(l).msg === 'configuration refused')).toBe(true);
@@ -291,8 +298,10 @@ describe('documents the proxy refuses', () => {
 
   test('APIG_CONFIG_FILE overrides the config location', async () => {
     // why: the local gateway (and tests) point the same bundle at another document
-    const elsewhere = path.join(freshWorkDir('elsewhere'), 'other.json');
-    fs.writeFileSync(elsewhere, JSON.stringify(document({ apis: [{ path: '/from-env' }] })));
+    const folder = freshWorkDir('elsewhere');
+    const elsewhere = path.join(folder, 'other.json');
+    writeConfigFiles(folder, document({ apis: [{ path: '/from-env' }] })); // apis.jsonl beside it
+    fs.renameSync(path.join(folder, 'config.json'), elsewhere);
     const restore = setEnv({ APIG_CONFIG_FILE: elsewhere });
     try {
       const proxy = await loadProxyAsset(document({ apis: [] }));

@@ -14,6 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { ConfigDocument } from '../../lib/private/config-document';
+import { writeConfigFiles } from '../../lib/private/config-files';
 import { authorizerEventFor, EventOptions, proxyEvent } from './events';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -54,14 +55,15 @@ export function freshWorkDir(prefix: string): string {
   return fs.mkdtempSync(path.join(WORK_DIR, `${prefix}-${process.pid}-${sequence}-`));
 }
 
-/** Copies the built proxy and `doc` (as config.json) into a fresh folder and loads it. */
+/** Copies the built proxy and `doc` (as config.json and apis.jsonl) into a fresh folder and loads it. */
 export async function loadProxyAsset(doc: ConfigDocument | unknown, options: { configFileName?: string } = {}): Promise<LoadedProxy> {
   if (!fs.existsSync(PROXY_ASSET)) {
     throw new Error(`${PROXY_ASSET} is missing: run "node scripts/bundle.mjs" (jest's globalSetup does)`);
   }
   const dir = freshWorkDir('proxy');
   fs.copyFileSync(PROXY_ASSET, path.join(dir, 'index.js'));
-  fs.writeFileSync(path.join(dir, options.configFileName ?? 'config.json'), JSON.stringify(doc, null, 2));
+  writeConfigFiles(dir, doc);
+  if (options.configFileName) { fs.renameSync(path.join(dir, 'config.json'), path.join(dir, options.configFileName)); }
   return loadProxyFromDir(dir);
 }
 
@@ -158,7 +160,7 @@ function copyAsset(asset: string, prefix: string, doc: unknown): string {
   }
   const dir = freshWorkDir(prefix);
   fs.copyFileSync(asset, path.join(dir, 'index.js'));
-  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(doc, null, 2));
+  writeConfigFiles(dir, doc);
   return dir;
 }
 

@@ -5,6 +5,7 @@
  * Apps write their cloud assembly under test/.work/constructs/ (git-ignored, and removed after
  * each test file), never into the system temp folder.
  */
+import { readConfigFiles } from '../../lib/private/config-files';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, AppProps, Stack, Stage } from 'aws-cdk-lib';
@@ -72,8 +73,9 @@ export interface ProxyAsset {
   readonly hash: string;
   /** The staged asset folder inside the cloud assembly. */
   readonly dir: string;
-  /** `config.json` as written. */
+  /** `config.json` as written (each API's routing fields; the rest is in `apis.jsonl`). */
   readonly configText: string;
+  /** The whole document (config.json and apis.jsonl). */
   readonly config: ConfigDocument;
 }
 
@@ -91,7 +93,7 @@ export function functionAsset(fn: lambda.Function, template: Template): ProxyAss
   expect(s3Key).toMatch(/^[0-9a-f]{64}\.zip$/);
   const dir = path.join(Stage.of(stack)!.outdir, assetPath);
   const configText = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
-  return { hash: s3Key.replace(/\.zip$/, ''), dir, configText, config: JSON.parse(configText) };
+  return { hash: s3Key.replace(/\.zip$/, ''), dir, configText, config: readConfigFiles(dir) };
 }
 
 /** The proxy's asset. */

@@ -1,15 +1,17 @@
 /**
  * The authorizer's view of the configuration document (the same `config.json` as the proxy's):
- * the routes, to find the API a request is for with the proxy's own router, and what each API's
- * authentication needs. Loaded once at cold start; an API's authentication is resolved on its
- * first match and kept, so that a cold start does not grow with the group (issue 8).
+ * the routes (`config.json`), to find the API a request is for with the proxy's own router, and
+ * what each API's authentication needs. Loaded once at cold start; an API's details (its line of
+ * `apis.jsonl`) are read and its authentication resolved on its first match and kept, so that a
+ * cold start does not grow with the group (issue 8).
  *
  * A document the authorizer cannot read at all is refused: every request then gets a DEFAULT_5XX
  * verdict. A problem confined to one API (an undeclared app or authorizer, an unset deploy-time
  * value) makes that API's verdict DEFAULT_5XX, never an unauthenticated ok; it is logged when the
  * API is first called.
  */
-import { ApiDocument, CONFIG_DOCUMENT_VERSION } from '../../private/config-document';
+import { ApiRouteDocument, CONFIG_DOCUMENT_VERSION } from '../../private/config-document';
+import { ApiDetails } from '../shared/api-details';
 import { isRecord } from '../proxy/types';
 import { AuthCatalog, ResolvedAuth } from '../shared/auth-config';
 import { resolveDeployTime } from '../shared/deploy-time';
@@ -31,11 +33,11 @@ export interface AuthorizerApi {
   readonly authorisedApps: ReadonlySet<string>;
 }
 
-/** An API as the router holds it: its authentication resolved on its first match (never throws). */
+/** An API as the router holds it: its details read and its authentication resolved on its first match (never throws). */
 export class RoutedAuthorizerApi {
   private resolved?: AuthorizerApi;
 
-  public constructor(public readonly id: string, public readonly name: string, private readonly resolve: () => AuthorizerApi) {}
+  public constructor(private readonly resolve: () => AuthorizerApi) {}
 
   public get compiled(): AuthorizerApi {
     return this.resolved ??= this.resolve();
@@ -69,8 +71,8 @@ function fail(message: string): never {
  *
  * @throws Error naming the first problem when the document cannot be used
  */
-export function compileAuthorizerConfig(doc: unknown, env: NodeJS.ProcessEnv, store: AppCodeStore = new AppCodeStore(),
-  warn: (reason: string) => void = () => undefined): AuthorizerConfig {
+export function compileAuthorizerConfig(doc: unknown, details: ApiDetails, env: NodeJS.ProcessEnv,
+  store: AppCodeStore = new AppCodeStore(), warn: (reason: string) => void = () => undefined): AuthorizerConfig {
   if (!isRecord(doc)) { fail('the document is not a JSON object'); }
   if (doc.version !== CONFIG_DOCUMENT_VERSION) {
     fail(`document version ${JSON.stringify(doc.version)} is not supported (this authorizer reads version ${CONFIG_DOCUMENT_VERSION})`);
@@ -105,8 +107,15 @@ export function compileAuthorizerConfig(doc: unknown, env: NodeJS.ProcessEnv, st
     if (compiled instanceof Error) { throw compiled; }
     return compiled;
   };
-  const resolveApi = (raw: Record<string, unknown>, where: string, id: string, name: string): AuthorizerApi => {
+  const resolveApi = (index: number): AuthorizerApi => {
+    const where = `apis[${index}]`;
+    let id = '';
+    let name = '';
     try {
+      const raw = details.get(index);
+      if (typeof raw.id !== 'string') { throw new Error(`${where} needs a string id`); }
+      id = raw.id;
+      name = typeof raw.name === 'string' ? raw.name : '';
       const auth = catalog.resolve(raw.auth, where);
       return {
         id,
@@ -117,27 +126,22 @@ export function compileAuthorizerConfig(doc: unknown, env: NodeJS.ProcessEnv, st
       };
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      warn(`api ${id}: authentication not usable: ${reason}`);
+      warn(`api ${id || where}: authentication not usable: ${reason}`);
       return { id, name, auth: reason, authorisedApps: new Set() };
     }
   };
   const apis = doc.apis as unknown[];
   const routes: PublishedRoute<RoutedAuthorizerApi>[] = new Array(apis.length);
   for (let i = 0; i < apis.length; i++) {
-    const raw = apis[i];
-    const where = `apis[${i}]`;
-    if (!isRecord(raw)) { fail(`${where} is not an object`); }
-    const api = raw as unknown as ApiDocument;
-    if (typeof api.id !== 'string' || typeof api.method !== 'string' || typeof api.path !== 'string') {
-      fail(`${where} needs string id, method and path`);
+    const route = apis[i] as ApiRouteDocument;
+    if (!Array.isArray(route) || typeof route[0] !== 'string' || typeof route[1] !== 'string') {
+      fail(`apis[${i}] needs a string method and path`);
     }
-    const id = api.id;
-    const name = typeof api.name === 'string' ? api.name : '';
     routes[i] = {
-      method: api.method,
-      path: api.path,
-      target: new RoutedAuthorizerApi(id, name, () => resolveApi(raw, where, id, name)),
-      environments: raw.environments === undefined ? undefined : publishedIn(raw.environments, where),
+      method: route[0],
+      path: route[1],
+      target: new RoutedAuthorizerApi(() => resolveApi(i)),
+      environments: route[3] === undefined ? undefined : publishedIn(route[3], `apis[${i}]`),
     };
   }
   let router: EnvironmentRoutes<RoutedAuthorizerApi>;
@@ -159,5 +163,5 @@ export function compileAuthorizerConfig(doc: unknown, env: NodeJS.ProcessEnv, st
 
 /** Reads and compiles the document; never throws. */
 export function loadAuthorizerConfig(file: string, env: NodeJS.ProcessEnv, warn: (reason: string) => void): AuthorizerConfigState {
-  return loadDocument(file, doc => compileAuthorizerConfig(doc, env, undefined, warn));
+  return loadDocument(file, (doc, details) => compileAuthorizerConfig(doc, details, env, undefined, warn));
 }

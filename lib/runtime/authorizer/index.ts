@@ -136,8 +136,9 @@ export async function handler(event: unknown, context?: LambdaContextLike): Prom
       if (match.kind !== 'route') {
         decision = { apiId, verdict: VERDICT_OK, reason: 'no API matched' };
       } else {
-        apiId = match.target.id;
-        decision = { ...await authenticate(req, state.config, match.target.compiled, match.params, context), apiName: match.target.name };
+        const api = match.target.compiled;
+        apiId = api.id;
+        decision = { ...await authenticate(req, state.config, api, match.params, context), apiName: api.name };
       }
     }
   } catch (err) {

@@ -1,8 +1,9 @@
 /**
  * The configuration document, loaded once at cold start and compiled into what the per-request
- * path needs: the router and every rule's templates at load; an API's parameter validator,
+ * path needs: the router and every rule's templates at load, from `config.json` (which holds only
+ * each API's routing fields); an API's details (its line of `apis.jsonl`), parameter validator,
  * backend and guard on its first match (memoised), so that a cold start does not grow with the
- * group (issue 8: 1000 APIs load like 10).
+ * group (issue 8: 1000 APIs load about like 10).
  *
  * A document the proxy cannot trust (another version, malformed JSON, a missing required rule, an
  * API without its routing fields) is refused as a whole at load: every request then gets
@@ -10,11 +11,12 @@
  * authentication or IP rule) only affects that API: it answers DEFAULT_5XX, never serves without
  * its checks, and the problem is logged when the API is first called (the synth side writes the
  * document from validated constructs, so such a problem means a tampered or hand-written document,
- * or a deploy-time value missing from the environment).
+ * or a deploy-time value missing from the environment). A missing details file is refused at load.
  */
 import {
-  ApiDocument, CONFIG_DOCUMENT_VERSION, ConfigDocument, ErrorDefaultsDocument, ParameterDocument,
+  ApiDocument, ApiRouteDocument, CONFIG_DOCUMENT_VERSION, ConfigDocument, ErrorDefaultsDocument, ParameterDocument,
 } from '../../private/config-document';
+import { ApiDetails } from '../shared/api-details';
 import { AuthCatalog } from '../shared/auth-config';
 import { loadDocument } from '../shared/document-file';
 import { compileIpRule, IpRule } from './access-control';
@@ -48,16 +50,17 @@ export interface CompiledApi {
 export class RoutedApi {
   private compiledApi?: CompiledApi;
 
-  public constructor(public readonly id: string, private readonly doc: Record<string, unknown>, private readonly where: string,
+  public constructor(private readonly index: number, private readonly route: ApiRouteDocument,
     private readonly rules: RuleSet, private readonly context: ApiCompileContext) {}
 
   public get compiled(): CompiledApi {
-    return this.compiledApi ??= compileApi(this.doc as unknown as ApiDocument, this.where, this.rules, this.context);
+    return this.compiledApi ??= compileApi(this.index, this.route, this.rules, this.context);
   }
 }
 
 /** What compiling an API needs from the rest of the document. */
 interface ApiCompileContext {
+  readonly details: ApiDetails;
   readonly env: NodeJS.ProcessEnv;
   readonly catalog: AuthCatalog;
   readonly groupRules: readonly IpRule[];
@@ -170,16 +173,27 @@ function compileApiGuard(api: Record<string, unknown>, where: string, catalog: A
  * Compiles one API's parameters, backend and guard. A part that cannot be used is reported through
  * `warn` and makes the API answer DEFAULT_5XX: it is never served without its checks.
  */
-function compileApi(api: ApiDocument, where: string, rules: RuleSet, context: ApiCompileContext): CompiledApi {
+function compileApi(index: number, route: ApiRouteDocument, rules: RuleSet, context: ApiCompileContext): CompiledApi {
+  const where = `apis[${index}]`;
+  const failed = (id: string, name: string, reason: string): CompiledApi => {
+    context.warn(`api ${id || where}: ${reason}`);
+    const broken = internalError(reason.slice(0, 300));
+    return { id, name, path: route[1], rules, validate: () => broken, backend: brokenBackend(broken) };
+  };
+  let raw: Record<string, unknown>;
+  try {
+    raw = { ...context.details.get(index), method: route[0], path: route[1], response: route[2], environments: route[3] };
+  } catch (err) {
+    return failed('', '', `details not usable: ${(err as Error).message}`);
+  }
+  const api = raw as unknown as ApiDocument;
+  if (typeof api.id !== 'string' || typeof api.name !== 'string') { return failed('', '', `${where} needs a string id and name`); }
   const warn = (reason: string) => context.warn(`api ${api.id}: ${reason}`);
   let validate: ParameterValidator;
   try {
-    validate = compileParameters(checkParameters(api as unknown as Record<string, unknown>, where));
+    validate = compileParameters(checkParameters(raw, where));
   } catch (err) {
-    const reason = `parameters not usable: ${(err as Error).message}`;
-    warn(reason);
-    const broken = internalError(reason.slice(0, 300));
-    return { id: api.id, name: api.name, path: api.path, rules, validate: () => broken, backend: brokenBackend(broken) };
+    return failed(api.id, api.name, `parameters not usable: ${(err as Error).message}`);
   }
   return {
     id: api.id,
@@ -188,7 +202,7 @@ function compileApi(api: ApiDocument, where: string, rules: RuleSet, context: Ap
     rules,
     validate,
     backend: compileBackend(api.backend, context.env, context.backendOptions, warn),
-    guard: compileApiGuard(api as unknown as Record<string, unknown>, where, context.catalog, context.groupRules, warn),
+    guard: compileApiGuard(raw, where, context.catalog, context.groupRules, warn),
   };
 }
 
@@ -198,7 +212,8 @@ function compileApi(api: ApiDocument, where: string, rules: RuleSet, context: Ap
  *
  * @throws Error naming the first problem when the document cannot be used
  */
-export function compileConfig(doc: unknown, env: NodeJS.ProcessEnv, warn: (reason: string) => void = () => undefined): ProxyConfig {
+export function compileConfig(doc: unknown, details: ApiDetails, env: NodeJS.ProcessEnv,
+  warn: (reason: string) => void = () => undefined): ProxyConfig {
   if (!isRecord(doc)) { fail('the document is not a JSON object'); }
   if (doc.version !== CONFIG_DOCUMENT_VERSION) {
     fail(`document version ${JSON.stringify(doc.version)} is not supported (this proxy reads version ${CONFIG_DOCUMENT_VERSION})`);
@@ -210,6 +225,7 @@ export function compileConfig(doc: unknown, env: NodeJS.ProcessEnv, warn: (reaso
   if (!Array.isArray(doc.apis)) { fail('apis is not an array'); }
   const warnings: string[] = [];
   const context: ApiCompileContext = {
+    details,
     env,
     catalog: new AuthCatalog(doc, env, 'proxy'),
     groupRules: doc.accessControl === undefined ? [] : [compileIpRule(doc.accessControl, 'accessControl')],
@@ -219,19 +235,16 @@ export function compileConfig(doc: unknown, env: NodeJS.ProcessEnv, warn: (reaso
   const apis = doc.apis as unknown[];
   const routes: PublishedRoute<RoutedApi>[] = new Array(apis.length);
   for (let i = 0; i < apis.length; i++) {
-    const raw = apis[i];
-    if (!isRecord(raw)) { fail(`apis[${i}] is not an object`); }
-    const api = raw as unknown as ApiDocument;
-    if (typeof api.id !== 'string' || typeof api.name !== 'string' || typeof api.method !== 'string' || typeof api.path !== 'string') {
-      fail(`apis[${i}] needs string id, name, method and path`);
+    const route = apis[i] as ApiRouteDocument;
+    if (!Array.isArray(route) || typeof route[0] !== 'string' || typeof route[1] !== 'string') {
+      fail(`apis[${i}] needs a string method and path`);
     }
-    const rules = responses.get(api.response) ?? fail(`apis[${i}].response "${String(api.response)}" is not a response of the group`);
-    const where = `apis[${i}]`;
+    const rules = responses.get(route[2]) ?? fail(`apis[${i}].response "${String(route[2])}" is not a response of the group`);
     routes[i] = {
-      method: api.method,
-      path: api.path,
-      target: new RoutedApi(api.id, raw, where, rules, context),
-      environments: raw.environments === undefined ? undefined : publishedIn(raw.environments, where),
+      method: route[0],
+      path: route[1],
+      target: new RoutedApi(i, route, rules, context),
+      environments: route[3] === undefined ? undefined : publishedIn(route[3], `apis[${i}]`),
     };
   }
   let router: EnvironmentRoutes<RoutedApi>;
@@ -255,5 +268,5 @@ export function compileConfig(doc: unknown, env: NodeJS.ProcessEnv, warn: (reaso
 
 /** Reads and compiles the document; never throws. */
 export function loadConfig(file: string, env: NodeJS.ProcessEnv, warn: (reason: string) => void): ConfigState {
-  return loadDocument(file, doc => compileConfig(doc, env, warn));
+  return loadDocument(file, (doc, details) => compileConfig(doc, details, env, warn));
 }
