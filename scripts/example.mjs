@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { readConfigFiles } = createRequire(import.meta.url)(path.join(root, 'lib', 'private', 'config-files.js'));
 const env = {
   ...process.env,
   CDK_DISABLE_CLI_TELEMETRY: '1',
@@ -50,7 +51,8 @@ function summarize(out) {
       const configFile = assetPath && path.join(out, assetPath, 'config.json');
       // The group's proxy and authorizer share one configuration document: describe it once, from the proxy.
       if (!configFile || !fs.existsSync(configFile) || !String(fn.Properties.Description ?? '').includes(' proxy of ')) continue;
-      const config = JSON.parse(fs.readFileSync(configFile, 'utf8'));
+      // Document version 2 is two files (config.json, apis.jsonl): the library's own reader joins them.
+      const config = readConfigFiles(path.join(out, assetPath));
       const bundle = fs.statSync(path.join(out, assetPath, 'index.js')).size;
       console.log(`\nAPI group "${config.group.name}", stage ${config.group.stage} (proxy ${id}, ${fn.Properties.Runtime}, ${fn.Properties.Architectures?.join(',')})`);
       console.log(`  proxy asset ${assetPath}: index.js ${(bundle / 1024).toFixed(1)} KB, config.json ${(fs.statSync(configFile).size / 1024).toFixed(1)} KB (document version ${config.version})`);
