@@ -716,7 +716,7 @@ export class ApiGroup extends Construct {
       if (api.auth.authType !== AuthType.IAM) {
         throw new Error(`${api.node.path}: grantInvoke needs IAM authentication (ApiAuth.iam()), the API uses ${api.auth.authType}`);
       }
-      arns.push(api.methodArn);
+      arns.push(...api._invokeArns());
     }
     return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: arns });
   }

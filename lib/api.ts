@@ -211,18 +211,25 @@ export class Api extends Construct {
   }
 
   /**
-   * The ARN of this API's method for `execute-api:Invoke` on the group's stage
+   * The ARN of this API's method for `execute-api:Invoke` in the group's default environment
    * (`arn:<partition>:execute-api:<region>:<account>:<rest api id>/<stage>/<METHOD>/<path>`, path
    * parameters as `*`, `*` for the method of an ANY API): what an IAM policy names to allow calling it.
+   * For another environment use `methodArnIn(environment)`.
    */
   public get methodArn(): string {
     const group = this.node.scope as ApiGroup;
-    const path = '/' + this._segments.map(s => (s.variable === undefined ? s.text : '*')).join('/');
-    return group.restApi.arnForExecuteApi(this.method === HttpMethod.ANY ? '*' : this.method, path, group.restApi.deploymentStage.stageName);
+    return this.methodArnForStage(group.restApi.deploymentStage.stageName);
+  }
+
+  /** The ARN of this API's method for `execute-api:Invoke` in `environment` (see `methodArn`). */
+  public methodArnIn(environment: Environment): string {
+    return this.methodArnForStage(environment.environmentName);
   }
 
   /**
-   * Grants `grantee` `execute-api:Invoke` on this API's method (IAM authentication only).
+   * Grants `grantee` `execute-api:Invoke` on this API's method in every environment it is published
+   * in: the environments it lists, or, when it lists none, every stage of the group's REST API (so
+   * also environments added later).
    *
    * @throws if the API does not use IAM authentication
    */
@@ -230,7 +237,20 @@ export class Api extends Construct {
     if (this.auth.authType !== AuthType.IAM) {
       throw new Error(`${this.node.path}: grantInvoke needs IAM authentication (ApiAuth.iam()), the API uses ${this.auth.authType}`);
     }
-    return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: [this.methodArn] });
+    return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: this._invokeArns() });
+  }
+
+  /** @internal the ARNs `grantInvoke` names: one per listed environment, or every stage. */
+  public _invokeArns(): string[] {
+    return this.environments
+      ? this.environments.map(e => this.methodArnIn(e))
+      : [this.methodArnForStage('*')];
+  }
+
+  private methodArnForStage(stage: string): string {
+    const group = this.node.scope as ApiGroup;
+    const path = '/' + this._segments.map(s => (s.variable === undefined ? s.text : '*')).join('/');
+    return group.restApi.arnForExecuteApi(this.method === HttpMethod.ANY ? '*' : this.method, path, stage);
   }
 
   /** Requests the proxy answered for this API (statistic Sum, period 5 minutes). */

@@ -570,8 +570,15 @@ describe('IAM grants', () => {
     const template = templateOf(group);
     expect(statementsOf(template, group, role)).toEqual([{
       Action: 'execute-api:Invoke', Effect: 'Allow',
-      Resource: [resolve(group, apis.reports.methodArn), resolve(group, apis.audit.methodArn)],
+      Resource: [resolve(group, apis.reports._invokeArns()[0]), resolve(group, apis.audit._invokeArns()[0])],
     }]);
+    // Published in every environment: every stage of the REST API, also environments added later.
+    expect(resolve(group, apis.reports._invokeArns()[0])).toEqual({
+      'Fn::Join': ['', [
+        'arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':',
+        ref(group, group.restApi), '/*/GET/reports',
+      ]],
+    });
     expect(resolve(group, apis.reports.methodArn)).toEqual({
       'Fn::Join': ['', [
         'arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':',
@@ -588,8 +595,26 @@ describe('IAM grants', () => {
     group.grantInvoke(a, apis.audit);
     apis.reports.grantInvoke(b);
     const template = templateOf(group);
-    expect(statementsOf(template, group, a)[0].Resource).toEqual(resolve(group, apis.audit.methodArn));
-    expect(statementsOf(template, group, b)[0].Resource).toEqual(resolve(group, apis.reports.methodArn));
+    expect(statementsOf(template, group, a)[0].Resource).toEqual(resolve(group, apis.audit._invokeArns()[0]));
+    expect(statementsOf(template, group, b)[0].Resource).toEqual(resolve(group, apis.reports._invokeArns()[0]));
+  });
+
+  test('an IAM API published in listed environments is granted in exactly those stages', () => {
+    // Environments share the REST API's document; a grant must reach every stage the API is published in, no other.
+    const { group, stack } = fullGroup();
+    const test = group.addEnvironment('TEST');
+    group.addEnvironment('STAGING');
+    const api = group.addApi('Ops', {
+      method: HttpMethod.GET, path: '/ops', backend: Backend.mock({ statusCode: 200 }), auth: ApiAuth.iam(),
+      environments: [group.defaultEnvironment, test],
+    });
+    const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    api.grantInvoke(role);
+    const template = templateOf(group);
+    const stageOf = (arn: unknown): string => JSON.stringify(arn).match(/"\/([A-Z*]+)\/GET\/ops"/)![1];
+    expect(statementsOf(template, group, role)[0].Resource.map(stageOf)).toEqual(['RELEASE', 'TEST']);
+    expect(stageOf(resolve(group, api.methodArnIn(test)))).toBe('TEST');
+    expect(JSON.stringify(resolve(group, api.methodArn))).toContain(JSON.stringify(ref(group, group.restApi.deploymentStage)));
   });
 
   test('granting a non-IAM API, another group\'s API, or a group without IAM APIs is refused', () => {
