@@ -31,6 +31,7 @@ import {
   runChild, Section, WORK,
 } from './common';
 import { drive, restEvent, RestEvent } from './proxy';
+import type { SigV4Credentials } from '../lib/local/sigv4';
 import { invocationCount, startServices } from './services';
 
 const TITLE = '5. Authorizer latency and end-to-end cost';
@@ -41,6 +42,8 @@ interface AuthorizerInput {
   readonly auth: FixtureAuthorizer;
   readonly lambdaEndpoint: string;
   readonly secretsEndpoint: string;
+  /** The key pair the local endpoints accept (drawn in their process). */
+  readonly credentials: SigV4Credentials;
   readonly quick: boolean;
 }
 
@@ -120,7 +123,8 @@ async function child(input: AuthorizerInput): Promise<AuthorizerOutput> {
   const auth = input.auth;
   // What Lambda would give the functions: their environment, a region and credentials (dummy
   // here), and the endpoints of the local services. No SDK retries: a failure shows as a failure.
-  Object.assign(process.env, auth.env, lambdaEnv(input.lambdaEndpoint), secretsManagerEnv(input.secretsEndpoint));
+  Object.assign(process.env, auth.env, lambdaEnv(input.lambdaEndpoint, undefined, input.credentials),
+    secretsManagerEnv(input.secretsEndpoint, undefined, input.credentials));
   // Inside the repository, so that `@aws-sdk/*` resolves from node_modules as the Lambda runtime provides it.
   const parent = path.join(WORK, 'handlers');
   const authorizerDir = freshCopy(auth.asset, 'authorizer', parent);
@@ -240,12 +244,12 @@ async function child(input: AuthorizerInput): Promise<AuthorizerOutput> {
       const name = names[(k + round) % names.length];
       const c = contenders[name];
       const perRound = lat[name].length / rounds;
-      const before = c.countInvocations ? await invocationCount(input.lambdaEndpoint) : 0;
+      const before = c.countInvocations ? await invocationCount(input.lambdaEndpoint, input.credentials) : 0;
       gc?.();
       const run = await drive(c.call, c.events, perRound, 1, lat[name], round * perRound);
       elapsed[name] += run.ms;
       cpuUs[name] += run.cpuUs;
-      if (c.countInvocations) { invocations[name] += await invocationCount(input.lambdaEndpoint) - before; }
+      if (c.countInvocations) { invocations[name] += await invocationCount(input.lambdaEndpoint, input.credentials) - before; }
     }
   }
   const stats = names.map((name): Stats => {
@@ -289,6 +293,7 @@ export async function measure(ctx: BenchContext): Promise<Section> {
       auth,
       lambdaEndpoint: services.lambdaEndpoint,
       secretsEndpoint: services.secretsEndpoint,
+      credentials: services.credentials,
       quick: ctx.quick,
     } satisfies AuthorizerInput, ['--expose-gc'], 300_000);
   } finally {

@@ -12,6 +12,8 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as http from 'http';
 import * as path from 'path';
+import { localCredentials } from '../lib/local/local-credentials';
+import { signRequest, SigV4Credentials } from '../lib/local/sigv4';
 import { startLocalLambda } from '../test/support/local-lambda';
 import { startLocalSecretsManager } from '../test/support/local-secrets-manager';
 import { ROOT } from './common';
@@ -30,6 +32,8 @@ export interface ServicesInput {
 export interface RunningServices {
   readonly lambdaEndpoint: string;
   readonly secretsEndpoint: string;
+  /** The services process's per-run key pair: its endpoints accept only requests signed with it. */
+  readonly credentials: SigV4Credentials;
   stop(): Promise<void>;
 }
 
@@ -53,7 +57,7 @@ async function serve(input: ServicesInput): Promise<void> {
     functions.invocations.length = 0;
     return { count: invoked };
   });
-  process.stdout.write(`${JSON.stringify({ lambdaEndpoint: functions.endpoint, secretsEndpoint: secrets.endpoint })}\n`);
+  process.stdout.write(`${JSON.stringify({ lambdaEndpoint: functions.endpoint, secretsEndpoint: secrets.endpoint, credentials: localCredentials() })}\n`);
   // Ends with its parent, whatever happens to it.
   process.stdin.on('end', () => process.exit(0));
   process.stdin.on('close', () => process.exit(0));
@@ -76,7 +80,7 @@ export function startServices(input: ServicesInput): Promise<RunningServices> {
       buffered += d;
       if (!buffered.includes('\n')) { return; }
       clearTimeout(timer);
-      const endpoints = JSON.parse(buffered.split('\n')[0]) as { lambdaEndpoint: string; secretsEndpoint: string };
+      const endpoints = JSON.parse(buffered.split('\n')[0]) as { lambdaEndpoint: string; secretsEndpoint: string; credentials: SigV4Credentials };
       resolve({
         ...endpoints,
         stop: () => new Promise(done => {
@@ -91,18 +95,23 @@ export function startServices(input: ServicesInput): Promise<RunningServices> {
   });
 }
 
-/** How many times the custom authorizer's function was invoked (a plain Invoke of COUNT_FUNCTION). */
-export function invocationCount(lambdaEndpoint: string): Promise<number> {
+/** How many times the custom authorizer's function was invoked (a signed Invoke of COUNT_FUNCTION). */
+export function invocationCount(lambdaEndpoint: string, credentials: SigV4Credentials): Promise<number> {
+  const url = new URL(`${lambdaEndpoint}/2015-03-31/functions/${COUNT_FUNCTION}/invocations`);
+  const body = '{}';
+  const headers = signRequest({
+    method: 'POST', url, headers: { 'content-type': 'application/json' }, body: Buffer.from(body), region: 'us-east-1', service: 'lambda', credentials,
+  });
   return new Promise((resolve, reject) => {
-    const req = http.request(`${lambdaEndpoint}/2015-03-31/functions/${COUNT_FUNCTION}/invocations`, { method: 'POST', agent: false }, res => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => { body += d; });
+    const req = http.request(url, { method: 'POST', agent: false, headers }, res => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (d: string) => { text += d; });
       res.on('end', () => {
-        try { resolve((JSON.parse(body) as { count: number }).count); } catch (err) { reject(err); }
+        try { resolve((JSON.parse(text) as { count: number }).count); } catch (err) { reject(err); }
       });
     });
     req.on('error', reject);
-    req.end('{}');
+    req.end(body);
   });
 }
 

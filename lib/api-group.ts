@@ -1,4 +1,4 @@
-import { Annotations, Aspects, Duration, IAspect, Names, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Aspects, Duration, IAspect, Lazy, Names, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -711,13 +711,13 @@ export class ApiGroup extends Construct {
         throw new Error(`${this.node.path}: grantInvoke: API ${api.node.path} belongs to another group`);
       }
     }
-    const arns: string[] = [];
     for (const api of targets) {
       if (api.auth.authType !== AuthType.IAM) {
         throw new Error(`${api.node.path}: grantInvoke needs IAM authentication (ApiAuth.iam()), the API uses ${api.auth.authType}`);
       }
-      arns.push(...api._invokeArns());
     }
+    // Listed at synthesis: environments added after this call are granted too.
+    const arns = Lazy.list({ produce: () => targets.flatMap(api => api._invokeArns()) });
     return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: arns });
   }
 

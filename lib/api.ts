@@ -2,6 +2,7 @@ import * as crypto from 'crypto';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { Lazy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AccessControl } from './access-control';
 import type { ApiGroup } from './api-group';
@@ -228,8 +229,8 @@ export class Api extends Construct {
 
   /**
    * Grants `grantee` `execute-api:Invoke` on this API's method in every environment it is published
-   * in: the environments it lists, or, when it lists none, every stage of the group's REST API (so
-   * also environments added later).
+   * in: the environments it lists, or, when it lists none, every environment of the group (also
+   * those added after this call: the ARNs are listed at synthesis).
    *
    * @throws if the API does not use IAM authentication
    */
@@ -237,14 +238,18 @@ export class Api extends Construct {
     if (this.auth.authType !== AuthType.IAM) {
       throw new Error(`${this.node.path}: grantInvoke needs IAM authentication (ApiAuth.iam()), the API uses ${this.auth.authType}`);
     }
-    return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: this._invokeArns() });
+    return iam.Grant.addToPrincipal({
+      grantee, actions: ['execute-api:Invoke'], resourceArns: Lazy.list({ produce: () => this._invokeArns() }),
+    });
   }
 
-  /** @internal the ARNs `grantInvoke` names: one per listed environment, or every stage. */
+  /**
+   * @internal the ARNs `grantInvoke` names: one per environment the API is published in (its own
+   * list, or every environment of the group so far), with the stage named, not `*` (least privilege).
+   */
   public _invokeArns(): string[] {
-    return this.environments
-      ? this.environments.map(e => this.methodArnIn(e))
-      : [this.methodArnForStage('*')];
+    const group = this.node.scope as ApiGroup;
+    return (this.environments ?? group.environments).map(e => this.methodArnIn(e));
   }
 
   private methodArnForStage(stage: string): string {

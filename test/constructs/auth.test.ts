@@ -572,11 +572,11 @@ describe('IAM grants', () => {
       Action: 'execute-api:Invoke', Effect: 'Allow',
       Resource: [resolve(group, apis.reports._invokeArns()[0]), resolve(group, apis.audit._invokeArns()[0])],
     }]);
-    // Published in every environment: every stage of the REST API, also environments added later.
+    // Published in every environment: each environment's stage is named (no `*`: least privilege).
     expect(resolve(group, apis.reports._invokeArns()[0])).toEqual({
       'Fn::Join': ['', [
         'arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':',
-        ref(group, group.restApi), '/*/GET/reports',
+        ref(group, group.restApi), '/RELEASE/GET/reports',
       ]],
     });
     expect(resolve(group, apis.reports.methodArn)).toEqual({
@@ -595,8 +595,19 @@ describe('IAM grants', () => {
     group.grantInvoke(a, apis.audit);
     apis.reports.grantInvoke(b);
     const template = templateOf(group);
-    expect(statementsOf(template, group, a)[0].Resource).toEqual(resolve(group, apis.audit._invokeArns()[0]));
-    expect(statementsOf(template, group, b)[0].Resource).toEqual(resolve(group, apis.reports._invokeArns()[0]));
+    expect(statementsOf(template, group, a)[0].Resource).toEqual([resolve(group, apis.audit._invokeArns()[0])]);
+    expect(statementsOf(template, group, b)[0].Resource).toEqual([resolve(group, apis.reports._invokeArns()[0])]);
+  });
+
+  test('an IAM API published everywhere is granted in every environment, also one added after the grant', () => {
+    // The ARNs are listed at synthesis, so the order of declarations does not matter.
+    const { group, stack, apis } = fullGroup();
+    const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    apis.reports.grantInvoke(role);
+    group.addEnvironment('LATER');
+    const template = templateOf(group);
+    const stageOf = (arn: unknown): string => JSON.stringify(arn).match(/"\/([A-Z*]+)\/GET\/reports"/)![1];
+    expect(statementsOf(template, group, role)[0].Resource.map(stageOf)).toEqual(['RELEASE', 'LATER']);
   });
 
   test('an IAM API published in listed environments is granted in exactly those stages', () => {
