@@ -52,7 +52,7 @@ import { addMethodThrottles } from './private/stage-method-settings';
 import { GroupStageSettings, privateApiStatements, stageOptionsOf } from './private/stage-options';
 import { addRefusalUsagePlan } from './private/usage-plans';
 import { CalledService, createServiceEndpoints, serviceAccessProblems, VpcPlacement, vpcFunctionProps } from './private/vpc-access';
-import { warmAlias } from './private/warm-functions';
+import { DEFAULT_WARM_ALIAS, warmAlias } from './private/warm-functions';
 import { WARN, warnAboutNativeRendering, warnAboutUnusableDeclarations } from './private/warnings';
 import { ResponseType } from './response-type';
 
@@ -405,7 +405,7 @@ export class ApiGroup extends Construct {
 
     if (props.accessLogging ?? true) {
       this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
-        retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+        retention: logRetentionOf(props),
       });
     }
     this.stageSettings = {
@@ -457,7 +457,7 @@ export class ApiGroup extends Construct {
     }
 
     this.proxyLogGroup = new logs.LogGroup(this, 'ProxyLogs', {
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      retention: logRetentionOf(props),
     });
     const role = new iam.Role(this, 'ProxyRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -482,7 +482,7 @@ export class ApiGroup extends Construct {
     });
     if (props.keepWarm) {
       this.proxyAlias = warmAlias(this.proxyFunction, {
-        aliasName: props.keepWarm.aliasName ?? 'live',
+        aliasName: props.keepWarm.aliasName ?? DEFAULT_WARM_ALIAS,
         provisionedConcurrency: props.keepWarm.proxyProvisionedConcurrency,
         description: `API Gateway invokes the proxy of API group ${this.groupName} through this alias`,
       });
@@ -857,11 +857,11 @@ export class ApiGroup extends Construct {
       groupName: this.groupName,
       restApi: this.restApi,
       code: this.authorizerCode,
-      logRetention: this.props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      logRetention: logRetentionOf(this.props),
       placement: this.placement,
       tracing: this.props.tracing ?? false,
       warm: this.props.keepWarm ? {
-        aliasName: this.props.keepWarm.aliasName ?? 'live',
+        aliasName: this.props.keepWarm.aliasName ?? DEFAULT_WARM_ALIAS,
         provisionedConcurrency: this.props.keepWarm.authorizerProvisionedConcurrency,
       } : undefined,
     });
@@ -1006,8 +1006,13 @@ export class ApiGroup extends Construct {
 
 /** An IAM API's methods in a resource policy: `execute-api:/*\/<METHOD>/<path>`, path parameters as `*`. */
 function iamResourceOf(api: Api): string {
-  const path = api._segments.map(seg => (seg.variable === undefined ? seg.text : '*')).join('/');
-  return `execute-api:/*/${api.method === HttpMethod.ANY ? '*' : api.method}/${path}`;
+  const { method, path } = api._executeApiTarget();
+  return `execute-api:/*/${method}${path}`;
+}
+
+/** The retention of the group's log groups. */
+function logRetentionOf(props: ApiGroupProps): logs.RetentionDays {
+  return props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
 }
 
 /** The AWS services the bundled functions call, for their VPC access. */

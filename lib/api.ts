@@ -252,10 +252,17 @@ export class Api extends Construct {
     return (this.environments ?? group.environments).map(e => this.methodArnIn(e));
   }
 
+  /** @internal the method and path an `execute-api` ARN or policy names: path parameters and ANY as `*`. */
+  public _executeApiTarget(): { method: string; path: string } {
+    return {
+      method: this.method === HttpMethod.ANY ? '*' : this.method,
+      path: '/' + this._segments.map(s => (s.variable === undefined ? s.text : '*')).join('/'),
+    };
+  }
+
   private methodArnForStage(stage: string): string {
-    const group = this.node.scope as ApiGroup;
-    const path = '/' + this._segments.map(s => (s.variable === undefined ? s.text : '*')).join('/');
-    return group.restApi.arnForExecuteApi(this.method === HttpMethod.ANY ? '*' : this.method, path, stage);
+    const { method, path } = this._executeApiTarget();
+    return (this.node.scope as ApiGroup).restApi.arnForExecuteApi(method, path, stage);
   }
 
   /** Requests the proxy answered for this API (statistic Sum, period 5 minutes). */

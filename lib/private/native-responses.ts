@@ -25,7 +25,7 @@ export interface NativeResponse {
  */
 export function degradedVariables(template: string): string[] {
   const parsed = parseTemplate(template);
-  const wholeStrings = wholeStringVariables(template);
+  const wholeStrings = wholeStringVariables(parsed);
   return parsed.variables
     .filter((v, i) => (v.kind === 'context' && ['apiId', 'apiName', 'reqPath', 'reqUri'].includes(v.name))
       || (v.kind === 'authorizer' && v.source === 'backend')
@@ -39,8 +39,7 @@ export function degradedVariables(template: string): string[] {
  * string (`"$context.error.message"`) rather than part of a longer one (`"msg: $context.error.message"`).
  * Variables hold no quote or backslash, so the template can be scanned as written.
  */
-function wholeStringVariables(template: string): boolean[] {
-  const parsed = parseTemplate(template);
+function wholeStringVariables(parsed: ReturnType<typeof parseTemplate>): boolean[] {
   const whole: boolean[] = [];
   let text = '';
   parsed.variables.forEach((ref, i) => {
@@ -116,7 +115,7 @@ function jsonEscape(value: string): string {
  */
 export function translateBody(body: string, type: ResponseType, awsType: string): string {
   const parsed = parseTemplate(body);
-  const wholeStrings = wholeStringVariables(body);
+  const wholeStrings = wholeStringVariables(parsed);
   let out = parsed.texts[0];
   parsed.variables.forEach((ref, i) => {
     let next = parsed.texts[i + 1];

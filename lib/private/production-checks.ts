@@ -3,7 +3,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type { ApiGroupProps } from '../api-group';
 import { RULES } from '../limits';
 import { Problem, problem } from './checks';
-import { isAliasName } from './warm-functions';
+import { DEFAULT_WARM_ALIAS, isAliasName } from './warm-functions';
 
 /** Problems of the group's production options (VPC placement, endpoint type, custom domain, warm functions). */
 export function productionPropsProblems(p: ApiGroupProps): Problem[] {
@@ -24,7 +24,7 @@ export function productionPropsProblems(p: ApiGroupProps): Problem[] {
   }
   const warm = p.keepWarm;
   if (warm) {
-    const name = warm.aliasName ?? 'live';
+    const name = warm.aliasName ?? DEFAULT_WARM_ALIAS;
     if (Token.isUnresolved(name) || !isAliasName(name)) { found.push(problem(RULES.keepWarm, name, 'alias name')); }
     for (const [what, n] of [['proxyProvisionedConcurrency', warm.proxyProvisionedConcurrency],
       ['authorizerProvisionedConcurrency', warm.authorizerProvisionedConcurrency]] as const) {

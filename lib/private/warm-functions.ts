@@ -10,6 +10,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
  * configuration, so a code change (the bundled handler or its configuration document) publishes a
  * new version and moves the alias.
  */
+/** The alias `keepWarm` creates when it names none. */
+export const DEFAULT_WARM_ALIAS = 'live';
+
 export interface WarmAliasInput {
   readonly aliasName: string;
   /** Provisioned concurrent executions; absent: an alias without provisioned concurrency. */

@@ -93,8 +93,6 @@ export class RequestView {
    * custom domain's base path (api-path.ts). What the proxy and the authorizer route on.
    */
   public readonly path: string;
-  /** `event.path` as API Gateway sent it (behind a custom domain: with the base path). */
-  public readonly receivedPath: string;
   /** API Gateway's request id; a fresh UUID when the event has none. */
   public readonly requestId: string;
   /** The API this request was routed to, once known (an unexpected error then renders with its response). */
@@ -119,7 +117,6 @@ export class RequestView {
     const e: ProxyEvent = isRecord(event) ? event : EMPTY;
     this.event = e;
     this.method = typeof e.httpMethod === 'string' ? e.httpMethod.toUpperCase() : '';
-    this.receivedPath = typeof e.path === 'string' ? e.path : '';
     this.path = apiRelativePath(e);
     this.context = isRecord(e.requestContext) ? e.requestContext : EMPTY;
     const id = this.context.requestId;

@@ -106,11 +106,6 @@ export function splitRawPath(path: string): string[] {
   return path.slice(start, end).split('/');
 }
 
-/** Splits a path into decoded segments: '/a/b%20c/' → ['a', 'b c'], '/' → []. */
-export function splitPath(path: string): string[] {
-  return splitRawPath(path).map(safeDecode);
-}
-
 export class Router<T> {
   private readonly root: Node<T> = newNode();
 
