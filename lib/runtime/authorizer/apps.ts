@@ -57,11 +57,10 @@ export class AppDirectory {
     let found = await this.search(candidate, authorised, app => this.store.codes(app));
     if (Array.isArray(found) && !found.some(look => look.holds)) {
       // A code rotated a moment ago: read the secrets again (each at most once per 10 s, and an
-      // unreadable one only after its backoff), then look again.
-      found = await this.search(candidate, authorised, async app => {
-        await this.store.refetch(app);
-        return this.store.current(app);
-      });
+      // unreadable one only after its backoff), then look again; an app not read again keeps its look.
+      const first = found;
+      found = await this.search(candidate, authorised, async (app, i) =>
+        (await this.store.refetch(app) ? this.store.current(app) : first[i]));
     }
     if (!Array.isArray(found)) { return { kind: 'app', app: this.apps[found] }; }
     const looks = found;
@@ -82,16 +81,18 @@ export class AppDirectory {
    * have answered.
    */
   private search(candidate: Buffer, authorised: ReadonlySet<string>,
-    codesOf: (app: AppEntry) => Promise<readonly Buffer[] | undefined>): Promise<number | Look[]> {
+    codesOf: (app: AppEntry, index: number) => Promise<readonly Buffer[] | undefined | Look>): Promise<number | Look[]> {
     return new Promise(resolve => {
       const looks: Look[] = new Array(this.apps.length);
       let waiting = this.apps.length;
       if (waiting === 0) { resolve(looks); return; }
       this.apps.forEach((app, i) => {
-        const settle = (codes: readonly Buffer[] | undefined): void => {
+        const settle = (found: readonly Buffer[] | undefined | Look): void => {
           let look: Look;
           try {
-            look = { codes, holds: codes !== undefined && holds(candidate, codes) };
+            // A look from an earlier search stands as it is: its codes were compared already.
+            look = found !== undefined && !Array.isArray(found) ? found as Look
+              : { codes: found as readonly Buffer[] | undefined, holds: found !== undefined && holds(candidate, found as readonly Buffer[]) };
           } catch {
             // Never left unanswered: a set that cannot be compared counts as unreadable.
             look = { codes: undefined, holds: false };
@@ -101,7 +102,7 @@ export class AppDirectory {
           waiting -= 1;
           if (waiting === 0) { resolve(looks); }
         };
-        Promise.resolve().then(() => codesOf(app)).then(settle, () => settle(undefined));
+        Promise.resolve().then(() => codesOf(app, i)).then(settle, () => settle(undefined));
       });
     });
   }
