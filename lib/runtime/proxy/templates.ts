@@ -3,18 +3,12 @@
  * (lib/private/template.ts). Rendering is one pass over precomputed pieces: a substituted value
  * is never scanned again, so a value holding `$context.requestId` stays literal.
  */
-import { authorizerContextKey, parseTemplate, VariableRef } from '../../private/template';
+import { parseTemplate, VariableRef } from '../../private/template';
 import { cleanHeaderValue } from './headers';
-import { RequestView } from './request';
+import { authorizerValueGetter, CONTEXT_VALUE_GETTERS, SystemValueScope } from './system-values';
 
-/** What a template can read while rendering one gateway error. */
-export interface RenderContext {
-  readonly req: RequestView;
-  /** The matched API, absent when no API matched. */
-  readonly apiId: string;
-  readonly apiName: string;
-  /** The document's stage, used when the event has none. */
-  readonly defaultStage: string;
+/** What a template can read while rendering one gateway error: the system values' scope, plus the error. */
+export interface RenderContext extends SystemValueScope {
   readonly errorType: string;
   readonly errorCode: string;
   readonly errorMessage: string;
@@ -22,18 +16,9 @@ export interface RenderContext {
 
 type Getter = (c: RenderContext) => string;
 
+// The request's values come from system-values.ts; only the error's own are added here.
 const CONTEXT_GETTERS: Record<string, Getter> = {
-  'apiId': c => c.apiId,
-  'apiName': c => c.apiName,
-  // Set by the authorizer once app authentication exists; empty until then.
-  'appId': c => c.req.authorizerValue('appId'),
-  'appName': c => c.req.authorizerValue('appName'),
-  'requestId': c => c.req.requestId,
-  'stage': c => c.req.stage || c.defaultStage,
-  'sourceIp': c => c.req.sourceIp,
-  'reqPath': c => c.req.path,
-  'reqUri': c => c.req.uri,
-  'reqMethod': c => c.req.method,
+  ...CONTEXT_VALUE_GETTERS,
   'error.message': c => c.errorMessage,
   'error.code': c => c.errorCode,
   'error.type': c => c.errorType,
@@ -44,12 +29,9 @@ const EMPTY_GETTER: Getter = () => '';
 function getterFor(ref: VariableRef): Getter {
   switch (ref.kind) {
     case 'context': return CONTEXT_GETTERS[ref.name] ?? EMPTY_GETTER;
-    case 'authorizer': {
+    case 'authorizer':
       // No backend authorizer exists yet: its keys render empty.
-      if (ref.source === 'backend') { return EMPTY_GETTER; }
-      const key = authorizerContextKey(ref.key);
-      return c => c.req.authorizerValue(key);
-    }
+      return ref.source === 'backend' ? EMPTY_GETTER : authorizerValueGetter(ref.key);
     case 'stageVariable': {
       const name = ref.name;
       return c => c.req.stageVariable(name);
