@@ -362,6 +362,7 @@ export class ApiGroup extends Construct {
   private readonly proxyCode = new DeferredAssetCode('proxy');
   private readonly authorizerCode = new DeferredAssetCode('authorizer');
   private authorizer?: BundledAuthorizer;
+  private monitoring?: GroupAlarms;
   private readonly appList: AppCredential[] = [];
   private readonly authorizerList: Array<CustomAuthorizer | ThirdPartyAuthorizer> = [];
   private refusalUsage?: { key: string; plan: apigw.UsagePlan };
@@ -559,7 +560,8 @@ export class ApiGroup extends Construct {
    * optional actions, and optionally a dashboard. Call it once.
    */
   public addAlarms(options: GroupAlarmsOptions = {}): GroupAlarms {
-    return new GroupAlarms(this, 'Monitoring', { ...options, group: this });
+    this.monitoring = new GroupAlarms(this, 'Monitoring', { ...options, group: this });
+    return this.monitoring;
   }
 
   /** @internal whose metrics: the group's, or one API's */
@@ -883,6 +885,8 @@ export class ApiGroup extends Construct {
   private finalise(): void {
     if (this.finalised) { return; }
     this.finalised = true;
+    // An API added after addAlarms() may have brought the authorizer: watch it too.
+    this.monitoring?._watchAuthorizer(this.authorizer?.fn);
 
     warnAboutNativeRendering(this.defaultResponse);
     warnAboutUnusableDeclarations({

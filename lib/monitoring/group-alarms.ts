@@ -1,5 +1,6 @@
 import { Duration, Lazy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { ApiGroup } from '../api-group';
 import { DIMENSION_NAMES, METRIC_NAMES } from '../private/metric-names';
@@ -15,6 +16,33 @@ export interface GroupAlarmsOptions {
    * @default 5
    */
   readonly serverErrorRatePercent?: number;
+
+  /**
+   * Alarm when API Gateway's own 5XXError rate (every 5xx the REST API answered, whoever produced
+   * it: the proxy, a failed or throttled proxy invocation, an integration failure) exceeds this
+   * percentage of requests. This alarm still fires when the proxy cannot run and writes no metric.
+   *
+   * @default 5
+   */
+  readonly apiGatewayServerErrorRatePercent?: number;
+
+  /**
+   * Alarm when API Gateway's own 4XXError rate (THROTTLED 429s, refused credentials, missing
+   * routes...) exceeds this percentage of requests.
+   *
+   * @default 25
+   */
+  readonly apiGatewayClientErrorRatePercent?: number;
+
+  /**
+   * Alarm when the bundled proxy's or authorizer's Lambda `Errors` or `Throttles` in one period
+   * reach this count. Both handlers never throw by design: any error is a broken deployment or
+   * the runtime itself failing (out of memory, timeout), any throttle a request that got API
+   * Gateway's generic 500 instead of a gateway response.
+   *
+   * @default 1
+   */
+  readonly functionFailureThreshold?: number;
 
   /**
    * Alarm when BACKEND_TIMEOUT answers in one period reach this count.
@@ -66,8 +94,9 @@ export interface GroupAlarmsOptions {
   readonly okActions?: cloudwatch.IAlarmAction[];
 
   /**
-   * Prefix of the alarms' names (`<prefix>-gateway-5xx-rate`, `-backend-timeouts`, `-latency-p99`)
-   * and the dashboard's. Alarm names are unique per account and region.
+   * Prefix of the alarms' names (`<prefix>-gateway-5xx-rate`, `-backend-timeouts`, `-latency-p99`,
+   * `-apigateway-5xx-rate`, `-apigateway-4xx-rate`, `-apigateway-latency-p99`, `-proxy-errors`,
+   * `-proxy-throttles`, `-authorizer-errors`, `-authorizer-throttles`) and the dashboard's. Alarm names are unique per account and region.
    *
    * @default - the group's name
    */
@@ -97,6 +126,9 @@ export interface GroupAlarmsProps extends GroupAlarmsOptions {
 
 const DEFAULTS = {
   serverErrorRatePercent: 5,
+  apiGatewayServerErrorRatePercent: 5,
+  apiGatewayClientErrorRatePercent: 25,
+  functionFailureThreshold: 1,
   backendTimeoutThreshold: 5,
   latencyP99: Duration.millis(2500),
   period: Duration.minutes(1),
@@ -114,16 +146,25 @@ function cleanName(value: string): string {
 }
 
 /**
- * Alarms on an API group's metrics (the series the bundled proxy emits), and optionally a
- * dashboard. Create one with `group.addAlarms()`.
+ * Alarms on an API group, and optionally a dashboard. Create one with `group.addAlarms()`.
  *
+ * From the series the bundled proxy emits (they say which gateway error, for which API):
  * - the rate of 5XX-type gateway errors over requests (a metric math expression);
  * - BACKEND_TIMEOUT answers;
  * - the proxy's p99 latency.
  *
- * Missing data (no traffic) is not breaching. Names are deterministic: `<prefix>-gateway-5xx-rate`,
- * `<prefix>-backend-timeouts`, `<prefix>-latency-p99` and the dashboard `<prefix>` (characters a
- * dashboard name cannot hold become `-`).
+ * Those series exist only while the proxy runs. An outage in which it cannot run (throttled,
+ * a broken deployment, out of memory) writes nothing, so they would stay OK; these alarms watch
+ * what AWS itself measures and fire then:
+ * - API Gateway's 5XXError and 4XXError rates and its p99 latency (every environment together);
+ * - the proxy's and the authorizer's Lambda `Errors` and `Throttles`.
+ *
+ * Missing data is chosen per alarm: no data means no traffic for the rates, latencies and
+ * API Gateway's own series (NOT_BREACHING: an idle API is not an outage); Lambda publishes
+ * `Errors` and `Throttles` only for periods with invocations or attempts, so no data there is
+ * also NOT_BREACHING, and a proxy that cannot run shows up in `Throttles` / `Errors` and in API
+ * Gateway's 5XXError. Names are deterministic (`<prefix>-...`, see `namePrefix`) and the
+ * dashboard is `<prefix>` (characters a dashboard name cannot hold become `-`).
  */
 export class GroupAlarms extends Construct {
   /** 5XX-type gateway errors as a percentage of requests. */
@@ -135,8 +176,27 @@ export class GroupAlarms extends Construct {
   /** The proxy's p99 latency. */
   public readonly latencyAlarm: cloudwatch.Alarm;
 
+  /** API Gateway's own 5XXError rate (percent of requests, every environment). */
+  public readonly apiGatewayServerErrorAlarm: cloudwatch.Alarm;
+
+  /** API Gateway's own 4XXError rate (percent of requests, every environment). */
+  public readonly apiGatewayClientErrorAlarm: cloudwatch.Alarm;
+
+  /** API Gateway's own p99 latency. */
+  public readonly apiGatewayLatencyAlarm: cloudwatch.Alarm;
+
+  /** The proxy function's Lambda Errors. */
+  public readonly proxyErrorsAlarm: cloudwatch.Alarm;
+
+  /** The proxy function's Lambda Throttles. */
+  public readonly proxyThrottlesAlarm: cloudwatch.Alarm;
+
   /** The dashboard, when asked for. */
   public readonly dashboard?: cloudwatch.Dashboard;
+
+  private readonly functionAlarms = new Map<lambda.IFunction, cloudwatch.Alarm[]>();
+  private readonly settings: { readonly prefix: string; readonly period: Duration; readonly threshold: number;
+    readonly evaluation: Omit<cloudwatch.CreateAlarmOptions, 'threshold'>; readonly props: GroupAlarmsProps };
 
   constructor(scope: Construct, id: string, props: GroupAlarmsProps) {
     super(scope, id);
@@ -183,9 +243,42 @@ export class GroupAlarms extends Construct {
       threshold: (props.latencyP99Threshold ?? DEFAULTS.latencyP99).toMilliseconds(),
     });
 
-    for (const alarm of this.alarms) {
-      if (props.alarmActions?.length) { alarm.addAlarmAction(...props.alarmActions); }
-      if (props.okActions?.length) { alarm.addOkAction(...props.okActions); }
+    // API Gateway's own series: every request the REST API answered, whoever produced the answer.
+    // Average of 5XXError / 4XXError is the share of requests (each is 0 or 1 per request).
+    const restApi = group.restApi;
+    this.apiGatewayServerErrorAlarm = new cloudwatch.MathExpression({
+      expression: '100 * e', usingMetrics: { e: restApi.metricServerError({ period, statistic: cloudwatch.Stats.AVERAGE }) },
+      period, label: 'API Gateway 5XXError (% of requests)',
+    }).createAlarm(this, 'ApiGatewayServerErrorRate', {
+      ...evaluation,
+      alarmName: `${prefix}-apigateway-5xx-rate`,
+      alarmDescription: `API group ${group.groupName}: API Gateway's 5XXError as a percentage of requests (fires even when the proxy writes no metric)`,
+      threshold: props.apiGatewayServerErrorRatePercent ?? DEFAULTS.apiGatewayServerErrorRatePercent,
+    });
+    this.apiGatewayClientErrorAlarm = new cloudwatch.MathExpression({
+      expression: '100 * e', usingMetrics: { e: restApi.metricClientError({ period, statistic: cloudwatch.Stats.AVERAGE }) },
+      period, label: 'API Gateway 4XXError (% of requests)',
+    }).createAlarm(this, 'ApiGatewayClientErrorRate', {
+      ...evaluation,
+      alarmName: `${prefix}-apigateway-4xx-rate`,
+      alarmDescription: `API group ${group.groupName}: API Gateway's 4XXError (THROTTLED, refused credentials, ...) as a percentage of requests`,
+      threshold: props.apiGatewayClientErrorRatePercent ?? DEFAULTS.apiGatewayClientErrorRatePercent,
+    });
+    this.apiGatewayLatencyAlarm = restApi.metricLatency({ period, statistic: cloudwatch.Stats.p(99) }).createAlarm(this, 'ApiGatewayLatencyP99', {
+      ...evaluation,
+      alarmName: `${prefix}-apigateway-latency-p99`,
+      alarmDescription: `API group ${group.groupName}: p99 of API Gateway's latency, ms`,
+      threshold: (props.latencyP99Threshold ?? DEFAULTS.latencyP99).toMilliseconds(),
+    });
+
+    this.settings = {
+      prefix, period, props, evaluation,
+      threshold: props.functionFailureThreshold ?? DEFAULTS.functionFailureThreshold,
+    };
+    [this.proxyErrorsAlarm, this.proxyThrottlesAlarm] = this.watchFunction('Proxy', 'proxy', group.proxyFunction);
+    for (const alarm of [this.serverErrorRateAlarm, this.backendTimeoutAlarm, this.latencyAlarm,
+      this.apiGatewayServerErrorAlarm, this.apiGatewayClientErrorAlarm, this.apiGatewayLatencyAlarm]) {
+      this.withActions(alarm);
     }
 
     if (props.dashboard) {
@@ -193,9 +286,58 @@ export class GroupAlarms extends Construct {
     }
   }
 
-  /** The three alarms. */
+  /**
+   * Every alarm: the proxy's series, API Gateway's, and both functions' Errors and Throttles (the
+   * authorizer's once the group has one: they are added at synthesis if it appears later).
+   */
   public get alarms(): cloudwatch.Alarm[] {
-    return [this.serverErrorRateAlarm, this.backendTimeoutAlarm, this.latencyAlarm];
+    return [this.serverErrorRateAlarm, this.backendTimeoutAlarm, this.latencyAlarm,
+      this.apiGatewayServerErrorAlarm, this.apiGatewayClientErrorAlarm, this.apiGatewayLatencyAlarm,
+      ...[...this.functionAlarms.values()].flat()];
+  }
+
+  /** The authorizer function's Errors and Throttles alarms, once the group has an authorizer. */
+  public get authorizerAlarms(): cloudwatch.Alarm[] {
+    return [...this.functionAlarms.entries()].filter(([fn]) => fn !== (this.node.scope as ApiGroup).proxyFunction).flatMap(([, a]) => a);
+  }
+
+  /** @internal called when the group is finalised: the authorizer may have appeared after addAlarms() */
+  public _watchAuthorizer(fn: lambda.IFunction | undefined): void {
+    if (fn !== undefined && !this.functionAlarms.has(fn)) { this.watchFunction('Authorizer', 'authorizer', fn); }
+  }
+
+  /** Errors and Throttles of one bundled function: neither should ever be above zero. */
+  private watchFunction(id: string, label: string, fn: lambda.IFunction): [cloudwatch.Alarm, cloudwatch.Alarm] {
+    const { prefix, period, threshold, evaluation } = this.settings;
+    const groupName = (this.node.scope as ApiGroup).groupName;
+    const common = {
+      ...evaluation,
+      // One failing period is enough: these handlers never fail by design.
+      evaluationPeriods: 1, datapointsToAlarm: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      threshold,
+    };
+    const errors = fn.metricErrors({ period, statistic: cloudwatch.Stats.SUM }).createAlarm(this, `${id}Errors`, {
+      ...common,
+      alarmName: `${prefix}-${label}-errors`,
+      alarmDescription: `API group ${groupName}: Lambda Errors of the bundled ${label} (it never throws by design)`,
+    });
+    const throttles = fn.metricThrottles({ period, statistic: cloudwatch.Stats.SUM }).createAlarm(this, `${id}Throttles`, {
+      ...common,
+      alarmName: `${prefix}-${label}-throttles`,
+      alarmDescription: `API group ${groupName}: Lambda Throttles of the bundled ${label} (each one a request answered by API Gateway's generic 5xx)`,
+    });
+    this.withActions(errors);
+    this.withActions(throttles);
+    const pair: [cloudwatch.Alarm, cloudwatch.Alarm] = [errors, throttles];
+    this.functionAlarms.set(fn, pair);
+    return pair;
+  }
+
+  private withActions(alarm: cloudwatch.Alarm): void {
+    const props = this.settings.props;
+    if (props.alarmActions?.length) { alarm.addAlarmAction(...props.alarmActions); }
+    if (props.okActions?.length) { alarm.addOkAction(...props.okActions); }
   }
 
   private createDashboard(group: ApiGroup, name: string, topApis: number, rate: cloudwatch.MathExpression): cloudwatch.Dashboard {

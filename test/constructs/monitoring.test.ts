@@ -53,11 +53,12 @@ describe('metric methods', () => {
 });
 
 describe('addAlarms()', () => {
-  test('three alarms with deterministic names, default thresholds, no data not breaching', () => {
+  test('the proxy\'s three series alarms (plus API Gateway\'s and the proxy function\'s, see alarms-outage.test.ts) with deterministic names, default thresholds, no data not breaching', () => {
     const group = groupWithApi();
     const alarms = group.addAlarms();
     const template = Template.fromStack(Stack.of(group));
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    // 3 on the proxy's series, 3 on API Gateway's, Errors and Throttles of the proxy (no authorizer here)
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
     // 5XX-type rate: a math expression over the five types and the requests
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
