@@ -68,6 +68,15 @@ describe('a 1000-API group of issue 8\'s shape, synthesized', () => {
       .toEqual({ status: 0, out: [expect.stringMatching(/ 0 errors/)] });
   }, 130_000);
 
+  // cfn-lint, AWS's CloudFormation linter, is on every machine of this project (CI's included: .ci/run checks).
+  (spawnSync('cfn-lint', ['--version']).status === 0 ? test : test.skip)('cfn-lint finds no error in the template', () => {
+    const script = path.resolve(__dirname, '..', '..', 'scripts', 'cfn-lint.mjs');
+    const result = spawnSync(process.execPath, [script, outdir], { encoding: 'utf8', timeout: 300_000 });
+    expect({ status: result.status, errors: result.stdout.split('\n').filter(l => l.startsWith('Error ')) })
+      .toEqual({ status: 0, errors: [] });
+    expect(result.stdout).toMatch(/cfn-lint: 0 errors/);
+  }, 310_000);
+
   test('the deployment report in the cloud assembly shows the quotas used and who API Gateway sees', () => {
     const json = JSON.parse(fs.readFileSync(path.join(outdir, deploymentReportFileName('Big', 'big', 'json')), 'utf8'));
     expect(json.quotas.stackResources).toEqual({ used: Object.keys(template.Resources).length, quota: 500 });
