@@ -250,7 +250,7 @@ export function groupHandler(options: GroupServerOptions): (req: http.IncomingMe
         { method: x.method, rawPath: x.rawPath, rawQuery: x.rawQuery, headers: x.headers, body: x.body },
         { credentials: options.credentials, region: options.region, now: clock() },
       );
-      if (!verdict.ok) { respondNative(res, x, verdict.type, verdict.message); return; }
+      if (!verdict.ok) { respondNative(res, x, verdict.type, verdict.message, undefined, { errorType: verdict.errorType }); return; }
       identity = {
         accessKey: verdict.accessKeyId,
         accountId: options.account,

@@ -42,7 +42,17 @@ export interface SignedRequest {
 
 export type SigV4Outcome =
   | { readonly ok: true; readonly accessKeyId: string }
-  | { readonly ok: false; readonly type: 'MISSING_AUTHENTICATION_TOKEN' | 'INVALID_SIGNATURE' | 'EXPIRED_TOKEN'; readonly message: string };
+  | {
+    readonly ok: false;
+    readonly type: 'MISSING_AUTHENTICATION_TOKEN' | 'INVALID_SIGNATURE' | 'EXPIRED_TOKEN';
+    readonly message: string;
+    /**
+     * `IncompleteSignatureException` when the Authorization header is not a complete SigV4 header
+     * (`Bearer x`, a bare token, missing fields or date): API Gateway's x-amzn-ErrorType then, not
+     * InvalidSignatureException. Absent: the type's own.
+     */
+    readonly errorType?: 'IncompleteSignatureException';
+  };
 
 export interface VerifyOptions {
   /** The only credentials whose signatures are accepted. */
@@ -131,17 +141,30 @@ function basicIso(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
-/** Parses `AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...`. */
-function parseAuthorization(value: string): { credential: string; signedHeaders: string; signature: string } | string {
-  if (!value.startsWith(`${ALGORITHM} `)) { return `Authorization header must use the ${ALGORITHM} algorithm`; }
+/**
+ * Parses `AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...` as API Gateway does:
+ * the scheme up to the first space, then `key=value` pairs separated by commas. What is not a
+ * complete SigV4 header is refused with API Gateway's IncompleteSignatureException messages, as
+ * recorded from execute-api: `Bearer sometoken` → "'sometoken' not a valid key=value pair (missing
+ * equal-sign) in Authorization header: 'Bearer sometoken'." (serverless/serverless#3205); a bare
+ * token → "Authorization header requires 'Credential' parameter. ... requires existence of either
+ * a 'X-Amz-Date' or a 'Date' header. Authorization=<token>" (aws/chalice#828, nordcloud/cognitocurl#15).
+ */
+function parseAuthorization(value: string, hasDate: boolean): { credential: string; signedHeaders: string; signature: string } | string {
+  const space = value.indexOf(' ');
+  const rest = space < 0 ? '' : value.slice(space + 1);
   const fields = new Map<string, string>();
-  for (const part of value.slice(ALGORITHM.length + 1).split(',')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) { return `Invalid key=value pair (missing equal-sign) in Authorization header: '${value}'.`; }
-    fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  if (rest.trim() !== '') {
+    for (const part of rest.split(',')) {
+      const eq = part.indexOf('=');
+      if (eq < 0) { return `'${part.trim()}' not a valid key=value pair (missing equal-sign) in Authorization header: '${value}'.`; }
+      fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+    }
   }
-  const missing = ['Credential', 'Signature', 'SignedHeaders'].filter(f => !fields.get(f));
-  if (missing.length > 0) { return missing.map(f => `Authorization header requires '${f}' parameter.`).join(' '); }
+  const missing = ['Credential', 'Signature', 'SignedHeaders'].filter(f => !fields.get(f))
+    .map(f => `Authorization header requires '${f}' parameter.`);
+  if (!hasDate) { missing.push('Authorization header requires existence of either a \'X-Amz-Date\' or a \'Date\' header.'); }
+  if (missing.length > 0) { return `${missing.join(' ')} Authorization=${value}`; }
   return { credential: fields.get('Credential')!, signedHeaders: fields.get('SignedHeaders')!, signature: fields.get('Signature')! };
 }
 
@@ -155,8 +178,14 @@ export function verifySigV4(req: SignedRequest, options: VerifyOptions): SigV4Ou
   if (authorization.length === 0 || authorization[0] === '') {
     return { ok: false, type: 'MISSING_AUTHENTICATION_TOKEN', message: 'Missing Authentication Token' };
   }
-  const parsed = parseAuthorization(authorization[0]);
-  if (typeof parsed === 'string') { return { ok: false, type: 'INVALID_SIGNATURE', message: parsed }; }
+  const amzDate = headerValues(req.headers, 'x-amz-date')[0] ?? headerValues(req.headers, 'date')[0];
+  const parsed = parseAuthorization(authorization[0], amzDate !== undefined);
+  // Not a complete SigV4 header: API Gateway's IncompleteSignatureException (403), rendered with the
+  // INVALID_SIGNATURE gateway response (a credential was sent, and it is not usable).
+  if (typeof parsed === 'string') { return { ok: false, type: 'INVALID_SIGNATURE', message: parsed, errorType: 'IncompleteSignatureException' }; }
+  if (!authorization[0].startsWith(`${ALGORITHM} `)) {
+    return { ok: false, type: 'INVALID_SIGNATURE', message: `Authorization header must use the ${ALGORITHM} algorithm` };
+  }
 
   const [accessKeyId, date, region, scopeService, terminator, ...rest] = parsed.credential.split('/');
   if (!accessKeyId || !date || !region || !scopeService || terminator !== 'aws4_request' || rest.length > 0) {
@@ -171,12 +200,8 @@ export function verifySigV4(req: SignedRequest, options: VerifyOptions): SigV4Ou
     return { ok: false, type: 'INVALID_SIGNATURE', message: `Credential should be scoped to correct service: '${service}'.` };
   }
 
-  const amzDate = headerValues(req.headers, 'x-amz-date')[0] ?? headerValues(req.headers, 'date')[0];
-  if (amzDate === undefined) {
-    return { ok: false, type: 'INVALID_SIGNATURE', message: 'Authorization header requires existence of either a \'X-Amz-Date\' or a \'Date\' header.' };
-  }
-  const signedAt = requestTime(amzDate);
-  if (signedAt === undefined) { return { ok: false, type: 'INVALID_SIGNATURE', message: `Invalid date ${amzDate}` }; }
+  const signedAt = amzDate === undefined ? undefined : requestTime(amzDate);
+  if (signedAt === undefined || amzDate === undefined) { return { ok: false, type: 'INVALID_SIGNATURE', message: `Invalid date ${amzDate}` }; }
   if (signedAt < now - maxSkew) {
     return { ok: false, type: 'INVALID_SIGNATURE', message: `Signature expired: ${basicIso(signedAt)} is now earlier than ${basicIso(now - maxSkew)} (${basicIso(now)} - ${skewText})` };
   }

@@ -125,6 +125,11 @@ test('IAM: no signature, a bad one, then a real SDK signature', async () => {
   expect([ok.status, ok.text]).toEqual([200, 'reports']);
   const tampered = await call('/reports', { headers: { ...headers, authorization: headers.authorization.replace(/Signature=\w{4}/, 'Signature=0000') } });
   expect([tampered.status, tampered.headers.get('x-amzn-errortype')]).toEqual([401, 'InvalidSignatureException']);
+  // Not a SigV4 header at all (issue 14 item 17): API Gateway's IncompleteSignatureException, its message
+  // in $context.error.message, rendered with the group's INVALID_SIGNATURE translation (AUTH_FAILURE).
+  const bearer = await call('/reports', { headers: { authorization: 'Bearer x' } });
+  expect([bearer.status, bearer.headers.get('x-amzn-errortype'), JSON.parse(bearer.text).error_msg])
+    .toEqual([401, 'IncompleteSignatureException', "'x' not a valid key=value pair (missing equal-sign) in Authorization header: 'Bearer x'."]);
 });
 
 test('app authentication through the bundled authorizer and Secrets Manager, then the app\'s quota', async () => {

@@ -118,10 +118,31 @@ describe('anything else is refused with API Gateway\'s response type', () => {
 
   test('a malformed Authorization header → INVALID_SIGNATURE, not a crash', () => {
     // Whatever a client sends gets an answer.
-    for (const value of ['Bearer abc', 'AWS4-HMAC-SHA256 nonsense', 'AWS4-HMAC-SHA256 Credential=AKIDLOCALTEST/20260301/eu-west-1/execute-api/aws4_request, SignedHeaders=host, Signature=zz']) {
+    for (const value of ['AWS4-HMAC-SHA256 nonsense', 'AWS4-HMAC-SHA256 Credential=AKIDLOCALTEST/20260301/eu-west-1/execute-api/aws4_request, SignedHeaders=host, Signature=zz']) {
       const outcome = verify({ method: 'GET', rawPath: '/', rawQuery: '', headers: [['Authorization', value], ['Host', 'h'], ['X-Amz-Date', '20260301T120000Z']], body: Buffer.alloc(0) });
       expect(outcome).toMatchObject({ ok: false, type: 'INVALID_SIGNATURE' });
     }
+  });
+
+  // Issue 14 item 17: what API Gateway answers for a header that is not a complete SigV4 header, in
+  // its words as recorded from execute-api (serverless/serverless#3205, aws/chalice#828).
+  test('Bearer tokens, bare tokens and missing fields → IncompleteSignatureException, in API Gateway\'s words', () => {
+    const outcome = (value: string, date = true) => verify({
+      method: 'GET', rawPath: '/', rawQuery: '', body: Buffer.alloc(0),
+      headers: [['Authorization', value], ['Host', 'h'], ...(date ? [['X-Amz-Date', '20260301T120000Z'] as [string, string]] : [])],
+    });
+    expect(outcome('Bearer sometoken')).toEqual({
+      ok: false, type: 'INVALID_SIGNATURE', errorType: 'IncompleteSignatureException',
+      message: "'sometoken' not a valid key=value pair (missing equal-sign) in Authorization header: 'Bearer sometoken'.",
+    });
+    expect(outcome('eyJ0eXAi.eyJzdWIi.4f1J', false)).toEqual({
+      ok: false, type: 'INVALID_SIGNATURE', errorType: 'IncompleteSignatureException',
+      message: "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. " +
+        "Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a " +
+        "'X-Amz-Date' or a 'Date' header. Authorization=eyJ0eXAi.eyJzdWIi.4f1J",
+    });
+    expect(outcome('AWS4-HMAC-SHA256 Credential=AKIDLOCALTEST/20260301/eu-west-1/execute-api/aws4_request, Signature=ab'))
+      .toMatchObject({ errorType: 'IncompleteSignatureException', message: expect.stringMatching(/^Authorization header requires 'SignedHeaders' parameter\. Authorization=/) });
   });
 });
 
