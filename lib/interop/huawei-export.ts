@@ -4,6 +4,7 @@
  * is cited where it is written, and checked by test/interop/huawei-export.test.ts.
  */
 import { Token } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AccessControl } from '../access-control';
 import type { Api } from '../api';
 import { AuthType } from '../auth';
@@ -14,7 +15,7 @@ import { ResponseType } from '../response-type';
 import { DEPLOY_TIME_HOST, functionReference } from './deploy-time';
 import { declaredBackend, GroupModel } from './group-model';
 import {
-  APP_SCHEME, CDK_EXTENSION, CDK_EXTENSION_VERSION, IAM_SCHEME, rateAsLimit, thirdPartySchemeName,
+  APP_SCHEME, CDK_EXTENSION, CDK_EXTENSION_VERSION, functionOriginOf, IAM_SCHEME, rateAsLimit, thirdPartySchemeName,
 } from './huawei-names';
 
 type Json = Record<string, unknown>;
@@ -135,6 +136,16 @@ export function parameterObject(parameter: RequestParameter): Json {
   };
 }
 
+/**
+ * Bounds of 0: Huawei reads a 0 bound as "no limit" (its exports write 0 for unset ones), so a bound
+ * that really is 0 is also kept in the library's extension, which the import reads first.
+ */
+function zeroBoundsOf(parameter: RequestParameter): Json {
+  const o = parameter.options;
+  const zero = (['minimum', 'maximum', 'minLength', 'maxLength'] as const).filter(k => o[k] === 0);
+  return zero.length > 0 ? { bounds: Object.fromEntries(zero.map(k => [k, 0])) } : {};
+}
+
 function operationOf(model: GroupModel, api: Api): Json {
   const parameters = parametersOf(api);
   const extension: Json = { id: api.node.id };
@@ -144,10 +155,10 @@ function operationOf(model: GroupModel, api: Api): Json {
   const security = securityOf(api);
   return {
     operationId: api.apiName,
-    parameters: parameters.map(({ parameter, implicit }) => ({
-      ...parameterObject(parameter),
-      ...(implicit ? { [CDK_EXTENSION]: { implicit: true } } : {}),
-    })),
+    parameters: parameters.map(({ parameter, implicit }) => {
+      const own: Json = { ...(implicit ? { implicit: true } : {}), ...zeroBoundsOf(parameter) };
+      return { ...parameterObject(parameter), ...(Object.keys(own).length > 0 ? { [CDK_EXTENSION]: own } : {}) };
+    }),
     responses: { default: { description: 'default response' } },
     ...(security ? { security } : {}),
     // x-apigateway-request-type: public | private (API visibility); the group's APIs are public.
@@ -192,7 +203,7 @@ function backendOf(model: GroupModel, api: Api, parameters: RequestParameter[], 
       return {
         type: 'FUNCTION',
         ...common,
-        functionEndpoints: { 'function-urn': functionReference(fn!), 'version': 'latest', 'invocation-type': 'sync', 'timeout': document.timeoutMs },
+        functionEndpoints: functionEndpointOf(api, fn!, document.timeoutMs as number),
       };
     case 'MOCK':
       // x-apigateway-backend.mockEndpoints: {result-content} only; status and headers go to the library's extension.
@@ -201,6 +212,22 @@ function backendOf(model: GroupModel, api: Api, parameters: RequestParameter[], 
       }
       return { type: 'MOCK', ...common, mockEndpoints: { 'result-content': document.body } };
   }
+}
+
+/**
+ * `functionEndpoints` {function-urn, version, alias-urn, invocation-type, timeout}: a backend imported
+ * from a FunctionGraph URN names that URN again (Huawei resolves it; the Lambda ARN it is mapped to
+ * means nothing there), any other its function's ARN or `cdk-function:<path>`.
+ */
+function functionEndpointOf(api: Api, fn: lambda.IFunction, timeoutMs: number): Json {
+  const origin = functionOriginOf(api.backend);
+  return {
+    'function-urn': origin?.urn ?? functionReference(fn),
+    'version': origin?.version ?? 'latest',
+    ...(origin?.aliasUrn !== undefined ? { 'alias-urn': origin.aliasUrn } : {}),
+    'invocation-type': 'sync',
+    'timeout': timeoutMs,
+  };
 }
 
 /** An HTTP backend URL as Huawei's address, scheme and path; `url` is what importing them gives back. */
@@ -257,6 +284,8 @@ function schemesOf(api: Api): Array<{ name: string; scheme: Json }> {
  * (which lists AppSigv1 and IAM); it is the value Huawei's API model uses for custom authentication.
  */
 function customSchemeOf(authorizer: CustomAuthorizer): Json {
+  // An authorizer imported from a FunctionGraph URN names it again (see functionEndpointOf).
+  const origin = functionOriginOf(authorizer);
   return {
     'type': 'apiKey',
     'name': 'unused',
@@ -264,10 +293,10 @@ function customSchemeOf(authorizer: CustomAuthorizer): Json {
     'x-apigateway-auth-type': 'AUTHORIZER',
     'x-apigateway-authorizer': {
       auth_downgrade_enabled: authorizer.relaxed,
-      authorizer_alias_uri: '',
+      authorizer_alias_uri: origin?.aliasUrn ?? '',
       authorizer_type: 'FUNC',
-      authorizer_uri: functionReference(authorizer.handler),
-      authorizer_version: 'latest',
+      authorizer_uri: origin?.urn ?? functionReference(authorizer.handler),
+      authorizer_version: origin?.version ?? 'latest',
       identities: authorizer.identities.map(i => ({ location: i.location.toUpperCase(), name: i.name, validation: i.validation ?? '' })),
       need_body: false,
       network_type: 'V1',

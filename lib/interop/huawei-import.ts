@@ -20,9 +20,10 @@ import { HttpMethod } from '../http-method';
 import { ParameterType, RequestParameter, RequestParameterOptions } from '../request-parameter';
 import type { ResponseRule } from '../response-rule';
 import { ResponseType } from '../response-type';
+import { FUNCTION_REFERENCE_PREFIX } from './deploy-time';
 import type { HuaweiDefinition } from './huawei-definition';
 import type { HuaweiImportOptions } from './huawei-import-options';
-import { CDK_EXTENSION, TIME_UNITS, thirdPartySchemeName } from './huawei-names';
+import { CDK_EXTENSION, FunctionOrigin, rememberFunctionOrigin, TIME_UNITS, thirdPartySchemeName } from './huawei-names';
 import { pointer } from './json-pointer';
 
 type Json = Record<string, unknown>;
@@ -60,6 +61,25 @@ function isRecord(value: unknown): value is Json {
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+/**
+ * How a function backend or authorizer named its FunctionGraph function, kept for the export; none
+ * for the library's own names (a Lambda ARN, `cdk-function:<path>`): those are written afresh.
+ */
+function functionOrigin(urn: unknown, version: unknown, aliasUrn: string | undefined): FunctionOrigin | undefined {
+  const key = aliasUrn ?? urn;
+  if (typeof key !== 'string' || key.startsWith('arn:') || key.startsWith(FUNCTION_REFERENCE_PREFIX)) { return undefined; }
+  return {
+    urn: typeof urn === 'string' ? urn : key,
+    ...(typeof version === 'string' && version !== '' ? { version } : {}),
+    ...(aliasUrn !== undefined ? { aliasUrn } : {}),
+  };
+}
+
+function remembered<T extends object>(origin: FunctionOrigin | undefined, declared: T): T {
+  if (origin) { rememberFunctionOrigin(declared, origin); }
+  return declared;
 }
 
 /** A planned API: everything its declaration needs, read from the document. */
@@ -432,11 +452,12 @@ function readParameters(reader: DefinitionReader, input: OperationInput): Reques
     if (typeof p.$ref === 'string') { reader.report(pointer(at, '$ref'), 'parameter references ($ref) are not resolved: write the parameter inline'); continue; }
     const ext = isRecord(p[CDK_EXTENSION]) ? p[CDK_EXTENSION] as Json : {};
     if (ext.implicit === true) { continue; }
-    const where = p.in;
-    if (where === 'body' || where === 'formData') { continue; } // a body's description: the proxy does not validate bodies
+    // Huawei's exports may write the location in upper case (HEADER, QUERY, PATH).
+    const where = typeof p.in === 'string' ? p.in.toLowerCase() : p.in;
+    if (where === 'body' || where === 'formdata') { continue; } // a body's description: the proxy does not validate bodies
     const name = typeof p.name === 'string' ? p.name : '';
     if (where !== 'path' && where !== 'query' && where !== 'header') {
-      reader.report(pointer(at, 'in'), `${JSON.stringify(where)} parameters have no counterpart: allowed path, query, header`);
+      reader.report(pointer(at, 'in'), `${JSON.stringify(p.in)} parameters have no counterpart: allowed path, query, header`);
       continue;
     }
     const passThrough = p['x-apigateway-pass-through'];
@@ -464,17 +485,8 @@ function readParameters(reader: DefinitionReader, input: OperationInput): Reques
     };
     if (where !== 'path' && p.required === true) { options.required = true; }
     if (Array.isArray(schema.enum)) { options.enumerations = schema.enum.map(v => String(v)); }
-    if (number) {
-      if (typeof schema.minimum === 'number') { options.minimum = schema.minimum; }
-      if (typeof schema.maximum === 'number') { options.maximum = schema.maximum; }
-    } else {
-      // Huawei's exports write `minimum: 0` on strings whose bounds are unset.
-      if ((typeof schema.minimum === 'number' && schema.minimum !== 0) || typeof schema.maximum === 'number') {
-        reader.report(pointer(schemaAt, 'maximum'), 'a string parameter bounds its length with minLength/maxLength, not minimum/maximum', false);
-      }
-    }
-    if (typeof schema.minLength === 'number') { options.minLength = schema.minLength; }
-    if (typeof schema.maxLength === 'number') { options.maxLength = schema.maxLength; }
+    const bounds = readBounds(reader, schemaAt, schema, number, isRecord(ext.bounds) ? ext.bounds : {});
+    Object.assign(options, bounds);
     if (schema.pattern !== undefined) {
       reader.report(pointer(schemaAt, 'pattern'), 'patterns have no counterpart (Huawei lists regular-expression validation as not supported)', false);
     }
@@ -485,6 +497,44 @@ function readParameters(reader: DefinitionReader, input: OperationInput): Reques
     if (found.length === 0) { out.push(parameter); }
   }
   return out;
+}
+
+/**
+ * A parameter's bounds as Huawei means them. Its exports write `minimum`, `maximum`, `minLength` and
+ * `maxLength` as 0 when unset (a 0 is "no limit"), and a STRING parameter's length bounds (min_size,
+ * max_size) as `minimum`/`maximum` (reference §9, OTC importing_apis.rst OpenAPI examples). A bound
+ * that really is 0 is kept in the library's own extension (`x-cdk-api-groups.bounds`) by its export.
+ */
+function readBounds(reader: DefinitionReader, at: string, schema: Json, number: boolean, kept: Json):
+Pick<RequestParameterOptions, 'minimum' | 'maximum' | 'minLength' | 'maxLength'> {
+  const set = (key: string): number | undefined => {
+    if (typeof kept[key] === 'number') { return kept[key] as number; }
+    const value = schema[key];
+    if (value === undefined || value === 0) { return undefined; }
+    if (typeof value !== 'number') { reader.report(pointer(at, key), 'not a number', false); return undefined; }
+    return value;
+  };
+  const minimum = set('minimum');
+  const maximum = set('maximum');
+  const minLength = set('minLength');
+  const maxLength = set('maxLength');
+  if (number) {
+    return {
+      ...(minimum !== undefined ? { minimum } : {}), ...(maximum !== undefined ? { maximum } : {}),
+      ...(minLength !== undefined ? { minLength } : {}), ...(maxLength !== undefined ? { maxLength } : {}),
+    };
+  }
+  // A string's length: minLength/maxLength, or Huawei's minimum/maximum; both given and different is a contradiction.
+  const length = (lengthKey: string, byLength: number | undefined, boundKey: string, byBound: number | undefined) => {
+    if (byLength !== undefined && byBound !== undefined && byLength !== byBound) {
+      reader.report(pointer(at, boundKey), `${boundKey} ${byBound} and ${lengthKey} ${byLength} of a string parameter disagree: ` +
+        `Huawei bounds a string's length with ${boundKey}, OpenAPI with ${lengthKey}`, false);
+    }
+    return byLength ?? byBound;
+  };
+  const min = length('minLength', minLength, 'minimum', minimum);
+  const max = length('maxLength', maxLength, 'maximum', maximum);
+  return { ...(min !== undefined ? { minLength: min } : {}), ...(max !== undefined ? { maxLength: max } : {}) };
 }
 
 function readBackend(reader: DefinitionReader, input: OperationInput, parameters: RequestParameter[], ext: Json): () => Backend | undefined {
@@ -574,7 +624,8 @@ function readBackend(reader: DefinitionReader, input: OperationInput, parameters
         return () => undefined;
       }
       const timeout = timeoutOf(endpoint.timeout, pointer(endpointAt, 'timeout'));
-      return () => Backend.fn(fn, timeout ? { timeout } : {});
+      const origin = functionOrigin(endpoint['function-urn'], endpoint.version, alias);
+      return () => remembered(origin, Backend.fn(fn, timeout ? { timeout } : {}));
     }
     case 'MOCK': {
       const endpoint = backend.mockEndpoints;
@@ -778,14 +829,15 @@ class AuthorizerResolver {
     });
     if (this.reader.problems.length > before || !fn) { return () => undefined; }
     const ext = isRecord(scheme[CDK_EXTENSION]) ? scheme[CDK_EXTENSION] as Json : {};
-    return () => this.group.addCustomAuthorizer(name, {
+    const origin = functionOrigin(def.authorizer_uri, def.authorizer_version, alias);
+    return () => remembered(origin, this.group.addCustomAuthorizer(name, {
       handler: fn,
       identities,
       ...(typeof def.ttl === 'number' ? { cacheTtl: Duration.seconds(def.ttl) } : {}),
       ...(typeof def.timeout === 'number' ? { timeout: Duration.millis(def.timeout) } : {}),
       ...(typeof def.auth_downgrade_enabled === 'boolean' ? { relaxed: def.auth_downgrade_enabled } : {}),
       ...(typeof ext.userData === 'string' ? { userData: ext.userData } : {}),
-    });
+    }));
   }
 
   public thirdParty(schemeName: string, at: string): () => ThirdPartyAuthorizer | undefined {

@@ -31,3 +31,27 @@ export function rateAsLimit(rate: number): { limit: number; interval: number } {
   }
   return { limit: Math.round(rate * 86400), interval: 86400 };
 }
+
+/**
+ * How an imported FunctionGraph backend or custom authorizer named its function (`function-urn`,
+ * `version`, `alias-urn`; `authorizer_uri`, `authorizer_version`, `authorizer_alias_uri`). Kept by
+ * the import for the object it declared, so that exporting writes the same URN Huawei can resolve,
+ * not the Lambda function's ARN: import → export → import with the same options gives the same group.
+ */
+export interface FunctionOrigin {
+  readonly urn: string;
+  readonly version?: string;
+  readonly aliasUrn?: string;
+}
+
+const FUNCTION_ORIGINS = new WeakMap<object, FunctionOrigin>();
+
+/** Records that `declared` (a Backend or a CustomAuthorizer) was imported from `origin`. */
+export function rememberFunctionOrigin(declared: object, origin: FunctionOrigin): void {
+  FUNCTION_ORIGINS.set(declared, origin);
+}
+
+/** The function origin `declared` was imported from, if it was. */
+export function functionOriginOf(declared: object | undefined): FunctionOrigin | undefined {
+  return declared ? FUNCTION_ORIGINS.get(declared) : undefined;
+}

@@ -117,8 +117,9 @@ test.each<[string, string, string]>([
     '/components/securitySchemes/s/x-apigateway-authorizer/type'],
   ['an authorizer that needs the body', doc({ security: [{ s: [] }] }, schemes({ 'x-apigateway-authorizer': { need_body: true, authorizer_uri: 'u' } })),
     '/components/securitySchemes/s/x-apigateway-authorizer/need_body'],
-  ['a response type without counterpart', doc({}, { components: { 'x-apigateway-responses': { default: { ORCHESTRATION_FAILURE: { status: 400 } } } } }),
-    '/components/x-apigateway-responses/default/ORCHESTRATION_FAILURE'],
+  // JWT_AUTH_FAILURE: a type of Huawei's SDK enums only, with no documented status (huawei-apig-notes §3).
+  ['a response type without counterpart', doc({}, { components: { 'x-apigateway-responses': { default: { JWT_AUTH_FAILURE: { status: 401 } } } } }),
+    '/components/x-apigateway-responses/default/JWT_AUTH_FAILURE'],
   ['a text body', doc({}, { components: { 'x-apigateway-responses': { default: { NOT_FOUND: { body: { 'text/plain': 'x' } } } } } }),
     '/components/x-apigateway-responses/default/NOT_FOUND/body/text~1plain'],
   ['a response the group cannot hold', doc({}, { components: { 'x-apigateway-responses': { default: { NOT_FOUND: { status: 444 } } } } }),
