@@ -828,6 +828,7 @@ export class ApiGroup extends Construct {
   public _backendContext(api: Api): BackendBindContext {
     return {
       pathVariables: new Set(api.pathVariables),
+      requestParameters: api.parameters.map(p => ({ name: p.name, location: p.location })),
       integrationTimeout: this.integrationTimeout,
       deployTimeValue: value => this.deployTimeValue(value),
       grantInvoke: fn => grantInvokeFunction(this.proxyFunction, fn),

@@ -13,7 +13,7 @@ import { GatewayResponse } from './gateway-response';
 import { HttpMethod } from './http-method';
 import { LIMITS, RULES } from './limits';
 import { backendLatencyMetric, gatewayErrorsMetric, latencyMetric, requestsMetric } from './monitoring/metrics';
-import { checkLiteral, Problem, problem, throwIf } from './private/checks';
+import { checkLiteral, formatAll, Problem, problem, throwIf } from './private/checks';
 import { parsePath, PathSegment } from './private/paths';
 import { throttleProblems } from './private/throttling';
 import { RequestParameter } from './request-parameter';
@@ -204,6 +204,16 @@ export class Api extends Construct {
     }
 
     group._registerApi(this);
+    // At synthesis, when every environment is known: each one publishing the API must give the
+    // backend URL's variables a value (Huawei: the API cannot be published there otherwise).
+    this.node.addValidation({ validate: () => formatAll(this._backendEnvironmentProblems()) });
+  }
+
+  /** @internal problems of the backend's address in the environments that publish this API */
+  public _backendEnvironmentProblems(): Problem[] {
+    const group = this.node.scope as ApiGroup;
+    const environments = (this.environments ?? group.environments).map(e => ({ name: e.environmentName, variables: e.variables }));
+    return this.backend._environmentProblems(environments);
   }
 
   /** Names of the path's `{name}` parameters. */

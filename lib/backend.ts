@@ -1,9 +1,13 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { BackendParameter, BackendParameterOrigin, ParameterLocation } from './backend-parameter';
+import { FunctionInvocation } from './function-invocation';
 import { HttpMethod } from './http-method';
 import { LIMITS, RULES } from './limits';
+import { normaliseAddress, substituteAddress } from './private/backend-address';
+import { backendParameterProblems } from './private/backend-parameters';
 import { checkLiteralNumber, Problem, problem, show } from './private/checks';
-import type { BackendDocument, DeployTimeString } from './private/config-document';
+import type { BackendDocument, BackendParameterDocument, DeployTimeString } from './private/config-document';
 import { AUTHORIZER_KEY_PATTERN } from './private/template';
 
 /** Options of an HTTP(S) backend. */
@@ -25,12 +29,24 @@ export interface HttpBackendOptions {
 
   /**
    * Backend request headers set from the custom or third-party authorizer's context (Huawei's
-   * "frontend authorizer" backend parameters): header name → context key. A header the caller
-   * sent under the same name is always replaced, so it cannot be forged; an absent key sends no header.
+   * "frontend authorizer" backend parameters): header name → context key. A shorthand for
+   * `BackendParameter.system(header, '$context.authorizer.frontend.<key>', { location: ParameterLocation.HEADER })`
+   * (kept for existing code; its header names follow the older, wider rule `context-headers`). A
+   * header the caller sent under the same name is always replaced, so it cannot be forged; an
+   * absent key sends no header.
    *
    * @default - none
    */
   readonly authorizerContextHeaders?: { [header: string]: string };
+
+  /**
+   * Backend parameters (at most 50): request parameters moved to another name or location,
+   * constants and system values, sent in the backend URL's path (`{name}`), query or headers.
+   * Constants and system values replace what the caller sent under the same name.
+   *
+   * @default - none: the request's headers and query are forwarded as they came
+   */
+  readonly parameters?: BackendParameter[];
 }
 
 /** Options of a Lambda function backend. */
@@ -42,6 +58,24 @@ export interface FunctionBackendOptions {
    * @default Duration.seconds(5)
    */
   readonly timeout?: Duration;
+
+  /**
+   * Backend parameters (at most 50), set in the event the function receives, as Huawei's
+   * FunctionGraph backend gets them: `headers`/`multiValueHeaders`, `queryStringParameters`/
+   * `multiValueQueryStringParameters` and `pathParameters`. A moved request parameter is no longer
+   * under its old name; constants and system values replace what the caller sent.
+   *
+   * @default - none: the event as the request came
+   */
+  readonly parameters?: BackendParameter[];
+
+  /**
+   * How the function is invoked. ASYNC (Lambda `Event`) answers 202 `{"request_id": "..."}` at
+   * once, without the function's result.
+   *
+   * @default FunctionInvocation.SYNC
+   */
+  readonly invocation?: FunctionInvocation;
 }
 
 /** Options of a mock backend. */
@@ -72,6 +106,8 @@ export interface MockBackendOptions {
 export interface BackendBindContext {
   /** Path parameter names of the API. */
   readonly pathVariables: ReadonlySet<string>;
+  /** The API's declared request parameters (name and location: path, query, header). */
+  readonly requestParameters: ReadonlyArray<{ readonly name: string; readonly location: string }>;
   /** The group's integration timeout. */
   readonly integrationTimeout: Duration;
   /** Passes a deploy-time value (a token) to the runtime through the proxy's environment. */
@@ -116,6 +152,41 @@ export abstract class Backend {
 
   /** @internal the runtime document of this backend */
   public abstract _bind(ctx: BackendBindContext): BackendDocument;
+
+  /**
+   * @internal problems of the backend's address in the environments that publish its API (run at
+   * synthesis, when every environment is known): each must define the URL's variables, and the URL
+   * with its values must be usable
+   */
+  public _environmentProblems(_environments: ReadonlyArray<BackendEnvironment>): Problem[] {
+    return [];
+  }
+}
+
+/** @internal an environment, as a backend's address needs it */
+export interface BackendEnvironment {
+  readonly name: string;
+  readonly variables: { readonly [name: string]: string };
+}
+
+/** The documents of a backend's parameters. */
+function parameterDocuments(parameters: readonly BackendParameter[], ctx: BackendBindContext): BackendParameterDocument[] | undefined {
+  return parameters.length === 0 ? undefined : parameters.map(p => p._toDocument(ctx));
+}
+
+/** An http(s) URL split where variables and placeholders may not go (host) and where they may (path, query). */
+const URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)([^?#]*)(\?[^#]*)?/;
+/** A `{name}` / `{name+}` placeholder: the path-parameter grammar, so a token's `${Token[...]}` is never taken for one. */
+const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9._-]{0,31})\+?\}/g;
+
+/** Whether a URL is an absolute http(s) URL. */
+function isHttpUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url.replace(/\{[^}]*\}/g, 'x'));
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 function checkTimeout(timeout: Duration, ctx: BackendBindContext): Problem[] {
@@ -136,10 +207,15 @@ function checkTimeout(timeout: Duration, ctx: BackendBindContext): Problem[] {
 class HttpBackend extends Backend {
   public readonly kind = 'HTTP';
   private readonly timeout: Duration;
+  private readonly parameters: BackendParameter[];
+  /** The URL with its environment variables as `#name#`, and their names. */
+  private readonly address: { readonly url: string; readonly variables: string[] };
 
   constructor(private readonly url: string, private readonly options: HttpBackendOptions) {
     super();
     this.timeout = options.timeout ?? LIMITS.backendTimeoutDefault;
+    this.parameters = [...(options.parameters ?? [])];
+    this.address = normaliseAddress(url);
   }
 
   public _problems(ctx: BackendBindContext): Problem[] {
@@ -148,31 +224,71 @@ class HttpBackend extends Backend {
       if (!/^[A-Za-z0-9_-]{1,128}$/.test(header) || !AUTHORIZER_KEY_PATTERN.test(key)) {
         found.push(problem(RULES.contextHeaders, `${header}: ${key}`));
       }
-    }
-    if (!Token.isUnresolved(this.url)) {
-      let parsed: URL | undefined;
-      try { parsed = new URL(this.url.replace(/\{[^}]*\}/g, 'x')); } catch { parsed = undefined; }
-      if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-        found.push(problem(RULES.backendUrl, this.url));
+      if (this.parameters.some(p => p.location === ParameterLocation.HEADER && p.name.toLowerCase() === header.toLowerCase())) {
+        found.push(problem(RULES.backendParameter, header, 'also set by authorizerContextHeaders'));
       }
     }
-    // Placeholders use the path-parameter grammar, so a token's `${Token[...]}` is never taken for one.
-    for (const m of this.url.matchAll(/\{([A-Za-z][A-Za-z0-9._-]{0,31})\+?\}/g)) {
-      if (!ctx.pathVariables.has(m[1])) {
+    // Structure only: each variable stands for a value here; environmentProblems checks the real ones.
+    const shape = substituteAddress(this.address.url, this.address.variables, () => '0');
+    const url = 'url' in shape ? shape.url : this.address.url;
+    if (!Token.isUnresolved(this.url) && !isHttpUrl(url)) {
+      found.push(problem(RULES.backendUrl, this.url));
+    }
+    const parts = URL_PARTS.exec(url);
+    const pathPlaceholders = new Set<string>();
+    if (parts) {
+      for (const m of parts[2].matchAll(PLACEHOLDER)) {
+        found.push(problem(RULES.backendUrl, this.url, `placeholder {${m[1]}} is in the host: request values go only into the path or query`));
+      }
+      for (const m of parts[3].matchAll(PLACEHOLDER)) { pathPlaceholders.add(m[1]); }
+    }
+    const backendPath = new Set(this.parameters.filter(p => p.location === ParameterLocation.PATH).map(p => p.name));
+    const moved = new Set(this.parameters.filter(p => p.origin === BackendParameterOrigin.REQUEST && p._source(ctx) === 'path').map(p => p.value));
+    for (const m of url.matchAll(PLACEHOLDER)) {
+      const name = m[1];
+      if (backendPath.has(name)) { continue; }
+      if (!ctx.pathVariables.has(name)) {
+        const known = [...[...ctx.pathVariables].map(v => `{${v}}`), ...[...backendPath].map(v => `{${v}} (backend parameter)`)];
         found.push(problem(RULES.backendUrl, this.url,
-          `placeholder {${m[1]}} is not a path parameter (the path has ${[...ctx.pathVariables].map(v => `{${v}}`).join(', ') || 'none'})`));
+          `placeholder {${name}} is neither a path parameter nor a PATH backend parameter (the API has ${known.join(', ') || 'none'})`));
+      } else if (moved.has(name)) {
+        found.push(problem(RULES.backendUrl, this.url, `placeholder {${name}}: a backend parameter moves the path parameter ${name} elsewhere`));
+      }
+    }
+    found.push(...backendParameterProblems(this.parameters, ctx, pathPlaceholders));
+    return found;
+  }
+
+  public _environmentProblems(environments: ReadonlyArray<BackendEnvironment>): Problem[] {
+    const found: Problem[] = [];
+    if (this.address.variables.length === 0) { return found; }
+    for (const env of environments) {
+      const missing = this.address.variables.filter(name => !Object.prototype.hasOwnProperty.call(env.variables, name));
+      for (const name of missing) {
+        found.push(problem(RULES.backendAddress, `#${name}#`,
+          `environment ${env.name} publishes the API but does not define the variable ${name} used in the backend URL ${show(this.url)}`));
+      }
+      if (missing.length > 0 || Token.isUnresolved(this.url)) { continue; }
+      // A deploy-time value stands for a host name here.
+      const resolved = substituteAddress(this.address.url, this.address.variables,
+        name => (Token.isUnresolved(env.variables[name]) ? 'deploy-time' : env.variables[name]));
+      if ('url' in resolved && !isHttpUrl(resolved.url)) {
+        found.push(problem(RULES.backendAddress, resolved.url, `the backend URL in environment ${env.name} is not an absolute http(s) URL`));
       }
     }
     return found;
   }
 
   public _bind(ctx: BackendBindContext): BackendDocument {
+    const url = this.address.url;
     return {
       type: 'HTTP',
-      url: Token.isUnresolved(this.url) ? ctx.deployTimeValue(this.url) : this.url,
+      url: Token.isUnresolved(url) ? ctx.deployTimeValue(url) : url,
       ...(this.options.method !== undefined && this.options.method !== HttpMethod.ANY ? { method: this.options.method } : {}),
       timeoutMs: this.timeout.toMilliseconds(),
       ...(this.options.authorizerContextHeaders ? { contextHeaders: { ...this.options.authorizerContextHeaders } } : {}),
+      ...(this.parameters.length > 0 ? { parameters: parameterDocuments(this.parameters, ctx) } : {}),
+      ...(this.address.variables.length > 0 ? { urlVariables: [...this.address.variables] } : {}),
     };
   }
 }
@@ -180,14 +296,24 @@ class HttpBackend extends Backend {
 class FunctionBackend extends Backend {
   public readonly kind = 'FUNCTION';
   private readonly timeout: Duration;
+  private readonly parameters: BackendParameter[];
+  private readonly invocation: FunctionInvocation;
 
   constructor(private readonly handler: lambda.IFunction, options: FunctionBackendOptions) {
     super();
     this.timeout = options.timeout ?? LIMITS.backendTimeoutDefault;
+    this.parameters = [...(options.parameters ?? [])];
+    this.invocation = options.invocation ?? FunctionInvocation.SYNC;
   }
 
   public _problems(ctx: BackendBindContext): Problem[] {
-    return checkTimeout(this.timeout, ctx);
+    const found = checkTimeout(this.timeout, ctx);
+    if (!Object.values(FunctionInvocation).includes(this.invocation)) {
+      found.push(problem(RULES.functionInvocation, this.invocation));
+    }
+    // A function has no backend path: a PATH parameter lands in the event's pathParameters.
+    found.push(...backendParameterProblems(this.parameters, ctx, undefined));
+    return found;
   }
 
   public _bind(ctx: BackendBindContext): BackendDocument {
@@ -197,6 +323,8 @@ class FunctionBackend extends Backend {
       type: 'FUNCTION',
       functionArn: Token.isUnresolved(arn) ? ctx.deployTimeValue(arn) : arn,
       timeoutMs: this.timeout.toMilliseconds(),
+      ...(this.parameters.length > 0 ? { parameters: parameterDocuments(this.parameters, ctx) } : {}),
+      ...(this.invocation === FunctionInvocation.ASYNC ? { invocation: 'ASYNC' as const } : {}),
     };
   }
 }
@@ -210,6 +338,11 @@ class MockBackend extends Backend {
 
   public _problems(): Problem[] {
     const found: Problem[] = [];
+    // Huawei's mocks accept backend parameters but nothing of them reaches the answer: refused
+    // rather than silently ignored (the option does not exist; this catches JavaScript callers).
+    if ((this.options as { parameters?: unknown }).parameters !== undefined) {
+      found.push(problem(RULES.backendParameter, 'Backend.mock({ parameters })', 'a mock answers without calling anything, so no parameter would reach anything'));
+    }
     const status = this.options.statusCode ?? 200;
     const literal = checkLiteralNumber('mock status code', this.options.statusCode);
     if (literal) {

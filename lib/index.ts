@@ -5,6 +5,8 @@ export * from './app-credential';
 export * from './auth';
 export * from './authorizers';
 export * from './backend';
+export * from './backend-parameter';
+export * from './function-invocation';
 export * from './cors';
 export { ApiGroupErrors } from './errors';
 export * from './gateway-response';

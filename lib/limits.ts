@@ -62,6 +62,8 @@ export const LIMITS = {
   environmentsPerGroup: 10,
   variablesPerEnvironment: 50,
   environmentVariableValueLength: 255,
+  backendParametersPerBackend: 50,
+  backendParameterValueLength: 255,
 } as const;
 
 /** The rules, by id. */
@@ -101,9 +103,20 @@ export const RULES = {
   integrationTimeout: rule('integration-timeout', 'integration timeout',
     `at least ${LIMITS.integrationTimeoutMin.toMilliseconds()} ms (above 29000 ms needs an AWS quota increase)`, AWS),
   backendUrl: rule('backend-url', 'backend URL',
-    'an absolute http:// or https:// URL whose "{name}" placeholders are path parameters of the API', LIBRARY),
+    'an absolute http:// or https:// URL whose "{name}" placeholders, in its path or query (never its host), are path parameters of the API ' +
+    'that no backend parameter moves elsewhere, or PATH backend parameters', LIBRARY),
   contextHeaders: rule('context-headers', 'backend header from the authorizer context',
     'a header name of 1-128 letters, digits, "_" or "-", mapped to a context key of 1-32 letters, digits, "_" or "-" starting with a letter', LIBRARY),
+  backendParameter: rule('backend-parameter', 'backend parameter',
+    `at most ${LIMITS.backendParametersPerBackend} per backend (HTTP or function; mocks take none); name of 1-32 letters, digits, ".", "_" or "-" ` +
+    'starting with a letter, not "x-stage", "x-apig-*" or "x-sdk-*" (nor a header the connection needs: Connection, Content-Length, ' +
+    'Transfer-Encoding...), unique per location (header names ignore case); location PATH (a "{name}" of the backend URL\'s path), ' +
+    `QUERY or HEADER; a REQUEST parameter names one request parameter or path variable of the API; a constant of 1-${LIMITS.backendParameterValueLength} ` +
+    'characters; a SYSTEM variable of the README\'s $context list', HUAWEI),
+  backendAddress: rule('backend-address', 'environment variable of a backend URL',
+    '"#name#" or "${stageVariables.name}" defined by every environment that publishes the API, the URL with each environment\'s values ' +
+    'an absolute http:// or https:// URL, and variables only in the host, port, path or query', HUAWEI),
+  functionInvocation: rule('function-invocation', 'function invocation', 'FunctionInvocation.SYNC or FunctionInvocation.ASYNC', HUAWEI),
   mockBackend: rule('mock-backend', 'mock backend', 'a status code from 100 to 599 and header names of letters, digits, "_" or "-"', LIBRARY),
   stageName: rule('stage-name', 'stage name', '1-128 letters, digits, "-" or "_"', AWS),
   stageVariables: rule('stage-variables', 'stage variable',

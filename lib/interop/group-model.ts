@@ -24,6 +24,7 @@ export function declaredBackend(group: ApiGroup, api: Api): DeclaredBackend {
   const context = group._backendContext(api);
   const document = api.backend._bind({
     pathVariables: context.pathVariables,
+    requestParameters: context.requestParameters,
     integrationTimeout: context.integrationTimeout,
     deployTimeValue: value => value,
     grantInvoke: f => { fn = f; },

@@ -98,6 +98,27 @@ export interface HttpBackendDocument {
    * header name → context key (read as `authorizerContextKey(key)` from the verdict).
    */
   readonly contextHeaders?: Record<string, string>;
+  /** Backend parameters (Huawei parameter orchestration's backend side). Absent: none. */
+  readonly parameters?: BackendParameterDocument[];
+  /**
+   * Environment variables of the URL, written `#name#` in it: the proxy substitutes the request's
+   * stage variables for these names (and only these). Absent: a fixed address.
+   */
+  readonly urlVariables?: string[];
+}
+
+/**
+ * A backend parameter: a request parameter moved (`from` + `value` its name), a constant, or a
+ * system variable (`$context.<name>`), sent to the backend as `name` in `in`.
+ */
+export interface BackendParameterDocument {
+  readonly origin: 'REQUEST' | 'CONSTANT' | 'SYSTEM';
+  readonly name: string;
+  readonly in: ParameterLocation;
+  /** REQUEST: the request parameter's name; CONSTANT: the value; SYSTEM: the variable (`$context.sourceIp`). */
+  readonly value: string;
+  /** REQUEST: where the request has the parameter. */
+  readonly from?: ParameterLocation;
 }
 
 export interface FunctionBackendDocument {
@@ -105,6 +126,10 @@ export interface FunctionBackendDocument {
   /** ARN (or name) of the Lambda function, invoked synchronously (RequestResponse). */
   readonly functionArn: DeployTimeString;
   readonly timeoutMs: number;
+  /** Backend parameters, set in the event's headers, query and path parameters. Absent: none. */
+  readonly parameters?: BackendParameterDocument[];
+  /** ASYNC: invoked with InvocationType Event, answered 202 at once. Absent: SYNC (RequestResponse). */
+  readonly invocation?: 'SYNC' | 'ASYNC';
 }
 
 export interface MockBackendDocument {
