@@ -30,16 +30,31 @@ export interface GroupRestApiInput {
  * inline), with its stage and deployment.
  *
  * The document is produced lazily: it depends on every API, response and app of the group, which
- * are only all known at synth. CloudFormation ignores `EndpointConfiguration` when it imports a
- * body, so the endpoint type is also passed as an import parameter, as API Gateway's import
- * documents it (`endpointConfigurationTypes=REGIONAL`, `EDGE` or `PRIVATE`).
+ * are only all known at synth.
+ *
+ * `Mode: overwrite` (DESIGN section 11): without a mode, API Gateway merges an updated Body into
+ * the existing API for REST APIs created after March 29, 2021 (aws-cdk-lib's RestApiMode docs),
+ * and a field report shows a removed path surviving an update with its old authorization; the
+ * document is the whole definition, so it replaces the old one.
+ *
+ * CloudFormation ignores `EndpointConfiguration` when it imports a body, so the endpoint type is
+ * also passed as an import parameter, as API Gateway's import documents it
+ * (`endpointConfigurationTypes=REGIONAL`, `EDGE` or `PRIVATE`), and a PRIVATE API's interface VPC
+ * endpoints go where API Gateway reads them in a body: `x-amazon-apigateway-endpoint-configuration`
+ * (`vpcEndpointIds`).
  */
 export function newGroupRestApi(scope: Construct, input: GroupRestApiInput): apigw.SpecRestApi {
   const type = input.endpointType ?? apigw.EndpointType.REGIONAL;
+  const endpoints = type === apigw.EndpointType.PRIVATE ? input.privateEndpoints ?? [] : [];
+  const document = endpoints.length === 0 ? input.document : () => ({
+    ...(input.document() as Record<string, unknown>),
+    'x-amazon-apigateway-endpoint-configuration': { vpcEndpointIds: endpoints.map(e => e.vpcEndpointId) },
+  });
   return new apigw.SpecRestApi(scope, 'RestApi', {
     restApiName: input.name,
     description: input.description,
-    apiDefinition: apigw.ApiDefinition.fromInline(Lazy.any({ produce: input.document })),
+    apiDefinition: apigw.ApiDefinition.fromInline(Lazy.any({ produce: document })),
+    mode: apigw.RestApiMode.OVERWRITE,
     endpointConfiguration: {
       types: [type],
       ...(type === apigw.EndpointType.PRIVATE ? { vpcEndpoints: input.privateEndpoints } : {}),

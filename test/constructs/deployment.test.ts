@@ -127,6 +127,29 @@ describe('the deployment\'s logical id changes with what API Gateway serves', ()
   });
 });
 
+// Issue 14 item 12: the Body is the whole definition. In API Gateway's default (merge) mode a path
+// removed from an updated Body survived with its old authorization; overwrite replaces it.
+describe('a removed API leaves the REST API\'s definition', () => {
+  function restApiOf(exposeReports: boolean): any {
+    const group = newGroup({ groupName: 'shop' });
+    group.addApi('Orders', { method: HttpMethod.GET, path: '/orders', backend: Backend.mock() });
+    if (exposeReports) {
+      group.addApi('Reports', { method: HttpMethod.GET, path: '/reports/{id}', backend: Backend.mock(), auth: ApiAuth.iam() });
+    }
+    return Object.values<any>(templateOf(group).findResources('AWS::ApiGateway::RestApi'))[0].Properties;
+  }
+
+  test('Mode is overwrite, and the IAM API\'s own path is in the Body only while the API exists', () => {
+    const before = restApiOf(true);
+    const after = restApiOf(false);
+    expect([before.Mode, after.Mode]).toEqual(['overwrite', 'overwrite']);
+    expect(Object.keys(before.Body.paths)).toContain('/reports/{id}');
+    expect(before.Body.paths['/reports/{id}'].get.security).toEqual([{ sigv4: [] }]);
+    expect(Object.keys(after.Body.paths)).not.toContain('/reports/{id}');
+    expect(JSON.stringify(after.Body)).not.toContain('/reports');
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 
 describe('the deployment stays, the proxy\'s code asset changes, for what lives in the configuration document', () => {

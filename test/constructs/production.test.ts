@@ -246,6 +246,9 @@ describe('stage options', () => {
     const api = resourcesOf(t, 'AWS::ApiGateway::RestApi')[0];
     expect(api.Properties.EndpointConfiguration).toEqual({ Types: ['PRIVATE'], VpcEndpointIds: [{ Ref: endpointId }] });
     expect(api.Properties.Parameters).toEqual({ endpointConfigurationTypes: 'PRIVATE' });
+    // Issue 14 item 13: with a Body CloudFormation ignores EndpointConfiguration; API Gateway reads the
+    // endpoints from the document's x-amazon-apigateway-endpoint-configuration.
+    expect(api.Properties.Body['x-amazon-apigateway-endpoint-configuration']).toEqual({ vpcEndpointIds: [{ Ref: endpointId }] });
     expect(api.Properties.Policy.Statement).toEqual([
       {
         Effect: 'Deny', Principal: { AWS: '*' }, Action: 'execute-api:Invoke', Resource: 'execute-api:/*',
