@@ -35,8 +35,10 @@ export function configFiles(doc: ConfigDocument | unknown): ConfigFiles {
     for (const [key, value] of Object.entries(api)) {
       if (!ROUTE_FIELDS.has(key)) { rest[key] = value; }
     }
-    const route = API_ROUTE_FIELDS.map(field => api[field]);
-    if (route[3] === undefined) { route.pop(); }
+    const route: unknown[] = API_ROUTE_FIELDS.map(field => api[field]);
+    // Absent fields at the end are left out, those before a present one are written null.
+    while (route.length > 3 && route[route.length - 1] === undefined) { route.pop(); }
+    for (let k = 3; k < route.length; k++) { if (route[k] === undefined) { route[k] = null; } }
     routes.push(route);
     details.push(JSON.stringify(rest));
   }
@@ -53,7 +55,7 @@ export function joinConfigFiles(config: string, apiDetails: string | undefined):
   const lines = apiDetails.split('\n');
   const apis = doc.apis.map((route: unknown, i: number) => {
     const fields: Record<string, unknown> = {};
-    if (Array.isArray(route)) { API_ROUTE_FIELDS.forEach((field, k) => { if (route[k] !== undefined) { fields[field] = route[k]; } }); }
+    if (Array.isArray(route)) { API_ROUTE_FIELDS.forEach((field, k) => { if (route[k] !== undefined && route[k] !== null) { fields[field] = route[k]; } }); }
     return { ...JSON.parse(lines[i]), ...fields };
   });
   return { ...doc, apis } as ConfigDocument;

@@ -2,6 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import type { ApiGroupProps } from '../api-group';
 import { LIMITS, RULES } from '../limits';
 import { checkBinaryMediaTypes, checkLiteral, checkLiteralNumber, Problem, problem } from './checks';
+import { corsProblems } from './cors-checks';
 import { STAGE_VARIABLE_NAME_PATTERN } from './template';
 import { throttleProblems } from './throttling';
 
@@ -44,15 +45,6 @@ export function groupPropsProblems(p: ApiGroupProps, groupName: string, stageNam
   if (memory !== undefined && !Token.isUnresolved(memory) && (!Number.isInteger(memory) || memory < 128 || memory > 10240)) {
     found.push(problem(RULES.lambdaMemory, memory));
   }
-  if (p.cors) {
-    const origins = p.cors.allowOrigins;
-    if (origins.length === 0) { found.push(problem(RULES.cors, '[]', 'no origin')); }
-    for (const origin of origins) {
-      if (origin !== '*' && !/^[a-z][a-z0-9+.-]*:\/\/[^/\s'"]+$/i.test(origin)) { found.push(problem(RULES.cors, origin)); }
-    }
-    if (origins.includes('*') && (origins.length > 1 || p.cors.allowCredentials)) {
-      found.push(problem(RULES.cors, origins.join(','), origins.length > 1 ? '"*" mixed with origins' : '"*" with allowCredentials'));
-    }
-  }
+  found.push(...corsProblems(p.cors));
   return found;
 }

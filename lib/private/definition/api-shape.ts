@@ -1,6 +1,7 @@
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type { Api } from '../../api';
 import { AuthType } from '../../auth';
+import { MatchMode } from '../../match-mode';
 import type { PathSegment } from '../paths';
 
 /**
@@ -25,6 +26,10 @@ export interface ApiShape {
   readonly app: boolean;
   /** The API's own throttle (stage method settings). */
   readonly throttle?: apigw.ThrottleSettings;
+  /** MatchMode.PREFIX: the API also serves every path below its own. */
+  readonly prefix?: boolean;
+  /** The API has its own CORS (ApiOptions.cors): the proxy answers preflights on its paths. */
+  readonly cors?: boolean;
 }
 
 /** The shape of a declared API. */
@@ -40,5 +45,7 @@ export function apiShapeOf(api: Api): ApiShape {
     enforcement: auth.authType === AuthType.IAM ? 'iam' : auth.usesAuthorizer ? 'authorizer' : 'none',
     app: auth.authType === AuthType.APP,
     throttle: api.throttle,
+    ...(api.matchMode === MatchMode.PREFIX ? { prefix: true } : {}),
+    ...(api.cors ? { cors: true } : {}),
   };
 }

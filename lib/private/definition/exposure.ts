@@ -1,6 +1,7 @@
 import { LIMITS } from '../../limits';
 import { Problem } from '../checks';
 import { ApiShape } from './api-shape';
+import { claimPrefixResources, landingOf, ownNodesOf } from './prefix-resources';
 import { ResourceNode, ResourceTree } from './resource-tree';
 
 /**
@@ -32,6 +33,11 @@ export interface ExposureDecision {
   readonly resourcePath?: string;
   /** Why an API that would rather be seen individually rides the catch-all, or which API shadows it. */
   readonly note?: string;
+  /**
+   * An exposed PREFIX API's own resources (its path, and those below it that declare its method:
+   * prefix-resources.ts), as the document spells them.
+   */
+  readonly ownResources?: string[];
 }
 
 /** One method of a resource in the document. */
@@ -40,6 +46,7 @@ export interface PlannedMethod {
   readonly httpMethod: string;
   /** `api`: an exposed API's method; `fallback`: ANY to the proxy; `preflight`: the native CORS answer. */
   readonly kind: 'api' | 'fallback' | 'preflight';
+  // An OPTIONS `fallback` beside an API's ANY: preflights reach the proxy, which answers with an API's own CORS.
   /** The exposed API's id, for `api`. */
   readonly apiId?: string;
   readonly iam: boolean;
@@ -183,10 +190,20 @@ function buildLayout(apis: readonly ApiShape[], reasons: Map<ApiShape, ExposureR
   const byId = new Map<string, ApiShape>();
   const problems: Problem[] = [];
   for (const api of apis) {
-    if (!reasons.has(api)) { continue; }
+    if (!reasons.has(api) || api.prefix) { continue; }
     const node = tree.insert(api.path, api.segments);
     if (!(node instanceof ResourceNode)) { problems.push(node); continue; }
     node.declared.set(api.method, api.id);
+    nodeOf.set(api, node);
+    byId.set(api.id, api);
+  }
+  // PREFIX APIs after the exact ones (an exact API of the same method and path keeps its resource),
+  // the deepest first (a longer prefix keeps what is below it): prefix-resources.ts.
+  const prefixes = apis.filter(a => a.prefix && reasons.has(a)).sort((a, b) => b.segments.length - a.segments.length);
+  for (const api of prefixes) {
+    const node = tree.insert(api.path, api.segments);
+    if (!(node instanceof ResourceNode)) { problems.push(node); continue; }
+    claimPrefixResources(tree, node, api);
     nodeOf.set(api, node);
     byId.set(api.id, api);
   }
@@ -195,14 +212,14 @@ function buildLayout(apis: readonly ApiShape[], reasons: Map<ApiShape, ExposureR
   const stuck = new Set<ResourceNode>();
   if (!tree.root.variable) { stuck.add(tree.root); }
   for (const rider of riders) {
-    for (const node of tree.landing(rider.segments).stuck) { stuck.add(node); }
+    for (const node of landingOf(tree, rider.segments, rider.prefix).stuck) { stuck.add(node); }
   }
   for (const node of stuck) { tree.close(node); }
 
   const reach = new Map<ApiShape, ResourceNode[]>();
   const conflicts: Conflict[] = [];
   for (const rider of riders) {
-    const nodes = [...tree.landing(rider.segments).nodes];
+    const nodes = [...landingOf(tree, rider.segments, rider.prefix).nodes];
     reach.set(rider, nodes);
     for (const node of nodes) {
       for (const method of methodsOf(rider)) {
@@ -240,6 +257,14 @@ function finish(apis: readonly ApiShape[], reasons: Map<ApiShape, ExposureReason
     }
   }
 
+  // Where a request of an API with its own CORS may land, the proxy answers preflights (with that
+  // API's CORS), not the native preflight (the group's): its OPTIONS reaches the proxy.
+  const proxyPreflight = new Set<ResourceNode>();
+  for (const api of apis.filter(a => a.cors)) {
+    for (const node of landingOf(tree, api.segments, api.prefix).nodes) { proxyPreflight.add(node); }
+  }
+  const nativePreflight = (node: ResourceNode): boolean => options.cors && !node.declared.has('OPTIONS') && !proxyPreflight.has(node);
+
   let usesAuthorizer = false;
   const resources: PlannedResource[] = tree.nodes.map(node => {
     const methods: PlannedMethod[] = [];
@@ -257,29 +282,37 @@ function finish(apis: readonly ApiShape[], reasons: Map<ApiShape, ExposureReason
       usesAuthorizer ||= authorizer;
       methods.push({ httpMethod: 'ANY', kind: 'fallback', iam: false, authorizer, apiKey: authorizer && options.usagePlans });
     }
-    if (options.cors && !node.declared.has('OPTIONS')) {
+    if (nativePreflight(node)) {
       methods.push({ httpMethod: 'OPTIONS', kind: 'preflight', iam: false, authorizer: false, apiKey: false });
+    } else if (proxyPreflight.has(node) && node.declared.has('ANY') && !node.declared.has('OPTIONS')) {
+      // Beside an API's ANY (with its IAM or throttle), preflights go to the proxy unauthenticated; the
+      // ANY API's own OPTIONS requests then arrive here too, with the authorizer when it needs one.
+      const authorizer = byId.get(node.declared.get('ANY')!)!.enforcement === 'authorizer';
+      methods.push({ httpMethod: 'OPTIONS', kind: 'fallback', iam: false, authorizer, apiKey: authorizer && options.usagePlans });
     }
     return { path: node.path, parameters: node.parameters, closure: node.closure, methods };
   });
 
   const methodSettings: PlannedMethodSetting[] = [];
   for (const api of apis) {
-    const node = nodeOf.get(api);
-    if (!api.throttle || !node) { continue; }
-    const preflight = options.cors && !node.declared.has('OPTIONS');
-    // An ANY API's throttle covers the methods it answers on its resource: not other APIs', nor the preflight.
-    const methods = api.method === 'ANY'
-      ? CONCRETE_METHODS.filter(m => !node.declared.has(m) && !(m === 'OPTIONS' && preflight))
-      : [api.method];
-    for (const httpMethod of methods) {
-      methodSettings.push({
-        apiId: api.id,
-        resourcePath: node.path === '/' ? '/' : node.path.replace(/\//g, '~1').replace(/^~1/, '/~1'),
-        httpMethod,
-        rateLimit: api.throttle.rateLimit,
-        burstLimit: api.throttle.burstLimit,
-      });
+    const own = nodeOf.get(api);
+    if (!api.throttle || !own) { continue; }
+    // A PREFIX API's throttle covers every resource of its own (prefix-resources.ts).
+    for (const node of api.prefix ? ownNodesOf(tree, api) : [own]) {
+      const preflight = nativePreflight(node) || (proxyPreflight.has(node) && !node.declared.has('OPTIONS'));
+      // An ANY API's throttle covers the methods it answers on its resource: not other APIs', nor the preflight.
+      const methods = api.method === 'ANY'
+        ? CONCRETE_METHODS.filter(m => !node.declared.has(m) && !(m === 'OPTIONS' && preflight))
+        : [api.method];
+      for (const httpMethod of methods) {
+        methodSettings.push({
+          apiId: api.id,
+          resourcePath: node.path === '/' ? '/' : node.path.replace(/\//g, '~1').replace(/^~1/, '/~1'),
+          httpMethod,
+          rateLimit: api.throttle.rateLimit,
+          burstLimit: api.throttle.burstLimit,
+        });
+      }
     }
   }
 
@@ -290,6 +323,7 @@ function finish(apis: readonly ApiShape[], reasons: Map<ApiShape, ExposureReason
       reasons: reasons.get(api) ?? [],
       ...(nodeOf.has(api) ? { resourcePath: nodeOf.get(api)!.path } : {}),
       ...(notes.has(api) ? { note: notes.get(api) } : {}),
+      ...(api.prefix && nodeOf.has(api) ? { ownResources: ownNodesOf(tree, api).map(n => n.path) } : {}),
     })),
     resources,
     resourceCount: tree.resourceCount,

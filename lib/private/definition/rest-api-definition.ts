@@ -36,6 +36,17 @@ export interface RestApiDefinitionInput {
   readonly otherAuthorizers?: number;
   /** The group's warnings about native rendering, for the report. */
   readonly warnings?: readonly string[];
+  /** The exposure plan, when already made with exposurePlanOf (the same input). */
+  readonly plan?: ExposurePlan;
+}
+
+/** The exposure plan of a group's APIs (which API Gateway sees individually, and the resources). */
+export function exposurePlanOf(input: Pick<RestApiDefinitionInput, 'apis' | 'cors' | 'usagePlans' | 'maxRestResources'>): ExposurePlan {
+  return planExposure(input.apis.map(apiShapeOf), {
+    cors: input.cors !== undefined,
+    usagePlans: input.usagePlans,
+    maxResources: input.maxRestResources,
+  });
 }
 
 export interface RestApiDefinition {
@@ -48,11 +59,7 @@ export interface RestApiDefinition {
 }
 
 export function defineRestApi(input: RestApiDefinitionInput): RestApiDefinition {
-  const plan = planExposure(input.apis.map(apiShapeOf), {
-    cors: input.cors !== undefined,
-    usagePlans: input.usagePlans,
-    maxResources: input.maxRestResources,
-  });
+  const plan = input.plan ?? exposurePlanOf(input);
   const document = buildOpenApiDocument({
     title: input.groupName,
     description: input.description,

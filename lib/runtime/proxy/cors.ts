@@ -1,5 +1,5 @@
 /**
- * CORS for the group (CorsDocument): the same headers on backend responses and on gateway
+ * CORS for the group, or for one API with its own (CorsDocument): the same headers on backend responses and on gateway
  * errors, so a browser can read either; and answers to preflight requests for paths the group
  * serves, unless an API declares OPTIONS itself.
  */
@@ -12,6 +12,22 @@ const DEFAULT_ALLOW_METHODS = 'DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT';
 
 function normalizeOrigin(origin: string): string {
   return origin.trim().replace(/\/+$/, '').toLowerCase();
+}
+
+/** A browser's preflight: OPTIONS with Origin and Access-Control-Request-Method. */
+export function isPreflightRequest(req: RequestView): boolean {
+  return req.method === 'OPTIONS' && req.header('origin') !== undefined && req.header('access-control-request-method') !== undefined;
+}
+
+/**
+ * The policy that answers a preflight on a served path (no API declares OPTIONS there): that of the
+ * API the announced request (Access-Control-Request-Method, same path) would reach, when it has its
+ * own CORS (ApiOptions.cors), else the group's (absent: none, the request is not a preflight to answer).
+ */
+export function preflightPolicy(req: RequestView, group: CorsPolicy | undefined,
+  apiCors: (method: string) => CorsPolicy | undefined): CorsPolicy | undefined {
+  const method = (req.header('access-control-request-method') ?? '').trim().toUpperCase();
+  return (method !== '' ? apiCors(method) : undefined) ?? group;
 }
 
 export class CorsPolicy {
@@ -60,7 +76,7 @@ export class CorsPolicy {
 
   /** A browser's preflight: OPTIONS with Origin and Access-Control-Request-Method. */
   public isPreflight(req: RequestView): boolean {
-    return req.method === 'OPTIONS' && req.header('origin') !== undefined && req.header('access-control-request-method') !== undefined;
+    return isPreflightRequest(req);
   }
 
   /** The answer to a preflight (204), with the allow-* headers when the origin is allowed. */

@@ -15,6 +15,12 @@
  * request reaches it, so loading a group of 1000 APIs costs about what 10 cost (issue 8), and a
  * request only pays for the part of the tree it walks, once. Templates are checked when the
  * router is made, so a bad one still refuses the document at load.
+ *
+ * Prefix routes (MatchMode.PREFIX, Huawei's `SWA` match mode; the README's "Match mode" has the
+ * rules): a route so marked also serves every path below its template, by whole segments.
+ * It is the least specific candidate where its template ends: after the node's exact routes (on the
+ * template's own path) and after its static, `{param}` and greedy children (on a longer path). As
+ * the walk is depth-first with backtracking, the deepest (longest) matching prefix wins.
  */
 
 /** One declared route, as the router needs it. */
@@ -22,6 +28,8 @@ export interface RouteSpec<T> {
   readonly method: string;
   readonly path: string;
   readonly target: T;
+  /** Prefix route: also serves every path below `path` (whole segments). */
+  readonly prefix?: boolean;
 }
 
 interface RouteEnd<T> {
@@ -31,6 +39,8 @@ interface RouteEnd<T> {
   /** Name of the trailing `{param+}`, if any. */
   readonly greedy?: string;
   readonly viaAny: boolean;
+  /** A prefix route. */
+  readonly prefix: boolean;
 }
 
 interface MethodTable<T> {
@@ -55,6 +65,8 @@ interface Node<T> {
   end?: MethodTable<T>;
   /** Routes whose path ends here with a greedy segment. */
   greedy?: MethodTable<T>;
+  /** Prefix routes whose template ends here: they serve this path and every path below it. */
+  prefix?: MethodTable<T>;
 }
 
 export type RouteMatch<T> =
@@ -72,9 +84,24 @@ export type RouteMatch<T> =
     readonly greedy?: { readonly name: string; readonly segments: readonly string[] };
     /** True when the route was chosen through its ANY method. */
     readonly viaAny: boolean;
+    /**
+     * For a prefix route: the part of the path below its template (empty on the template's own
+     * path), decoded and as sent, and whether the request's path ended with a `/` there.
+     */
+    readonly remainder?: PrefixRemainder;
   }
   | { readonly kind: 'no-path' }
   | { readonly kind: 'no-method' };
+
+/** The path below a prefix route's template (see RouteMatch). */
+export interface PrefixRemainder {
+  /** Decoded segments. */
+  readonly segments: readonly string[];
+  /** The same segments as the client sent them (percent-encoded). */
+  readonly raw: readonly string[];
+  /** The request's path ended with `/` (kept for the backend when the remainder is not empty). */
+  readonly trailingSlash: boolean;
+}
 
 const NO_PATH = { kind: 'no-path' } as const;
 const NO_METHOD = { kind: 'no-method' } as const;
@@ -125,7 +152,7 @@ export class Router<T> {
   public match(method: string, path: string): RouteMatch<T> {
     const raw = splitRawPath(path);
     const segments = raw.map(safeDecode);
-    const state: WalkState<T> = { method, segments, values: [], positions: [], pathSeen: false, greedyAt: -1 };
+    const state: WalkState<T> = { method, segments, values: [], positions: [], pathSeen: false, greedyAt: -1, prefixAt: -1 };
     const end = walk(this.root, 0, state);
     if (!end) { return state.pathSeen ? NO_METHOD : NO_PATH; }
     const params: Record<string, string> = {};
@@ -141,7 +168,15 @@ export class Router<T> {
       rawParams[end.greedy] = raw.slice(state.greedyAt).join('/');
       greedy = { name: end.greedy, segments: rest };
     }
-    return { kind: 'route', target: end.target, params, rawParams, greedy, viaAny: end.viaAny };
+    let remainder: PrefixRemainder | undefined;
+    if (end.prefix) {
+      remainder = {
+        segments: segments.slice(state.prefixAt),
+        raw: raw.slice(state.prefixAt),
+        trailingSlash: state.prefixAt < segments.length && path.length > 1 && path.charCodeAt(path.length - 1) === 47,
+      };
+    }
+    return { kind: 'route', target: end.target, params, rawParams, greedy, viaAny: end.viaAny, remainder };
   }
 }
 
@@ -162,7 +197,8 @@ function expand<T>(node: Node<T>): void {
     const segments = entry.next < 0 ? templateSegments(entry.route.path) : entry.segments;
     const i = entry.next < 0 ? 0 : entry.next;
     if (i === segments.length) {
-      place(node.end ??= { byMethod: new Map() }, entry.route, entry.params, undefined);
+      const table = entry.route.prefix ? (node.prefix ??= { byMethod: new Map() }) : (node.end ??= { byMethod: new Map() });
+      place(table, entry.route, entry.params, undefined);
       continue;
     }
     const segment = segments[i];
@@ -193,7 +229,8 @@ function expand<T>(node: Node<T>): void {
 
 function place<T>(table: MethodTable<T>, route: RouteSpec<T>, params: readonly string[], greedy: string | undefined): void {
   const method = route.method.toUpperCase();
-  const end: RouteEnd<T> = { target: route.target, params, greedy, viaAny: method === 'ANY' };
+  // A prefix route ending in a greedy parameter is refused at synth (the greedy already serves every path below): an ordinary greedy here.
+  const end: RouteEnd<T> = { target: route.target, params, greedy, viaAny: method === 'ANY', prefix: route.prefix === true && greedy === undefined };
   // (method, path) pairs are unique by synth-time validation; should one repeat, the first wins.
   if (method === 'ANY') {
     table.any ??= end;
@@ -213,6 +250,8 @@ interface WalkState<T> {
   pathSeen: boolean;
   /** Index of the first segment taken by the greedy parameter. */
   greedyAt: number;
+  /** Index of the first segment below the matched prefix route's template. */
+  prefixAt: number;
 }
 
 function pick<T>(table: MethodTable<T>, state: WalkState<T>): RouteEnd<T> | undefined {
@@ -224,7 +263,12 @@ function walk<T>(node: Node<T>, i: number, state: WalkState<T>): RouteEnd<T> | u
   if (node.pending !== undefined) { expand(node); }
   const segments = state.segments;
   if (i === segments.length) {
-    return node.end ? pick(node.end, state) : undefined;
+    const exact = node.end ? pick(node.end, state) : undefined;
+    if (exact || !node.prefix) { return exact; }
+    // The prefix route's own path: after an exact route of the same path (Huawei: exact beats prefix).
+    const own = pick(node.prefix, state);
+    if (own) { state.prefixAt = i; }
+    return own;
   }
   const segment = segments[i];
   const child = node.statics.get(segment);
@@ -245,6 +289,14 @@ function walk<T>(node: Node<T>, i: number, state: WalkState<T>): RouteEnd<T> | u
     const found = pick(node.greedy, state);
     if (found) {
       state.greedyAt = i;
+      return found;
+    }
+  }
+  // Last, a prefix route ending here serves the rest of the path (whole segments, so `/a` never serves `/ab`).
+  if (node.prefix) {
+    const found = pick(node.prefix, state);
+    if (found) {
+      state.prefixAt = i;
       return found;
     }
   }

@@ -42,9 +42,22 @@ export class EnvironmentRoutes<T> {
  * @throws Error when present but not a list of non-empty strings
  */
 export function publishedIn(value: unknown, where: string): string[] | undefined {
-  if (value === undefined) { return undefined; }
+  // null: left out before a later routing field (the match mode).
+  if (value === undefined || value === null) { return undefined; }
   if (!Array.isArray(value) || !value.every(v => typeof v === 'string' && v !== '')) {
     throw new Error(`${where}.environments is not a list of environment names`);
   }
   return value as string[];
+}
+
+/**
+ * An API document's `matchMode`: true for PREFIX (the API also serves every path below its own),
+ * false when absent or EXACT.
+ *
+ * @throws Error for any other value
+ */
+export function isPrefixRoute(value: unknown, where: string): boolean {
+  if (value === undefined || value === null || value === 'EXACT') { return false; }
+  if (value === 'PREFIX') { return true; }
+  throw new Error(`${where}.matchMode is neither EXACT nor PREFIX`);
 }

@@ -1,0 +1,27 @@
+/**
+ * The catch-all invariant (DESIGN section 11) for a PREFIX API the REST API's document exposes
+ * individually (IAM, its own throttle): API Gateway enforces those on the API's own resources (its
+ * path and the greedy `{proxy+}` child below it, see lib/private/definition/exposure.ts) and
+ * nowhere else. A request the router gives to such an API but that API Gateway matched on another
+ * resource (the catch-all, a neighbour's greedy resource) skipped them, so it is refused (NOT_FOUND:
+ * API Gateway found no API of its own for it), before anything else of the API runs.
+ */
+import { GatewayError } from './gateway-error';
+import { RequestView } from './request';
+
+/** The resource set of an API document's `ownResources`; undefined when absent. @throws Error when malformed */
+export function compileOwnResources(value: unknown, where: string): ReadonlySet<string> | undefined {
+  if (value === undefined) { return undefined; }
+  if (!Array.isArray(value) || value.length === 0 || !value.every(v => typeof v === 'string' && v.startsWith('/'))) {
+    throw new Error(`${where}.ownResources is not a list of resource paths`);
+  }
+  return new Set(value as string[]);
+}
+
+/** NOT_FOUND when the request did not arrive through one of `own` (the event's `resource`), else undefined. */
+export function offOwnResources(req: RequestView, own: ReadonlySet<string> | undefined): GatewayError | undefined {
+  if (own === undefined) { return undefined; }
+  const resource = req.event.resource;
+  if (typeof resource === 'string' && own.has(resource)) { return undefined; }
+  return new GatewayError('NOT_FOUND', 404, 'exposed prefix API reached through a resource not its own');
+}
