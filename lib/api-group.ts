@@ -27,6 +27,7 @@ import { HuaweiImportOptions } from './interop/huawei-import-options';
 import { KeepWarmOptions } from './keep-warm';
 import { LIMITS, RULES } from './limits';
 import { GroupAlarms, GroupAlarmsOptions } from './monitoring/group-alarms';
+import { OrchestrationRule, OrchestrationRuleOptions } from './orchestration-rule';
 import { backendLatencyMetric, gatewayErrorsMetric, latencyMetric, MetricScope, requestsMetric } from './monitoring/metrics';
 import {
   BundledAuthorizer, grantAuthentication, grantInvokeFunction, invokedAuthorizer, newBundledAuthorizer,
@@ -375,6 +376,7 @@ export class ApiGroup extends Construct {
   private readonly routes = new Map<string, Api>();
   private readonly deployTimeValues = new Map<string, string>();
   private readonly environmentList: Environment[] = [];
+  private readonly orchestrationList: OrchestrationRule[] = [];
   private readonly stageSettings: GroupStageSettings;
   private readonly placement?: VpcPlacement;
   private readonly privateEndpoints: ec2.IInterfaceVpcEndpoint[] = [];
@@ -744,6 +746,35 @@ export class ApiGroup extends Construct {
    */
   public addApi(id: string, options: ApiOptions): Api {
     return new Api(this, id, options);
+  }
+
+  /**
+   * Defines a parameter orchestration rule (Huawei APIG: orchestration rule). Attach it to a
+   * request parameter of an API with `RequestParameter.query(name, { orchestrations: [rule] })`
+   * (or `.header()`, `.path()`).
+   *
+   * @param id construct id; also the rule's name unless `orchestrationName` is set
+   */
+  public addOrchestrationRule(id: string, options: OrchestrationRuleOptions): OrchestrationRule {
+    const name = options.orchestrationName ?? id;
+    if (this.orchestrationList.some(r => r.orchestrationName === name)) {
+      throwIf(this, problem(RULES.orchestrationName, name, 'already used in this group'));
+    }
+    return new OrchestrationRule(this, `Orchestration${id}`, options);
+  }
+
+  /** The group's parameter orchestration rules. */
+  public get orchestrationRules(): OrchestrationRule[] {
+    return [...this.orchestrationList];
+  }
+
+  /** @internal called by OrchestrationRule's constructor */
+  public _registerOrchestrationRule(rule: OrchestrationRule): void {
+    this.assertOpen(rule);
+    if (this.orchestrationList.some(r => r.orchestrationName === rule.orchestrationName)) {
+      throwIf(rule, problem(RULES.orchestrationName, rule.orchestrationName, 'already used in this group'));
+    }
+    this.orchestrationList.push(rule);
   }
 
   /** Finds a gateway response by name. */

@@ -14,6 +14,7 @@ import { HttpMethod } from './http-method';
 import { LIMITS, RULES } from './limits';
 import { backendLatencyMetric, gatewayErrorsMetric, latencyMetric, requestsMetric } from './monitoring/metrics';
 import { checkLiteral, formatAll, Problem, problem, throwIf } from './private/checks';
+import { orchestrationProblems } from './private/orchestration-binding';
 import { parsePath, PathSegment } from './private/paths';
 import { throttleProblems } from './private/throttling';
 import { RequestParameter } from './request-parameter';
@@ -190,6 +191,7 @@ export class Api extends Construct {
         `response ${this.gatewayResponse.node.path} belongs to another group`));
     }
     for (const found of this.parameterProblems()) { throwIf(this, found); }
+    for (const found of orchestrationProblems(this.parameters, group)) { throwIf(this, found); }
     for (const found of this.backend._problems(group._backendContext(this))) { throwIf(this, found); }
     for (const found of this.authProblems(group)) { throwIf(this, found); }
     for (const found of this.accessControl?._problems() ?? []) { throwIf(this, found); }

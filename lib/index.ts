@@ -17,6 +17,7 @@ export * from './interop/huawei-import-options';
 export * from './interop/response-preview';
 export * from './monitoring/group-alarms';
 export * from './request-parameter';
+export * from './orchestration-rule';
 export * from './response-rule';
 export * from './response-type';
 export * from './environment';

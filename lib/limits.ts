@@ -62,6 +62,9 @@ export const LIMITS = {
   environmentsPerGroup: 10,
   variablesPerEnvironment: 50,
   environmentVariableValueLength: 255,
+  orchestrationMapEntries: 300,
+  orchestrationListItems: 3000,
+  orchestrationInterceptMax: 100,
   backendParametersPerBackend: 50,
   backendParameterValueLength: 255,
 } as const;
@@ -184,6 +187,35 @@ export const RULES = {
     'privateEndpoints only with PRIVATE; a custom domain only for REGIONAL or EDGE', AWS),
   keepWarm: rule('keep-warm', 'warm functions',
     'an alias name of 1-128 letters, digits, "-" or "_", not only digits; provisioned concurrency an integer >= 1', LAMBDA),
+  orchestrationName: rule('orchestration-name', 'orchestration rule name',
+    '3-64 letters, digits or "_", starting with a letter, unique in the group', HUAWEI),
+  orchestrationMap: rule('orchestration-map', 'orchestration rule map',
+    `list and range: 1-${LIMITS.orchestrationMapEntries} entries, list items of 1-128 letters, digits, "-" or "_", ` +
+    `entries x the largest list at most ${LIMITS.orchestrationListItems}, ranges of decimal integers from 0 to ` +
+    '9223372036854775807 with start <= end; mapped values of 1-128 letters or digits; head_n and tail_n: a length ' +
+    `of 1-${LIMITS.orchestrationInterceptMax}; hash and hash_range are not supported (Huawei does not document their hash)`, HUAWEI),
+  orchestrationMappedParameter: rule('orchestration-mapped-parameter', 'mapped parameter of an orchestration rule',
+    'a header or query parameter of 1-128 letters, digits or "-", starting with a letter; required unless the rule is ' +
+    'preprocessing (none_value and default rules cannot be); not a header the proxy sets itself (hop-by-hop headers, ' +
+    'Host, Content-Length, Content-Type, X-Request-Id, X-Real-IP, Forwarded, X-Forwarded-*, X-Amzn-*)', `${HUAWEI} and ${LIBRARY}`),
+  orchestrationBinding: rule('orchestration-binding', 'orchestration rules of a request parameter',
+    'rules of the API\'s own group, each once; at most one none_value rule (first) and one default rule (last); ' +
+    'a preprocessing rule never last; one orchestrated parameter per API', HUAWEI),
+  backendPolicies: rule('backend-policies', 'number of backend policies', `at most ${LIMITS.backendPoliciesPerApi} per API`, HUAWEI),
+  backendPolicyName: rule('backend-policy-name', 'backend policy name',
+    '3-64 letters, digits or "_", starting with a letter, unique in the API', HUAWEI),
+  backendPolicyBackend: rule('backend-policy-backend', 'backend of a backend policy',
+    'the same kind as the API\'s own backend (HTTP for HTTP, FUNCTION for FUNCTION, MOCK for MOCK)', HUAWEI),
+  policyConditions: rule('policy-conditions', 'number of conditions of a backend policy',
+    `1-${LIMITS.conditionsPerPolicy} per policy`, HUAWEI),
+  policyCondition: rule('policy-condition', 'backend policy condition',
+    'sourceIp: IPv4 or IPv6 addresses or CIDR blocks; parameter: a request parameter or path parameter of the API, declared in one ' +
+    'location; system: $context.reqPath, $context.reqMethod (equals or oneOf only), or $context.authorizer.frontend.<key> on an API ' +
+    `with a custom or third-party authorizer; exactly one of equals, oneOf (1-${LIMITS.policyOneOfValues} values without ",") or ` +
+    `pattern; values of 1-${LIMITS.policyValueLength} characters`, `${HUAWEI} and ${LIBRARY}`),
+  policyPattern: rule('policy-pattern', 'backend policy pattern',
+    `an ECMAScript regular expression of 1-${LIMITS.policyValueLength} characters, without back-references and without a repeated ` +
+    'part that can itself match in several ways (nested quantifiers such as (a+)+ or (a|a)*)', LIBRARY),
   metricsNamespace: rule('metrics-namespace', 'metrics namespace',
     '1-255 characters of letters, digits, space and ".-_/#:", not only spaces, not starting with "AWS/"', 'Amazon CloudWatch'),
 } as const;

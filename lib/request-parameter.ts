@@ -1,5 +1,6 @@
 import { RULES } from './limits';
 import { checkLiteral, checkLiteralNumber, Problem, problem } from './private/checks';
+import type { OrchestrationRule } from './orchestration-rule';
 import type { ParameterDocument, ParameterLocation } from './private/config-document';
 
 /** Type of a request parameter's value. */
@@ -60,6 +61,15 @@ export interface RequestParameterOptions {
    * @default - no upper bound
    */
   readonly maxLength?: number;
+  /**
+   * Parameter orchestration rules of the API's group run on this parameter's value after
+   * validation, in priority order (at most one none_value rule, first; at most one default rule,
+   * last): the first that matches gives the backend its mapped parameter. At most one parameter
+   * of an API is orchestrated.
+   *
+   * @default - none
+   */
+  readonly orchestrations?: OrchestrationRule[];
 }
 
 const NAME = /^[A-Za-z][A-Za-z0-9._-]{0,31}$/;

@@ -1,10 +1,12 @@
 /**
  * A gateway response type: one kind of error the gateway itself produces.
  *
- * The 17 types of Huawei Cloud APIG. Each has a default HTTP status (none for DEFAULT_4XX and
+ * The 19 types of Huawei Cloud APIG: the 17 of its console table and the two parameter-orchestration
+ * types its API reference adds. Each has a default HTTP status (none for DEFAULT_4XX and
  * DEFAULT_5XX, which keep the original status), a default error code and message (the values of
  * `$context.error.code` and `$context.error.message`), and the AWS API Gateway response types
- * synthesized from its rule in the group's `default` response.
+ * synthesized from its rule in the group's `default` response (none for the two orchestration
+ * types: only the proxy produces them).
  */
 export class ResponseType {
   /** Access denied, e.g. by an IP access-control rule. Default status 403. */
@@ -75,7 +77,24 @@ export class ResponseType {
   public static readonly UNAUTHORIZED = new ResponseType('UNAUTHORIZED', 401, 'APIG.0304',
     'The app is not authorized to access the API.', ['UNAUTHORIZED']);
 
-  /** All 17 response types, in Huawei's console order. */
+  /**
+   * The request has no value for the parameter its API orchestrates, and none of the parameter's
+   * orchestration rules is a `none_value` rule. Default status 400.
+   *
+   * Huawei documents the type but neither its status nor its code: both are those of its one
+   * documented orchestration error, `APIG.0106` "Orchestration error." (400).
+   */
+  public static readonly ORCHESTRATION_PARAMETER_NOT_FOUND = new ResponseType('ORCHESTRATION_PARAMETER_NOT_FOUND', 400, 'APIG.0106',
+    'Orchestration error.', []);
+
+  /**
+   * The orchestrated parameter has a value, but no orchestration rule matched it and none is a
+   * `default` rule. Default status 400 (`APIG.0106`, as ORCHESTRATION_PARAMETER_NOT_FOUND).
+   */
+  public static readonly ORCHESTRATION_FAILURE = new ResponseType('ORCHESTRATION_FAILURE', 400, 'APIG.0106',
+    'Orchestration error.', []);
+
+  /** All 19 response types: Huawei's console order, then the two orchestration types. */
   public static all(): ResponseType[] {
     return [
       ResponseType.ACCESS_DENIED, ResponseType.AUTHORIZER_CONF_FAILURE, ResponseType.AUTHORIZER_FAILURE,
@@ -83,13 +102,14 @@ export class ResponseType {
       ResponseType.THIRD_AUTH_IDENTITIES_FAILURE, ResponseType.AUTH_FAILURE, ResponseType.AUTH_HEADER_MISSING,
       ResponseType.BACKEND_TIMEOUT, ResponseType.BACKEND_UNAVAILABLE, ResponseType.DEFAULT_4XX, ResponseType.DEFAULT_5XX,
       ResponseType.NOT_FOUND, ResponseType.REQUEST_PARAMETERS_FAILURE, ResponseType.THROTTLED, ResponseType.UNAUTHORIZED,
+      ResponseType.ORCHESTRATION_PARAMETER_NOT_FOUND, ResponseType.ORCHESTRATION_FAILURE,
     ];
   }
 
   /**
    * The response type with this name (e.g. `'THROTTLED'`).
    *
-   * @throws if the name is not one of the 17 types
+   * @throws if the name is not one of the 19 types
    */
   public static of(name: string): ResponseType {
     const found = ResponseType.all().find(t => t.name === name);

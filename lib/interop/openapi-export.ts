@@ -123,6 +123,10 @@ export function errorTypesOf(model: GroupModel, api: Api): ResponseType[] {
     types.add(ResponseType.BACKEND_UNAVAILABLE);
   }
   if (model.props.accessControl || api.accessControl) { types.add(ResponseType.ACCESS_DENIED); }
+  if (api.parameters.some(p => (p.options.orchestrations ?? []).length > 0)) {
+    types.add(ResponseType.ORCHESTRATION_PARAMETER_NOT_FOUND);
+    types.add(ResponseType.ORCHESTRATION_FAILURE);
+  }
   const auth = api.auth;
   if (auth.authType === AuthType.APP || auth.authType === AuthType.IAM) {
     types.add(ResponseType.AUTH_HEADER_MISSING);

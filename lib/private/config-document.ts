@@ -86,6 +86,52 @@ export interface ParameterDocument {
   readonly maxLength?: number;
 }
 
+/** Where an orchestration rule sends its mapped parameter to the backend. */
+export type OrchestrationLocation = 'header' | 'query';
+
+/** Huawei's orchestration strategies this library runs (hash and hash_range are not among them). */
+export type OrchestrationStrategyName = 'list' | 'range' | 'none_value' | 'default' | 'head_n' | 'tail_n';
+
+/**
+ * Headers an orchestration rule cannot map to (lower case): the proxy sets them itself for the
+ * backend connection or from what API Gateway vouches for. Also every `x-forwarded-*` and
+ * `x-amzn-*` header (ORCHESTRATION_RESERVED_HEADER_PREFIXES).
+ */
+export const ORCHESTRATION_RESERVED_HEADERS: readonly string[] = [
+  'host', 'content-length', 'content-type', 'connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade',
+  'expect', 'proxy-authorization', 'proxy-connection', 'x-request-id', 'x-real-ip', 'forwarded',
+];
+
+/** Prefixes of the headers an orchestration rule cannot map to (see ORCHESTRATION_RESERVED_HEADERS). */
+export const ORCHESTRATION_RESERVED_HEADER_PREFIXES: readonly string[] = ['x-forwarded-', 'x-amzn-'];
+
+/** One parameter orchestration rule (Huawei: orchestration), as the proxy runs it. */
+export interface OrchestrationRuleDocument {
+  /** `orchestration_name`, for the log. */
+  readonly name: string;
+  readonly strategy: OrchestrationStrategyName;
+  /** A preprocessing rule's result only becomes the value the next rule sees. */
+  readonly preprocessing?: boolean;
+  /** The parameter sent to the backend (`mapped_param_*`); absent for a preprocessing rule. */
+  readonly mapped?: { readonly name: string; readonly in: OrchestrationLocation; readonly type: 'string' | 'number' };
+  /** list: entries in priority order, each a set of values (compared as strings) and the value they map to. */
+  readonly list?: Array<{ readonly values: string[]; readonly value: string }>;
+  /** range: entries in priority order; bounds are decimal integer strings from 0 to 2^63-1, inclusive. */
+  readonly range?: Array<{ readonly start: string; readonly end: string; readonly value: string }>;
+  /** none_value, default: the value mapped to. */
+  readonly value?: string;
+  /** head_n, tail_n: how many characters to keep (1-100). */
+  readonly length?: number;
+}
+
+/** An API's parameter orchestration: one request parameter and its rules. */
+export interface OrchestrationDocument {
+  /** The orchestrated request parameter (at most one per API). */
+  readonly parameter: { readonly name: string; readonly in: ParameterLocation };
+  /** In priority order: a none_value rule first, a default rule last. */
+  readonly rules: OrchestrationRuleDocument[];
+}
+
 export interface HttpBackendDocument {
   readonly type: 'HTTP';
   /** Absolute http(s) URL; `{name}` / `{name+}` are replaced with the request's path parameters. */
@@ -245,6 +291,8 @@ export interface ApiDocument {
    * other stage the API does not exist (NOT_FOUND, or another API whose path matches).
    */
   readonly environments?: string[];
+  /** The API's parameter orchestration (Huawei's orchestration rules). Absent: none. */
+  readonly orchestration?: OrchestrationDocument;
 }
 
 export interface CorsDocument {
@@ -284,9 +332,9 @@ export interface ConfigDocument {
     readonly name: string;
     readonly stage: string;
   };
-  /** Defaults for `$context.error.code` / `.message`, by response type (all 17). */
+  /** Defaults for `$context.error.code` / `.message`, by response type (all 19). */
   readonly errors: Record<string, ErrorDefaultsDocument>;
-  /** Responses by name (`default` is always present), each with a rule for all 17 types. */
+  /** Responses by name (`default` is always present), each with a rule for all 19 types. */
   readonly responses: Record<string, Record<string, RuleDocument>>;
   readonly apis: ApiDocument[];
   /** Present when the group declares CORS. */

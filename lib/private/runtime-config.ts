@@ -6,6 +6,7 @@ import { CORS_DEFAULTS, CorsOptions } from '../cors';
 import type { GatewayResponse } from '../gateway-response';
 import { ResponseType } from '../response-type';
 import type { BackendBindContext } from '../backend';
+import { orchestrationDocumentOf } from './orchestration-binding';
 import {
   ApiDocument, AppDocument, CONFIG_DOCUMENT_VERSION, ConfigDocument, CustomAuthorizerDocument, DeployTimeString,
   ErrorDefaultsDocument, RuleDocument, ThirdPartyAuthorizerDocument,
@@ -78,6 +79,7 @@ export function buildRuntimeConfig(input: RuntimeConfigInput): ConfigDocument {
     ...(api.auth._toDocument() ? { auth: api.auth._toDocument() } : {}),
     ...(api.accessControl ? { accessControl: api.accessControl._toDocument() } : {}),
     ...publishedIn(api, input.environments ?? [input.stageName]),
+    ...orchestrationDocumentOf(api.parameters),
   }));
   const deployTimeValue = (value: string): DeployTimeString => {
     if (!input.deployTimeValue) { throw new Error(`cdk-api-groups: no deploy-time value support for ${value}`); }

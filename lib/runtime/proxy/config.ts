@@ -27,6 +27,7 @@ import { CorsPolicy } from './cors';
 import { internalError, PROXY_ERROR_STATUS } from './gateway-error';
 import { compileBinaryMediaTypes } from './media-types';
 import { compileMetrics, RequestMetrics } from './metrics';
+import { compileOrchestration, Orchestrator } from './orchestration';
 import { compileParameters, ParameterValidator } from './parameters';
 import { compileRule, CompiledRule, RuleSet } from './render';
 import { EnvironmentRoutes, PublishedRoute, publishedIn } from '../shared/environment-routes';
@@ -38,6 +39,8 @@ export interface CompiledApi {
   readonly path: string;
   readonly rules: RuleSet;
   readonly validate: ParameterValidator;
+  /** Parameter orchestration, after validation; absent when the API has none. */
+  readonly orchestrate?: Orchestrator;
   readonly backend: Backend;
   /** Authentication and IP access control (steps 2 and 3); absent when the API has neither. */
   readonly guard?: Guard;
@@ -195,12 +198,19 @@ function compileApi(index: number, route: ApiRouteDocument, rules: RuleSet, cont
   } catch (err) {
     return failed(api.id, api.name, `parameters not usable: ${(err as Error).message}`);
   }
+  let orchestrate: Orchestrator | undefined;
+  try {
+    orchestrate = compileOrchestration(raw.orchestration);
+  } catch (err) {
+    return failed(api.id, api.name, `orchestration not usable: ${(err as Error).message}`);
+  }
   return {
     id: api.id,
     name: api.name,
     path: api.path,
     rules,
     validate,
+    ...(orchestrate ? { orchestrate } : {}),
     backend: compileBackend(api.backend, context.env, context.backendOptions, warn),
     guard: compileApiGuard(raw, where, context.catalog, context.groupRules, warn),
   };

@@ -16,6 +16,8 @@ export const PROXY_ERROR_STATUS = {
   BACKEND_UNAVAILABLE: 502,
   DEFAULT_4XX: 400,
   ACCESS_DENIED: 403,
+  ORCHESTRATION_PARAMETER_NOT_FOUND: 400,
+  ORCHESTRATION_FAILURE: 400,
   // The authorizer's refusals (DEFAULT_5XX among them), rendered by the proxy.
   ...REFUSAL_STATUS,
 } as const;
@@ -52,6 +54,16 @@ export function methodNotSupported(method: string): GatewayError {
 
 export function parameterInvalid(detail: string, reason: string): GatewayError {
   return new GatewayError('REQUEST_PARAMETERS_FAILURE', 400, reason, detail);
+}
+
+/** The orchestrated parameter is absent and no `none_value` rule applies (orchestration.ts). */
+export function orchestrationParameterNotFound(parameter: string): GatewayError {
+  return new GatewayError('ORCHESTRATION_PARAMETER_NOT_FOUND', 400, `orchestrated parameter ${parameter} absent, no none_value rule`);
+}
+
+/** The orchestrated parameter has a value no rule matched, and no `default` rule applies (orchestration.ts). */
+export function orchestrationFailed(parameter: string, reason: string): GatewayError {
+  return new GatewayError('ORCHESTRATION_FAILURE', 400, `orchestrated parameter ${parameter}: ${reason}`);
 }
 
 export function backendTimeout(timeoutMs: number): GatewayError {

@@ -84,6 +84,8 @@ function proceed(req: RequestView, config: ProxyConfig, api: CompiledApi, match:
   context: LambdaContextLike | undefined): ProxyResult | Promise<ProxyResult> {
   const invalid = api.validate(req, match.params);
   if (invalid) { return renderGatewayError(invalid, req, scopeOf(config, api)); }
+  const orchestrated = api.orchestrate?.(req, match.params);
+  if (orchestrated instanceof GatewayError) { return renderGatewayError(orchestrated, req, scopeOf(config, api)); }
 
   const call: BackendCall = {
     req,
@@ -92,6 +94,7 @@ function proceed(req: RequestView, config: ProxyConfig, api: CompiledApi, match:
     rawParams: match.rawParams,
     greedy: match.greedy,
     timeoutMs: timeoutFor(api.backend.timeoutMs, context),
+    ...(orchestrated ? { orchestrated } : {}),
   };
   const backendStarted = performance.now();
   const outcome = api.backend.invoke(call);

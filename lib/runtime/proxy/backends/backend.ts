@@ -3,6 +3,7 @@
  * backend's proxy result (passed through whatever its status) or a gateway error.
  */
 import { GatewayError } from '../gateway-error';
+import type { MappedValue } from '../orchestration';
 import { RequestView } from '../request';
 import { ProxyResult } from '../types';
 
@@ -17,6 +18,8 @@ export interface BackendCall {
   readonly greedy?: { readonly name: string; readonly segments: readonly string[] };
   /** Budget for the whole exchange, in ms: the API's timeout, capped by Lambda's remaining time. */
   readonly timeoutMs: number;
+  /** The parameter the API's orchestration rules mapped (orchestration.ts): replaces the caller's copy. */
+  readonly orchestrated?: MappedValue;
 }
 
 export interface Backend {

@@ -17,6 +17,7 @@ import { RequestView, withoutCredentialHeaders } from '../request';
 import { MediaTypeMatcher } from '../media-types';
 import { isRecord, ProxyResult } from '../types';
 import { Backend, BackendCall } from './backend';
+import { withMappedParameter } from '../orchestration';
 
 /**
  * The body as a LambdaIntegration would pass it. The REST API declares every media type binary,
@@ -43,7 +44,7 @@ function functionEvent(call: BackendCall, isBinary: MediaTypeMatcher): Record<st
   const requestContext: Record<string, unknown> = { ...context, resourcePath: call.apiPath };
   const overlay = call.req.authorizerOverlay;
   if (overlay) { requestContext.authorizer = { ...(isRecord(context.authorizer) ? context.authorizer : {}), ...overlay }; }
-  return {
+  const out = {
     ...event,
     ...withoutCredentialHeaders(event),
     ...functionBody(call.req, isBinary),
@@ -51,6 +52,7 @@ function functionEvent(call: BackendCall, isBinary: MediaTypeMatcher): Record<st
     pathParameters: Object.keys(call.rawParams).length > 0 ? call.rawParams : null,
     requestContext,
   };
+  return call.orchestrated ? withMappedParameter(out, call.orchestrated) : out;
 }
 
 function headerText(value: unknown): string | undefined {

@@ -18,6 +18,7 @@ import { isRecord, ProxyResult } from '../types';
 import { Backend, BackendCall } from './backend';
 import { isDotSegment } from './dot-segments';
 import { forwardingOf, GatewayHeader, setForwardingHeaders } from './forwarding';
+import { withMappedQuery } from '../orchestration';
 import { lambdaTraceHeader } from './trace';
 
 // Module-level keep-alive agents: connections survive between invocations of a warm Lambda.
@@ -130,7 +131,8 @@ function buildPath(target: Target, call: BackendCall): string | GatewayError {
     const param = dotSegmentIn(path, pathEnd < 0 ? path.length : pathEnd, landings);
     if (param !== undefined) { return dotSegmentRefused(param); }
   }
-  const query = call.req.queryString;
+  const mapped = call.orchestrated;
+  const query = mapped?.in === 'query' ? withMappedQuery(call.req.queryString, mapped) : call.req.queryString;
   if (query !== '') { path += (target.hasQuery ? '&' : '?') + query; }
   return path;
 }
@@ -397,6 +399,9 @@ export function compileHttpBackend(doc: HttpBackendDocument, url: string): Backe
           const value = cleanHeaderValue(call.req.authorizerValue(key));
           if (value !== '' && isValidHeaderValue(value)) { h[header] = value; }
         }
+        const mapped = call.orchestrated;
+        // Orchestration's mapped header replaces the caller's (names were lower-cased above).
+        if (mapped?.in === 'header') { h[mapped.name.toLowerCase()] = mapped.value; }
         if (body !== undefined) { h['content-length'] = String(body.length); }
         return h;
       };
