@@ -28,13 +28,17 @@ export const API_DETAILS_FILE_NAME = 'apis.jsonl';
  * The fields of an API that `config.json` holds, in this order: what routing and the document's
  * checks at load need.
  */
-export const API_ROUTE_FIELDS = ['method', 'path', 'response', 'environments'] as const;
+export const API_ROUTE_FIELDS = ['method', 'path', 'response', 'environments', 'matchMode'] as const;
 
 /**
  * An API as `config.json` holds it: `[method, path, response]`, plus its environments when it is
- * not published in all (an array parses faster than an object, and a cold start parses 1000).
+ * not published in all, plus its match mode when it is PREFIX (an array parses faster than an
+ * object, and a cold start parses 1000). A field left out before a later one is written `null`.
  */
-export type ApiRouteDocument = [method: string, path: string, response: string, environments?: string[]];
+export type ApiRouteDocument = [method: string, path: string, response: string, environments?: string[] | null, matchMode?: MatchModeName];
+
+/** EXACT: the API serves its path only. PREFIX (Huawei `SWA`): also every path below it, by whole segments. */
+export type MatchModeName = 'EXACT' | 'PREFIX';
 
 /** An API's line of `apis.jsonl`. */
 export type ApiDetailsDocument = Omit<ApiDocument, typeof API_ROUTE_FIELDS[number]>;
@@ -187,6 +191,36 @@ export interface MockBackendDocument {
 
 export type BackendDocument = HttpBackendDocument | FunctionBackendDocument | MockBackendDocument;
 
+/**
+ * A condition of a backend policy (Huawei: `conditions[]`). `source`: the caller's IP is in one of
+ * `cidrs`. `param`: the request parameter `name` in `in` (path values decoded, as validated). `system`:
+ * the system variable `name` (`$context.reqPath`, `$context.reqMethod`,
+ * `$context.authorizer.frontend.<key>`). `param` and `system` compare with exactly one of `equals`,
+ * `oneOf` or `pattern` (an ECMAScript regular expression searched in the value).
+ */
+export interface PolicyConditionDocument {
+  readonly origin: 'source' | 'param' | 'system';
+  readonly cidrs?: string[];
+  readonly name?: string;
+  /** param: where the parameter is. */
+  readonly in?: ParameterLocation;
+  readonly equals?: string;
+  readonly oneOf?: string[];
+  readonly pattern?: string;
+}
+
+/**
+ * A backend policy (Huawei: conditional backend): when its conditions hold (ALL: every one, ANY: at
+ * least one), the request goes to its backend instead of the API's. Policies are tried in order.
+ */
+export interface BackendPolicyDocument {
+  readonly name: string;
+  readonly effect: 'ALL' | 'ANY';
+  readonly conditions: PolicyConditionDocument[];
+  /** The same kind as the API's own backend. */
+  readonly backend: BackendDocument;
+}
+
 /** How an API authenticates its callers (DESIGN sections 2 and 7). */
 export interface AuthDocument {
   /**
@@ -200,6 +234,13 @@ export interface AuthDocument {
   readonly customAuthorizer?: string;
   /** THIRD_PARTY: a key of `thirdPartyAuthorizers`. */
   readonly thirdPartyAuthorizer?: string;
+  /**
+   * APP: whether requests signed with an app's AppKey and AppSecret (`SDK-HMAC-SHA256`) are
+   * accepted. Absent: true.
+   */
+  readonly signature?: boolean;
+  /** APP: whether an AppCode in `X-Apig-AppCode` is accepted. Absent: true. */
+  readonly appCode?: boolean;
 }
 
 /** An IP access-control rule: only ALLOW-listed sources may call, or DENY-listed ones may not. */
@@ -220,6 +261,16 @@ export interface AppDocument {
    * the library generates) or `{"appCodes": ["...", ...]}` (1-5 AppCodes of 64-180 characters).
    */
   readonly secretArn: DeployTimeString;
+  /**
+   * The app's AppKey (`Access=` of a signed request): not a secret. Absent: the app cannot sign
+   * requests.
+   */
+  readonly appKey?: DeployTimeString;
+  /**
+   * ARN of the Secrets Manager secret holding the app's AppSecret, `{"appSecret": "..."}` (8-128
+   * letters, digits or `_-!@#$%`). Absent: the app cannot sign requests.
+   */
+  readonly appSecretArn?: DeployTimeString;
   /**
    * Value of the app's API key in its usage plan, returned by the authorizer as
    * `usageIdentifierKey` so API Gateway applies the app's throttle and quota. Not a secret: with
@@ -291,6 +342,20 @@ export interface ApiDocument {
    * other stage the API does not exist (NOT_FOUND, or another API whose path matches).
    */
   readonly environments?: string[];
+  /** Absent: EXACT. */
+  readonly matchMode?: MatchModeName;
+  /** The API's own CORS, instead of the group's: on its responses, its gateway errors and preflights on its paths. */
+  readonly cors?: CorsDocument;
+  /**
+   * For a PREFIX API the REST API's document exposes individually (its own resources and method, for
+   * IAM or its own throttle): the resource paths that are its own, as the document spells them. The
+   * proxy serves it only when API Gateway matched one of them (the event's `resource`); arriving
+   * through any other resource, its IAM method or throttle was skipped, and the request is refused
+   * (DESIGN section 11).
+   */
+  readonly ownResources?: string[];
+  /** Backend policies, tried in order before the API's own backend. Absent: none. */
+  readonly backendPolicies?: BackendPolicyDocument[];
   /** The API's parameter orchestration (Huawei's orchestration rules). Absent: none. */
   readonly orchestration?: OrchestrationDocument;
 }
@@ -391,6 +456,12 @@ export const VERDICT_KEYS = {
   /** The calling app, after app authentication. */
   appId: 'appId',
   appName: 'appName',
+  /**
+   * Present when the app signed the request (`SDK-HMAC-SHA256`): `verified` when the authorizer
+   * verified the signature in full (no body, or UNSIGNED-PAYLOAD), `pending` when only the proxy,
+   * which sees the body, can. The proxy verifies every signed request in full either way.
+   */
+  signature: 'apigSignature',
 } as const;
 
 /** Prefix of a custom or third-party authorizer's context keys in the verdict (see authorizerContextKey). */

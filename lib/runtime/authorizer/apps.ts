@@ -10,6 +10,7 @@
  * still had to be read.
  */
 import { timingSafeEqual } from 'crypto';
+import type { AppSigning } from '../shared/app-secrets';
 import { AppInfo } from '../shared/auth-config';
 import { AppCodeStore, digest, SecretSource } from './secrets';
 
@@ -18,7 +19,10 @@ export interface AppEntry extends SecretSource {
   readonly info: AppInfo;
   /** The app's API key value in its usage plan, if it has one. */
   readonly usageKey?: string;
+  /** Where the app's AppSecret is, and its AppKey, when the app can sign requests. */
+  readonly signing?: AppSigning;
 }
+
 
 export type Identification =
   | { readonly kind: 'app'; readonly app: AppEntry }

@@ -15,8 +15,9 @@ import { ApiDetails } from '../shared/api-details';
 import { isRecord } from '../proxy/types';
 import { AuthCatalog, ResolvedAuth } from '../shared/auth-config';
 import { resolveDeployTime } from '../shared/deploy-time';
-import { EnvironmentRoutes, PublishedRoute, publishedIn } from '../shared/environment-routes';
+import { EnvironmentRoutes, isPrefixRoute, PublishedRoute, publishedIn } from '../shared/environment-routes';
 import { loadDocument } from '../shared/document-file';
+import { signingOf } from '../shared/app-secrets';
 import { AppDirectory, AppEntry } from './apps';
 import { AppCodeStore } from './secrets';
 import { compileThirdParty, ThirdPartyAuthorizer } from './third-party';
@@ -51,6 +52,8 @@ export interface AuthorizerConfig {
   readonly apps: AppDirectory;
   /** Apps by key, with their secret and usage key. */
   readonly appEntries: ReadonlyMap<string, AppEntry>;
+  /** Apps that can sign requests, by AppKey. */
+  readonly appsByAccessKey: ReadonlyMap<string, AppEntry>;
   /** The API key for requests no app's key covers (refusals, apps without one): `refusalUsageKey`. */
   readonly refusalUsageKey?: string;
   /** Problems found at load (single apps), logged once at cold start. */
@@ -83,6 +86,7 @@ export function compileAuthorizerConfig(doc: unknown, details: ApiDetails, env: 
   const warnings: string[] = [];
   const catalog = new AuthCatalog(doc, env, 'authorizer');
   const appEntries = new Map<string, AppEntry>();
+  const appsByAccessKey = new Map<string, AppEntry | undefined>();
   for (const [key, info] of catalog.apps) {
     let secretId: string | undefined;
     try {
@@ -91,7 +95,16 @@ export function compileAuthorizerConfig(doc: unknown, details: ApiDetails, env: 
       warnings.push(`app ${key}: ${(err as Error).message}`);
     }
     const usageKey = typeof info.doc.usageKey === 'string' && info.doc.usageKey !== '' ? info.doc.usageKey : undefined;
-    appEntries.set(key, { appKey: key, secretId, info, usageKey });
+    const entry: AppEntry = { appKey: key, secretId, info, usageKey, signing: signingOf(key, info.doc, env, warnings) };
+    appEntries.set(key, entry);
+    if (entry.signing !== undefined) {
+      if (appsByAccessKey.has(entry.signing.accessKey)) {
+        warnings.push(`app ${key}: its AppKey is also app ${appsByAccessKey.get(entry.signing.accessKey)!.appKey}'s: neither can sign requests`);
+        appsByAccessKey.set(entry.signing.accessKey, undefined);
+      } else {
+        appsByAccessKey.set(entry.signing.accessKey, entry);
+      }
+    }
   }
   const thirdParties = new Map<string, ThirdPartyAuthorizer | Error>();
   const thirdPartyOf = (key: string): ThirdPartyAuthorizer => {
@@ -142,6 +155,7 @@ export function compileAuthorizerConfig(doc: unknown, details: ApiDetails, env: 
       path: route[1],
       target: new RoutedAuthorizerApi(() => resolveApi(i)),
       environments: route[3] === undefined ? undefined : publishedIn(route[3], `apis[${i}]`),
+      prefix: isPrefixRoute(route[4], `apis[${i}]`),
     };
   }
   let router: EnvironmentRoutes<RoutedAuthorizerApi>;
@@ -156,6 +170,7 @@ export function compileAuthorizerConfig(doc: unknown, details: ApiDetails, env: 
     stage: doc.group.stage,
     apps: new AppDirectory([...appEntries.values()], store),
     appEntries,
+    appsByAccessKey: new Map([...appsByAccessKey].filter((e): e is [string, AppEntry] => e[1] !== undefined)),
     refusalUsageKey: typeof doc.refusalUsageKey === 'string' && doc.refusalUsageKey !== '' ? doc.refusalUsageKey : undefined,
     warnings,
   };

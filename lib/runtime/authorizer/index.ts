@@ -6,9 +6,11 @@
  *
  * The request is routed with the proxy's router, on the same document, then:
  * - no API, or an API with NONE or IAM authentication → ok (the proxy does the rest);
- * - APP: `X-Apig-AppCode` absent → AUTH_HEADER_MISSING; sent twice, or no app holds it →
- *   AUTH_FAILURE; an app not authorised for the API → UNAUTHORIZED; codes unreadable (Secrets
- *   Manager) → DEFAULT_5XX; then the custom authorizer, if any (two-factor);
+ * - APP: an AppCode in `X-Apig-AppCode` (when the API accepts AppCodes): sent twice, or no app
+ *   holds it → AUTH_FAILURE; an app not authorised for the API → UNAUTHORIZED; codes unreadable
+ *   (Secrets Manager) → DEFAULT_5XX. Otherwise a signature (`SDK-HMAC-SHA256`, when the API
+ *   accepts signatures: authenticateSignature); neither credential → AUTH_HEADER_MISSING. Then the
+ *   custom authorizer, if any (two-factor);
  * - CUSTOM: the custom authorizer (shared/custom-authorizer.ts);
  * - THIRD_PARTY: the auth service (third-party.ts).
  *
@@ -21,6 +23,10 @@ import { logEvent, stackFrames } from '../proxy/log';
 import { RequestView } from '../proxy/request';
 import { isRecord, LambdaContextLike } from '../proxy/types';
 import { runCustomAuthorizer } from '../shared/custom-authorizer';
+import { appSecretStore, verifyWithAppSecret } from '../shared/app-secrets';
+import {
+  BAD_SIGNATURE, bodyEvidence, dateRefusal, EMPTY_BODY_SHA256, readSignature, SignatureRefusal, UNSIGNED_PAYLOAD, unknownAppKey,
+} from '../shared/app-signature';
 import { headerSent } from '../shared/sent-once';
 import { StepOutcome, VERDICT_OK } from '../shared/verdict';
 import { AppEntry } from './apps';
@@ -65,10 +71,19 @@ async function authenticate(req: RequestView, config: AuthorizerConfig, api: Aut
       return fromStep(api.id, await runThirdParty(api.thirdParty!, req, budget(api.thirdParty!.timeoutMs, context)));
     case 'APP': {
       const sent = headerSent(req, APP_CODE_HEADER);
+      const codeGiven = sent.kind === 'repeated' || (sent.kind === 'once' && sent.value !== '');
+      if (!codeGiven || auth.appCode === false) {
+        // No AppCode (or AppCodes not accepted): a signature, or no credential at all.
+        const signed = await authenticateSignature(req, config, api, auth.signature !== false, codeGiven);
+        if (signed.verdict !== VERDICT_OK || auth.custom === undefined) { return signed; }
+        const second = await runCustomAuthorizer(auth.custom, {
+          req, pathParams: params, apiId: api.id, stage: req.stage || config.stage, timeoutMs: budget(auth.custom.timeoutMs, context),
+        });
+        return { ...fromStep(api.id, second, signed.app), signature: signed.signature };
+      }
       // Two AppCodes: which one authenticates is ambiguous; refused as a bad credential, none compared.
       if (sent.kind === 'repeated') { return { apiId: api.id, verdict: 'AUTH_FAILURE', reason: 'AppCode sent more than once' }; }
       const code = sent.kind === 'once' ? sent.value : '';
-      if (code === '') { return { apiId: api.id, verdict: 'AUTH_HEADER_MISSING', reason: 'no AppCode' }; }
       const found = await config.apps.identify(code, api.authorisedApps);
       if (found.kind === 'unavailable') { return { apiId: api.id, verdict: 'DEFAULT_5XX', reason: found.reason }; }
       if (found.kind === 'unknown') { return { apiId: api.id, verdict: 'AUTH_FAILURE', reason: 'AppCode of no app' }; }
@@ -91,6 +106,52 @@ async function authenticate(req: RequestView, config: AuthorizerConfig, api: Aut
     timeoutMs: budget(custom.timeoutMs, context),
   });
   return fromStep(api.id, outcome, app);
+}
+
+/**
+ * Signature authentication (DESIGN section 7): the AppKey names the app, the date must be within
+ * the window and the app authorised for the API. With no body (the headers say so) or an
+ * UNSIGNED-PAYLOAD signature, the signature is verified here in full (`verified`: the app's usage
+ * key may be handed out); otherwise only the proxy, which sees the body, can (`pending`: the proxy
+ * verifies before anything else, and the app is not charged).
+ */
+async function authenticateSignature(req: RequestView, config: AuthorizerConfig, api: AuthorizerApi, accepted: boolean,
+  codeGiven: boolean): Promise<Decision> {
+  const refuse = (refusal: SignatureRefusal): Decision => ({ apiId: api.id, verdict: 'AUTH_FAILURE', reason: refusal.reason, message: refusal.message });
+  const read = readSignature(req);
+  if (read.kind === 'absent') {
+    return codeGiven
+      ? refuse({ reason: 'AppCode on an API that accepts no AppCode', message: 'Incorrect app authentication information: AppCode authentication is not enabled for the API' })
+      : { apiId: api.id, verdict: 'AUTH_HEADER_MISSING', reason: 'no AppCode and no signature' };
+  }
+  if (!accepted) {
+    return refuse({ reason: 'signature on an API that accepts no signature', message: 'Incorrect app authentication information: signature authentication is not enabled for the API' });
+  }
+  if (read.kind === 'refused') { return refuse(read.refusal); }
+  const signed = read.signed;
+  const app = config.appsByAccessKey.get(signed.access);
+  if (app === undefined || app.signing === undefined) { return refuse(unknownAppKey(signed.access)); }
+  const expired = dateRefusal(signed, Date.now());
+  if (expired) { return refuse(expired); }
+  const authorised = api.authorisedApps.has(app.info.key);
+  const evidence = bodyEvidence(req);
+  const unsigned = signed.contentSha256 === UNSIGNED_PAYLOAD;
+  if (evidence === 'maybe' && !unsigned) {
+    // A body may be there: the proxy verifies. An app not authorised is refused without being named.
+    if (!authorised) { return { apiId: api.id, verdict: 'UNAUTHORIZED', reason: 'app not authorised for the API (signature not verified)' }; }
+    return { apiId: api.id, verdict: VERDICT_OK, reason: 'app identified by its AppKey; signature to verify in the proxy', app, signature: 'pending' };
+  }
+  const outcome = await verifyWithAppSecret(appSecretStore(), app.signing, req, signed, EMPTY_BODY_SHA256);
+  if (outcome === 'unavailable') { return { apiId: api.id, verdict: 'DEFAULT_5XX', reason: `AppSecret of app ${app.info.key} not readable` }; }
+  if (outcome === 'invalid') {
+    // Without a Content-Length the body is only presumed empty: the proxy, which sees it, decides.
+    if (evidence === 'none-implied' && !unsigned && authorised) {
+      return { apiId: api.id, verdict: VERDICT_OK, reason: 'signature not verified with an empty body; to verify in the proxy', app, signature: 'pending' };
+    }
+    return refuse(BAD_SIGNATURE);
+  }
+  if (!authorised) { return { apiId: api.id, verdict: 'UNAUTHORIZED', reason: 'app not authorised for the API', app }; }
+  return { apiId: api.id, verdict: VERDICT_OK, reason: 'app authenticated by its signature', app, signature: 'verified' };
 }
 
 function cut(value: string): string {

@@ -35,6 +35,11 @@ export interface Decision {
   readonly code?: string;
   readonly message?: string;
   readonly cached?: boolean;
+  /**
+   * The app signed the request: `verified` here in full, or `pending` (a body the authorizer
+   * cannot see: only the proxy can verify it, so the app's usage key is not handed out).
+   */
+  readonly signature?: 'verified' | 'pending';
 }
 
 /** API Gateway's limit on a policy's Resource ARN. */
@@ -78,6 +83,7 @@ export function authorizerResult(methodArn: unknown, decision: Decision, refusal
     context[VERDICT_KEYS.appId] = escapeTemplateValue(cut(app.info.id));
     context[VERDICT_KEYS.appName] = escapeTemplateValue(cut(app.info.name));
   }
+  if (decision.signature !== undefined) { context[VERDICT_KEYS.signature] = decision.signature; }
   const result: AuthorizerResult = {
     principalId: app ? cut(app.info.id) : ANONYMOUS_PRINCIPAL,
     policyDocument: {
@@ -87,10 +93,14 @@ export function authorizerResult(methodArn: unknown, decision: Decision, refusal
     context,
   };
   // The app's key meters what the app is let through for; anything else goes by the refusal key,
-  // so that API Gateway lets it reach the proxy instead of answering INVALID_API_KEY.
-  const usageKey = decision.verdict === VERDICT_OK && app?.usageKey !== undefined
-    ? app.usageKey
-    : refusalUsageKey ?? app?.usageKey;
+  // so that API Gateway lets it reach the proxy instead of answering INVALID_API_KEY. A signature
+  // only the proxy can verify (a body) never spends the app's throttle or quota: no app is charged
+  // on a signature not verified in full.
+  const usageKey = decision.signature === 'pending'
+    ? refusalUsageKey
+    : decision.verdict === VERDICT_OK && app?.usageKey !== undefined
+      ? app.usageKey
+      : refusalUsageKey ?? app?.usageKey;
   if (usageKey !== undefined) { result.usageIdentifierKey = usageKey; }
   return result;
 }

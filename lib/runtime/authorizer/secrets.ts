@@ -109,8 +109,9 @@ export function parseAppCodes(secretString: string, appKey: string): Buffer[] {
   return digests;
 }
 
-interface SecretCopy {
-  digests?: Buffer[];
+interface SecretCopy<T> {
+  /** What the last good read parsed to. */
+  value?: T;
   fetchedAt: number;
   attemptedAt: number;
   /** Failed reads since the last good one. */
@@ -132,34 +133,40 @@ export interface SecretSource {
   readonly secretId?: string;
 }
 
-export class AppCodeStore {
-  private readonly copies = new Map<string, SecretCopy>();
+/**
+ * Secrets read from Secrets Manager and kept parsed (a parse that throws counts as a failed read):
+ * the caching, refresh and backoff described above, for any kind of app secret (AppCodes here,
+ * AppSecrets in shared/app-secrets.ts).
+ */
+export class SecretStore<T> {
+  private readonly copies = new Map<string, SecretCopy<T>>();
 
-  public constructor(private readonly read: SecretReader = readSecret, private readonly fetchTimeoutMs: () => number = () => SECRET_FETCH_TIMEOUT_MS) {}
+  public constructor(private readonly parse: (secretString: string, appKey: string) => T,
+    private readonly read: SecretReader = readSecret, private readonly fetchTimeoutMs: () => number = () => SECRET_FETCH_TIMEOUT_MS) {}
 
   /**
-   * The digests of an app's codes, fetched or refreshed when needed; undefined when unknown. A
-   * stale copy is served as is while it is being refreshed, recently tried or backing off; with
-   * no copy, a read under way is waited for, and a secret backing off is unknown at once.
+   * An app's parsed secret, fetched or refreshed when needed; undefined when unknown. A stale
+   * copy is served as is while it is being refreshed, recently tried or backing off; with no
+   * copy, a read under way is waited for, and a secret backing off is unknown at once.
    */
-  public async codes(source: SecretSource): Promise<readonly Buffer[] | undefined> {
+  public async get(source: SecretSource): Promise<T | undefined> {
     if (source.secretId === undefined) { return undefined; }
     const copy = this.copy(source.secretId);
     const now = Date.now();
-    if (copy.digests !== undefined) {
+    if (copy.value !== undefined) {
       const fresh = now - copy.fetchedAt < SECRET_REFRESH_MS;
       const recentlyTried = now - copy.attemptedAt < SECRET_REFETCH_MIN_INTERVAL_MS;
-      if (fresh || recentlyTried || now < copy.retryAt) { return copy.digests; }
+      if (fresh || recentlyTried || now < copy.retryAt) { return copy.value; }
     } else if (copy.inflight === undefined && now < copy.retryAt) {
       return undefined;
     }
     await this.load(source, copy);
-    return copy.digests;
+    return copy.value;
   }
 
-  /** The digests held now, without fetching. */
-  public current(source: SecretSource): readonly Buffer[] | undefined {
-    return source.secretId === undefined ? undefined : this.copies.get(source.secretId)?.digests;
+  /** What is held now, without fetching. */
+  public current(source: SecretSource): T | undefined {
+    return source.secretId === undefined ? undefined : this.copies.get(source.secretId)?.value;
   }
 
   /**
@@ -175,7 +182,7 @@ export class AppCodeStore {
     return true;
   }
 
-  private copy(secretId: string): SecretCopy {
+  private copy(secretId: string): SecretCopy<T> {
     let copy = this.copies.get(secretId);
     if (!copy) {
       copy = { fetchedAt: 0, attemptedAt: -Infinity, failures: 0, retryAt: -Infinity };
@@ -185,14 +192,14 @@ export class AppCodeStore {
   }
 
   /** One fetch at a time per secret: concurrent requests share it. Never rejects. */
-  private load(source: SecretSource, copy: SecretCopy): Promise<void> {
+  private load(source: SecretSource, copy: SecretCopy<T>): Promise<void> {
     if (copy.inflight) { return copy.inflight; }
     copy.attemptedAt = Date.now();
     const secretId = source.secretId as string;
     copy.inflight = (async () => {
       try {
         const text = await this.read(secretId, this.fetchTimeoutMs());
-        copy.digests = parseAppCodes(text, source.appKey);
+        copy.value = this.parse(text, source.appKey);
         copy.fetchedAt = Date.now();
         copy.failures = 0;
         copy.retryAt = -Infinity;
@@ -202,12 +209,24 @@ export class AppCodeStore {
         copy.retryAt = Date.now() + delay;
         const error = err instanceof Error && /^the secret /.test(err.message) ? err.message : describeError(err);
         logEvent('app secret not readable', {
-          app: source.appKey, error, keeping: copy.digests !== undefined ? 'last good copy' : 'nothing', retryInMs: delay,
+          app: source.appKey, error, keeping: copy.value !== undefined ? 'last good copy' : 'nothing', retryInMs: delay,
         });
       } finally {
         copy.inflight = undefined;
       }
     })();
     return copy.inflight;
+  }
+}
+
+/** The apps' AppCodes, kept as SHA-256 digests only. */
+export class AppCodeStore extends SecretStore<Buffer[]> {
+  public constructor(read: SecretReader = readSecret, fetchTimeoutMs: () => number = () => SECRET_FETCH_TIMEOUT_MS) {
+    super(parseAppCodes, read, fetchTimeoutMs);
+  }
+
+  /** The digests of an app's codes (see `get`). */
+  public codes(source: SecretSource): Promise<readonly Buffer[] | undefined> {
+    return this.get(source);
   }
 }

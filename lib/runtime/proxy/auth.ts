@@ -4,6 +4,10 @@
  * IP rule has no guard: its requests pay nothing for this.
  *
  * Step 2, authentication, fails closed:
+ * - APP with a signed request (the verdict carries `apigSignature`): the signature is verified
+ *   here in full, with the body, before anything else (shared/app-signature.ts); a mismatch is
+ *   AUTH_FAILURE and nothing after runs. The authorizer cannot see the body, so this is the only
+ *   full check of a request with one.
  * - APP, CUSTOM, THIRD_PARTY: the authorizer's verdict in `requestContext.authorizer` is
  *   enforced. No verdict, a malformed one, or one reached for another API → AUTH_FAILURE ("no
  *   verdict from the authorizer"); an `ok` for an APP API must name one of its apps; a refusal is
@@ -19,6 +23,8 @@
  */
 import { VERDICT_KEYS } from '../../private/config-document';
 import { ResolvedAuth } from '../shared/auth-config';
+import { appSecretStore, AppSigning, signingOf, verifyWithAppSecret } from '../shared/app-secrets';
+import { BAD_SIGNATURE, bodySha256, dateRefusal, readSignature, SignatureRefusal } from '../shared/app-signature';
 import { runCustomAuthorizer } from '../shared/custom-authorizer';
 import { isTemplateReadKey, unescapeTemplateValue } from '../shared/template-values';
 import { IAM_ERROR_CODE, isRefusalType, REFUSAL_STATUS, StepOutcome, VERDICT_OK } from '../shared/verdict';
@@ -58,8 +64,11 @@ function unescapeTemplateValues(req: RequestView, context: Record<string, unknow
   if (raw !== undefined) { req.authorizerOverlay = raw; }
 }
 
-/** Enforces the authorizer's verdict for one API. */
-function verdictCheck(apiId: string, appIds: ReadonlySet<string> | undefined): SyncCheck {
+/**
+ * Enforces the authorizer's verdict for one API. `signatureOnly`: an APP API that accepts no
+ * AppCode, whose ok verdict must come from a signature.
+ */
+function verdictCheck(apiId: string, appIds: ReadonlySet<string> | undefined, signatureOnly = false): SyncCheck {
   return req => {
     const context = req.authorizer;
     if (context === undefined) { return noVerdict('no authorizer context'); }
@@ -71,11 +80,61 @@ function verdictCheck(apiId: string, appIds: ReadonlySet<string> | undefined): S
       if (appIds !== undefined && !appIds.has(req.authorizerValue(VERDICT_KEYS.appId))) {
         return noVerdict('ok verdict without an app authorised for the API');
       }
+      if (signatureOnly && context[VERDICT_KEYS.signature] === undefined) { return noVerdict('ok verdict without a signature on an API that accepts signatures only'); }
       return undefined;
     }
     if (!isRefusalType(verdict)) { return noVerdict('unknown verdict'); }
     return new GatewayError(verdict, REFUSAL_STATUS[verdict], 'authorizer verdict', undefined,
       nonEmpty(context[VERDICT_KEYS.message]), nonEmpty(context[VERDICT_KEYS.code]));
+  };
+}
+
+function signatureFailure(refusal: SignatureRefusal): GatewayError {
+  return new GatewayError('AUTH_FAILURE', 401, `signature: ${refusal.reason}`, undefined, refusal.message);
+}
+
+/**
+ * Verifies a signed request in full, with its body (base64-decoded when API Gateway encoded it):
+ * the app the verdict names, its AppKey, the date window and the signature. Undefined when it holds.
+ */
+async function verifySignature(req: RequestView, app: AppSigning): Promise<GatewayError | undefined> {
+  const read = readSignature(req);
+  if (read.kind === 'refused') { return signatureFailure(read.refusal); }
+  if (read.kind === 'absent') { return signatureFailure({ ...BAD_SIGNATURE, reason: 'signature verdict on a request without a signature' }); }
+  const signed = read.signed;
+  if (signed.access !== app.accessKey) { return signatureFailure({ ...BAD_SIGNATURE, reason: 'AppKey is not the verdict\'s app\'s' }); }
+  const expired = dateRefusal(signed, Date.now());
+  if (expired) { return signatureFailure(expired); }
+  const outcome = await verifyWithAppSecret(appSecretStore(), app, req, signed, bodySha256(req.body()));
+  if (outcome === 'unavailable') { return new GatewayError('DEFAULT_5XX', 500, `AppSecret of app ${app.appKey} not readable`); }
+  return outcome === 'valid' ? undefined : signatureFailure(BAD_SIGNATURE);
+}
+
+/**
+ * The guard of an APP API: the verdict, and for a signed request (the verdict says so) the
+ * signature verified in full with the body before anything else.
+ */
+function appGuard(apiId: string, auth: ResolvedAuth, access: SyncCheck | undefined, env: NodeJS.ProcessEnv): Guard {
+  const check = verdictCheck(apiId, new Set(auth.apps.map(a => a.id)), auth.appCode === false);
+  const signers = new Map<string, AppSigning>();
+  if (auth.signature !== false) {
+    for (const app of auth.apps) {
+      const signing = signingOf(app.key, app.doc, env, []);
+      if (signing !== undefined) { signers.set(app.id, signing); }
+    }
+  }
+  const rest = (req: RequestView): GatewayError | undefined => check(req) ?? access?.(req);
+  return call => {
+    const req = call.req;
+    const context = req.authorizer;
+    const marker = context?.[VERDICT_KEYS.signature];
+    if (context === undefined || marker === undefined) { return rest(req); }
+    if (typeof context[VERDICT_KEYS.verdict] !== 'string' || scalarText(context[VERDICT_KEYS.api]) !== apiId) { return rest(req); }
+    if (marker !== 'verified' && marker !== 'pending') { return noVerdict('unknown signature marker'); }
+    unescapeTemplateValues(req, context);
+    const app = signers.get(req.authorizerValue(VERDICT_KEYS.appId));
+    if (app === undefined) { return noVerdict('signature verdict without an app of the API that can sign'); }
+    return verifySignature(req, app).then(refused => refused ?? rest(req));
   };
 }
 
@@ -112,7 +171,8 @@ function accessCheck(rules: readonly IpRule[]): SyncCheck | undefined {
  * @param auth the API's resolved auth, or the reason it could not be resolved
  * @param rules the group's IP rule (if any), then the API's
  */
-export function compileGuard(apiId: string, auth: ResolvedAuth | string, rules: readonly IpRule[]): Guard | undefined {
+export function compileGuard(apiId: string, auth: ResolvedAuth | string, rules: readonly IpRule[],
+  env: NodeJS.ProcessEnv = process.env): Guard | undefined {
   const access = accessCheck(rules);
   if (typeof auth === 'string') {
     const broken = internalError(`authentication not usable: ${auth}`.slice(0, 300));
@@ -141,8 +201,7 @@ export function compileGuard(apiId: string, auth: ResolvedAuth | string, rules: 
       break;
     }
     case 'APP':
-      authCheck = verdictCheck(apiId, new Set(auth.apps.map(a => a.id)));
-      break;
+      return appGuard(apiId, auth, access, env);
     default:
       authCheck = verdictCheck(apiId, undefined);
   }

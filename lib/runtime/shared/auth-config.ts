@@ -36,6 +36,10 @@ export interface ResolvedAuth {
   readonly customName?: string;
   /** THIRD_PARTY: key of the third-party authorizer. */
   readonly thirdParty?: string;
+  /** APP: signed requests (`SDK-HMAC-SHA256`) accepted. */
+  readonly signature?: boolean;
+  /** APP: AppCodes (`X-Apig-AppCode`) accepted. */
+  readonly appCode?: boolean;
 }
 
 /** Which handler resolves: decides whose custom authorizers get compiled. */
@@ -118,6 +122,10 @@ export class AuthCatalog {
         if (!app) { throw new Error(`${where}.auth.apps: ${this.appProblems.get(key) ?? `app "${key}" is not declared`}`); }
         apps.push(app);
       }
+      for (const flag of ['signature', 'appCode'] as const) {
+        if (doc[flag] !== undefined && typeof doc[flag] !== 'boolean') { throw new Error(`${where}.auth.${flag} is not a boolean`); }
+      }
+      if (doc.signature === false && doc.appCode === false) { throw new Error(`${where}.auth accepts neither signatures nor AppCodes`); }
     }
     let customName: string | undefined;
     let custom: CustomAuthorizer | undefined;
@@ -143,6 +151,7 @@ export class AuthCatalog {
       }
       thirdParty = doc.thirdPartyAuthorizer;
     }
-    return { type, apps, custom, customName, thirdParty };
+    const kinds = type === 'APP' ? { signature: doc.signature !== false, appCode: doc.appCode !== false } : {};
+    return { type, apps, custom, customName, thirdParty, ...kinds };
   }
 }
