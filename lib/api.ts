@@ -8,11 +8,13 @@ import { AccessControl } from './access-control';
 import type { ApiGroup } from './api-group';
 import { ApiAuth, AuthType } from './auth';
 import { Backend } from './backend';
+import type { BackendPolicy } from './backend-policy';
 import type { Environment } from './environment';
 import { GatewayResponse } from './gateway-response';
 import { HttpMethod } from './http-method';
 import { LIMITS, RULES } from './limits';
 import { backendLatencyMetric, gatewayErrorsMetric, latencyMetric, requestsMetric } from './monitoring/metrics';
+import { backendPolicyProblems, PolicyConditionContext } from './private/backend-policies';
 import { checkLiteral, formatAll, Problem, problem, throwIf } from './private/checks';
 import { orchestrationProblems } from './private/orchestration-binding';
 import { parsePath, PathSegment } from './private/paths';
@@ -86,6 +88,16 @@ export interface ApiOptions {
    * @default - every environment of the group, those added later included
    */
   readonly environments?: Environment[];
+
+  /**
+   * Backend policies (Huawei: conditional backends), at most 5: tried in order, the first whose
+   * conditions hold sends the request to its own backend (same kind as `backend`, with its own
+   * timeout); when none holds, `backend` answers. Evaluated by the proxy after the request's
+   * parameters are validated.
+   *
+   * @default - none: every request goes to `backend`
+   */
+  readonly backendPolicies?: BackendPolicy[];
 }
 
 const API_NAME = /^[A-Za-z0-9][A-Za-z0-9\-_./:()]{2,254}$/;
@@ -153,6 +165,9 @@ export class Api extends Construct {
    */
   public readonly environments?: Environment[];
 
+  /** The backend policies, in the order they are tried. */
+  public readonly backendPolicies: BackendPolicy[];
+
   /** @internal the parsed path */
   public readonly _segments: PathSegment[];
 
@@ -173,6 +188,7 @@ export class Api extends Construct {
     this.accessControl = options.accessControl;
     this.throttle = options.throttle;
     this.environments = options.environments ? [...options.environments] : undefined;
+    this.backendPolicies = [...(options.backendPolicies ?? [])];
     this.apiId = crypto.createHash('sha256').update(`${group.groupName}\0${id}`).digest('hex').slice(0, 32);
 
     if (!Object.values(HttpMethod).includes(this.method)) {
@@ -193,6 +209,8 @@ export class Api extends Construct {
     for (const found of this.parameterProblems()) { throwIf(this, found); }
     for (const found of orchestrationProblems(this.parameters, group)) { throwIf(this, found); }
     for (const found of this.backend._problems(group._backendContext(this))) { throwIf(this, found); }
+    for (const found of backendPolicyProblems(this.backendPolicies, this.backend.kind, group._backendContext(this),
+      this._policyConditionContext())) { throwIf(this, found); }
     for (const found of this.authProblems(group)) { throwIf(this, found); }
     for (const found of this.accessControl?._problems() ?? []) { throwIf(this, found); }
     for (const found of throttleProblems(this.throttle, 'API')) { throwIf(this, found); }
@@ -216,6 +234,15 @@ export class Api extends Construct {
     const group = this.node.scope as ApiGroup;
     const environments = (this.environments ?? group.environments).map(e => ({ name: e.environmentName, variables: e.variables }));
     return this.backend._environmentProblems(environments);
+  }
+
+  /** @internal what the conditions of the API's backend policies are checked and written against */
+  public _policyConditionContext(): PolicyConditionContext {
+    return {
+      parameters: this.parameters.map(p => ({ name: p.name, location: p.location })),
+      pathVariables: this.pathVariables,
+      hasFrontendAuthorizer: this.auth.customAuthorizer !== undefined || this.auth.thirdPartyAuthorizer !== undefined,
+    };
   }
 
   /** Names of the path's `{name}` parameters. */

@@ -62,6 +62,12 @@ export const LIMITS = {
   environmentsPerGroup: 10,
   variablesPerEnvironment: 50,
   environmentVariableValueLength: 255,
+  backendPoliciesPerApi: 5,
+  conditionsPerPolicy: 5,
+  policyValueLength: 255,
+  policyOneOfValues: 20,
+  /** Longest request value a policy condition compares (a longer one never matches). */
+  policyMatchedValueLength: 1024,
   orchestrationMapEntries: 300,
   orchestrationListItems: 3000,
   orchestrationInterceptMax: 100,
@@ -201,6 +207,21 @@ export const RULES = {
   orchestrationBinding: rule('orchestration-binding', 'orchestration rules of a request parameter',
     'rules of the API\'s own group, each once; at most one none_value rule (first) and one default rule (last); ' +
     'a preprocessing rule never last; one orchestrated parameter per API', HUAWEI),
+  backendPolicies: rule('backend-policies', 'number of backend policies', `at most ${LIMITS.backendPoliciesPerApi} per API`, HUAWEI),
+  backendPolicyName: rule('backend-policy-name', 'backend policy name',
+    '3-64 letters, digits or "_", starting with a letter, unique in the API', HUAWEI),
+  backendPolicyBackend: rule('backend-policy-backend', 'backend of a backend policy',
+    'the same kind as the API\'s own backend (HTTP for HTTP, FUNCTION for FUNCTION, MOCK for MOCK)', HUAWEI),
+  policyConditions: rule('policy-conditions', 'number of conditions of a backend policy',
+    `1-${LIMITS.conditionsPerPolicy} per policy`, HUAWEI),
+  policyCondition: rule('policy-condition', 'backend policy condition',
+    'sourceIp: IPv4 or IPv6 addresses or CIDR blocks; parameter: a request parameter or path parameter of the API, declared in one ' +
+    'location; system: $context.reqPath, $context.reqMethod (equals or oneOf only), or $context.authorizer.frontend.<key> on an API ' +
+    `with a custom or third-party authorizer; exactly one of equals, oneOf (1-${LIMITS.policyOneOfValues} values without ",") or ` +
+    `pattern; values of 1-${LIMITS.policyValueLength} characters`, `${HUAWEI} and ${LIBRARY}`),
+  policyPattern: rule('policy-pattern', 'backend policy pattern',
+    `an ECMAScript regular expression of 1-${LIMITS.policyValueLength} characters, without back-references and without a repeated ` +
+    'part that can itself match in several ways (nested quantifiers such as (a+)+ or (a|a)*)', LIBRARY),
   backendPolicies: rule('backend-policies', 'number of backend policies', `at most ${LIMITS.backendPoliciesPerApi} per API`, HUAWEI),
   backendPolicyName: rule('backend-policy-name', 'backend policy name',
     '3-64 letters, digits or "_", starting with a letter, unique in the API', HUAWEI),

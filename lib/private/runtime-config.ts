@@ -6,6 +6,7 @@ import { CORS_DEFAULTS, CorsOptions } from '../cors';
 import type { GatewayResponse } from '../gateway-response';
 import { ResponseType } from '../response-type';
 import type { BackendBindContext } from '../backend';
+import { backendPolicyDocuments } from './backend-policies';
 import { orchestrationDocumentOf } from './orchestration-binding';
 import {
   ApiDocument, AppDocument, CONFIG_DOCUMENT_VERSION, ConfigDocument, CustomAuthorizerDocument, DeployTimeString,
@@ -79,6 +80,8 @@ export function buildRuntimeConfig(input: RuntimeConfigInput): ConfigDocument {
     ...(api.auth._toDocument() ? { auth: api.auth._toDocument() } : {}),
     ...(api.accessControl ? { accessControl: api.accessControl._toDocument() } : {}),
     ...publishedIn(api, input.environments ?? [input.stageName]),
+    ...(api.backendPolicies.length > 0
+      ? { backendPolicies: backendPolicyDocuments(api.backendPolicies, input.backendContext(api), api._policyConditionContext()) } : {}),
     ...orchestrationDocumentOf(api.parameters),
   }));
   const deployTimeValue = (value: string): DeployTimeString => {

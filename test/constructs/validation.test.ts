@@ -10,8 +10,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
-  AccessControl, ApiAuth, ApiGroup, ApiGroupErrors, ApiGroupProps, ApiOptions, Backend, CustomAuthorizerOptions, GatewayResponse,
-  HttpMethod, IdentitySource, ParameterType, RequestParameter, ResponseRule, ResponseType, ThirdPartyAuthorizerOptions,
+  AccessControl, ApiAuth, ApiGroup, ApiGroupErrors, ApiGroupProps, ApiOptions, Backend, BackendPolicy, CustomAuthorizerOptions, GatewayResponse,
+  HttpMethod, IdentitySource, ParameterType, PolicyCondition, RequestParameter, ResponseRule, ResponseType, ThirdPartyAuthorizerOptions,
 } from 'cdk-api-groups';
 import { ApiGroupValidationError } from '../../lib/errors';
 import { ALL_RULES, LimitRule, RULES } from '../../lib/limits';
@@ -1116,6 +1116,297 @@ describe('production options', () => {
     [{ authorizerProvisionedConcurrency: 1.5 }, '1.5', 'authorizerProvisionedConcurrency'],
   ] as const, 'keepWarm %p is refused', ([keepWarm, value, detail]) => {
     expectGroupError({ keepWarm }, { rule: RULES.keepWarm, value, detail });
+  });
+});
+
+describe('backend policies', () => {
+  const when = (name: string): PolicyCondition => PolicyCondition.parameter(name, { equals: 'x' });
+  const policy = (over: Partial<BackendPolicy> = {}): BackendPolicy => ({
+    policyName: 'beta', backend: Backend.mock({ body: 'beta' }), conditions: [when('tier')], ...over,
+  });
+  const withPolicies = (backendPolicies: BackendPolicy[], over: Partial<ApiOptions> = {}): Partial<ApiOptions> => ({
+    path: '/orders/{id}', parameters: [RequestParameter.query('tier')], backendPolicies, ...over,
+  });
+
+  ruleTest(RULES.backendPolicies, 'at most 5 policies per API', () => {
+    const six = [1, 2, 3, 4, 5, 6].map(i => policy({ policyName: `p${i}xx` }));
+    expectApiError(withPolicies(six), { rule: RULES.backendPolicies, value: '6' });
+    expect(() => api(newGroup(), 'Five', withPolicies(six.slice(0, 5)))).not.toThrow();
+  });
+
+  ruleTestEach(RULES.backendPolicyName, [
+    ['ab', undefined], ['1abc', undefined], ['has-dash', undefined], ['a'.repeat(65), undefined],
+  ] as const, 'policy name %p is refused', ([name]) => {
+    expectApiError(withPolicies([policy({ policyName: name })]), { rule: RULES.backendPolicyName, value: `"${name}"` });
+  });
+
+  ruleTest(RULES.backendPolicyName, 'a policy name is unique in the API', () => {
+    expectApiError(withPolicies([policy(), policy()]), { rule: RULES.backendPolicyName, value: '"beta"', detail: 'declared twice in the API' });
+  });
+
+  ruleTest(RULES.backendPolicyBackend, 'a policy backend has the kind of the API\'s backend', () => {
+    expectApiError(withPolicies([policy({ backend: Backend.http('https://beta.example.com/orders/{id}') })]),
+      { rule: RULES.backendPolicyBackend, value: '"HTTP"', detail: 'backend policy "beta": the API\'s backend is MOCK' });
+  });
+
+  ruleTest(RULES.backendUrl, 'a policy backend is checked like the API\'s own (URL placeholders are path parameters)', () => {
+    expectApiError(withPolicies([policy({ backend: Backend.http('https://beta.example.com/{nope}') })],
+      { backend: Backend.http('https://main.example.com/orders/{id}') }),
+    { rule: RULES.backendUrl, value: '"https://beta.example.com/{nope}"', detail: 'backend policy "beta": ' });
+  });
+
+  ruleTest(RULES.backendTimeout, 'a policy backend\'s own timeout is checked', () => {
+    expectApiError(withPolicies([policy({ backend: Backend.http('https://beta.example.com', { timeout: Duration.seconds(61) }) })],
+      { backend: Backend.http('https://main.example.com') }), { rule: RULES.backendTimeout, value: '"61000 ms"' });
+  });
+
+  ruleTestEach(RULES.policyConditions, [[0], [6]] as const, '%p conditions are refused', ([n]) => {
+    expectApiError(withPolicies([policy({ conditions: Array.from({ length: n }, () => when('tier')) })]),
+      { rule: RULES.policyConditions, value: String(n), detail: 'backend policy "beta"' });
+  });
+
+  ruleTestEach(RULES.policyCondition, [
+    [when('nope'), '"parameter(nope)"', 'not a parameter of the API (it declares query tier, path id)'],
+    [PolicyCondition.parameter('tier', { equals: 'a', oneOf: ['a'] }), '"parameter(tier)"', 'more than one of equals, oneOf and pattern'],
+    [PolicyCondition.parameter('tier', {}), '"parameter(tier)"', 'no equals, oneOf or pattern'],
+    [PolicyCondition.parameter('tier', { equals: '' }), '""', 'equals of parameter(tier): 0 characters'],
+    [PolicyCondition.parameter('tier', { oneOf: ['a,b'] }), '"a,b"', 'contains ","'],
+    [PolicyCondition.parameter('tier', { oneOf: Array.from({ length: 21 }, (_, i) => `v${i}`) }), '21', 'number of oneOf values'],
+    [PolicyCondition.system('$context.apiId', { equals: 'x' }), '"$context.apiId"', 'not a system variable a condition may name'],
+    [PolicyCondition.system('$context.reqMethod', { pattern: '^P' }), '"system($context.reqMethod)"', 'equals or oneOf only'],
+    [PolicyCondition.system('$context.authorizer.frontend.user', { equals: 'x' }), '"$context.authorizer.frontend.user"',
+      'the API has no custom or third-party authorizer'],
+    [PolicyCondition.sourceIp(['10.0.0.1/8']), '"10.0.0.1/8"', 'sourceIp: not an IPv4 or IPv6 address or CIDR block'],
+    [PolicyCondition.sourceIp([]), '"sourceIp([])"', 'no address'],
+  ] as const, 'condition %#: %p is refused', ([condition, value, detail]) => {
+    expectApiError(withPolicies([policy({ conditions: [condition] })]), { rule: RULES.policyCondition, value, detail });
+  });
+
+  ruleTest(RULES.policyCondition, 'a parameter declared in two locations is ambiguous', () => {
+    expectApiError(withPolicies([policy()], { parameters: [RequestParameter.query('tier'), RequestParameter.header('tier')] }),
+      { rule: RULES.policyCondition, value: '"parameter(tier)"', detail: 'declared in several locations (header, query)' });
+  });
+
+  ruleTestEach(RULES.policyPattern, [
+    ['(a+)+', 'nested quantifiers'],
+    ['(a|a)*', 'nested quantifiers'],
+    ['^(\\w+\\s?)+$', 'nested quantifiers'],
+    ['((a|b){5}){5}', 'nested quantifiers'],
+    ['(a)\\1', 'back-references'],
+    ['[', 'not a valid regular expression'],
+    ['a'.repeat(256), '256 characters'],
+  ] as const, 'pattern %p is refused', ([pattern, detail]) => {
+    expectApiError(withPolicies([policy({ conditions: [PolicyCondition.parameter('tier', { pattern })] })]),
+      { rule: RULES.policyPattern, value: JSON.stringify(pattern).slice(0, 100), detail });
+  });
+
+  test('usual patterns, IPv6 blocks, path variables and Huawei\'s system variables are accepted', () => {
+    const conditions = [
+      PolicyCondition.parameter('tier', { pattern: '^(\\d{1,3}\\.){3}\\d{1,3}$' }),
+      PolicyCondition.parameter('id', { pattern: '^(beta|canary)-[0-9]+$' }),
+      PolicyCondition.sourceIp(['2001:db8::/32', '203.0.113.7']),
+      PolicyCondition.system('$context.reqMethod', { oneOf: ['GET', 'POST'] }),
+      PolicyCondition.system('reqPath', { pattern: '^/orders/' }),
+    ];
+    expect(() => api(newGroup(), 'Fine', withPolicies([policy({ conditions })]))).not.toThrow();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Backend parameters, per-environment addresses, asynchronous invocation (issue 13)
+
+describe('backend parameters', () => {
+  const { PATH, QUERY, HEADER } = ParameterLocation;
+  const withParams = (parameters: BackendParameter[], url = 'https://orders.example.com/v1/{id}'): Partial<ApiOptions> => ({
+    path: '/orders/{id}',
+    parameters: [RequestParameter.query('tier'), RequestParameter.header('X-Trace')],
+    backend: Backend.http(url, { parameters }),
+  });
+
+  ruleTestEach(RULES.backendParameter, ['1abc', 'a'.repeat(33), 'bad name', 'x-stage', 'X-Apig-Mine', 'x-sdk-date'],
+    'a name of 1-32 letters, digits, ".", "_" or "-" starting with a letter, not x-stage, x-apig-* or x-sdk-*: %p refused', name => {
+      expectApiError(withParams([BackendParameter.constant(name, 'v', { location: HEADER })]), { rule: RULES.backendParameter, value: JSON.stringify(name), detail: 'name' });
+    });
+
+  ruleTest(RULES.backendParameter, 'a header the backend connection needs cannot be a parameter', () => {
+    expectApiError(withParams([BackendParameter.constant('Content-Length', '1', { location: HEADER })]),
+      { rule: RULES.backendParameter, value: '"Content-Length"', detail: 'the proxy sets this header for the backend connection' });
+  });
+
+  ruleTest(RULES.backendParameter, 'at most 50 per backend', () => {
+    const many = Array.from({ length: 51 }, (_, i) => BackendParameter.constant(`p${i}`, 'v', { location: QUERY }));
+    expectApiError(withParams(many), { rule: RULES.backendParameter, value: '"51 parameters"', detail: 'at most 50 per backend' });
+  });
+
+  ruleTest(RULES.backendParameter, 'a PATH parameter must appear as {name} in the backend URL\'s path', () => {
+    expectApiError(withParams([BackendParameter.constant('version', 'v2', { location: PATH })]),
+      { rule: RULES.backendParameter, value: '"version"', detail: 'PATH parameter version has no {version} in the backend URL\'s path' });
+  });
+
+  ruleTest(RULES.backendParameter, 'a REQUEST parameter must name a declared request parameter or path variable', () => {
+    expectApiError(withParams([BackendParameter.request('user', { name: 'X-User', location: HEADER })]),
+      { rule: RULES.backendParameter, value: '"user"', detail: 'maps request parameter "user", which the API does not declare (declared: id, tier, X-Trace)' });
+  });
+
+  ruleTest(RULES.backendParameter, 'a constant is at most 255 characters', () => {
+    expectApiError(withParams([BackendParameter.constant('X-Long', 'v'.repeat(256), { location: HEADER })]),
+      { rule: RULES.backendParameter, value: '"vvvv', detail: 'longer than 255 characters' });
+  });
+
+  ruleTestEach(RULES.backendParameter, ['$context.nope', '$context.error.code', '$stageVariables.x', '$context.authorizer.backend.user'],
+    'a system variable must be one of the README\'s $context list: %p refused', variable => {
+      expectApiError(withParams([BackendParameter.system('X-Sys', variable, { location: HEADER })]),
+        { rule: RULES.backendParameter, value: JSON.stringify(variable), detail: 'system variable of X-Sys' });
+    });
+
+  ruleTest(RULES.backendParameter, 'two parameters with the same name and location are refused (header names ignore case)', () => {
+    expectApiError(withParams([
+      BackendParameter.constant('X-Invoke-User', 'a', { location: HEADER }),
+      BackendParameter.system('x-invoke-user', '$context.sourceIp', { location: HEADER }),
+    ]), { rule: RULES.backendParameter, value: '"x-invoke-user"', detail: 'declared twice in header (header names ignore case)' });
+  });
+
+  ruleTest(RULES.backendParameter, 'a mock takes no backend parameters (nothing would reach anything)', () => {
+    const options = { body: 'ok', parameters: [BackendParameter.constant('a', 'b', { location: QUERY })] } as never;
+    expectApiError({ backend: Backend.mock(options) }, { rule: RULES.backendParameter, value: '"Backend.mock({ parameters })"' });
+  });
+
+  test('every origin in every location is accepted, on HTTP and function backends', () => {
+    const parameters = [
+      BackendParameter.request('id', { name: 'orderId', location: QUERY }),
+      BackendParameter.request('tier', { name: 'tier', location: PATH }),
+      BackendParameter.request('x-trace', { name: 'trace', location: QUERY }),
+      BackendParameter.constant('X-Invoke-User', 'apigateway', { location: HEADER }),
+      BackendParameter.system('X-Source-Ip', '$context.sourceIp', { location: HEADER }),
+      BackendParameter.system('app', 'appName', { location: QUERY }),
+      BackendParameter.system('user', '$context.authorizer.frontend.userId', { location: QUERY }),
+    ];
+    const group = newGroup();
+    expect(() => api(group, 'Http', withParams(parameters, 'https://orders.example.com/v1/{tier}'))).not.toThrow();
+    const fn = lambda.Function.fromFunctionArn(Stack.of(group), 'Fn', fnArn);
+    expect(() => api(group, 'Fn', { ...withParams(parameters), method: HttpMethod.POST, backend: Backend.fn(fn, { parameters, invocation: FunctionInvocation.ASYNC }) })).not.toThrow();
+  });
+});
+
+describe('backend URLs with environment variables', () => {
+  test('${stageVariables.x} and #x# are not taken for path placeholders', () => {
+    const group = newGroup({ stageVariables: { host: 'orders.internal', base: 'v1' } });
+    expect(() => api(group, 'Stage', { backend: Backend.http('https://${stageVariables.host}/${stageVariables.base}/orders') })).not.toThrow();
+    expect(() => api(group, 'Huawei', { path: '/h', backend: Backend.http('https://#host#/#base#/orders') })).not.toThrow();
+    expect(() => Template.fromStack(Stack.of(group))).not.toThrow();
+  });
+
+  ruleTest(RULES.backendUrl, 'a request value never goes into the host', () => {
+    expectApiError({ path: '/orders/{tenant}', backend: Backend.http('https://{tenant}.example.com/orders') },
+      { rule: RULES.backendUrl, value: '"https://{tenant}.example.com/orders"', detail: 'placeholder {tenant} is in the host' });
+  });
+
+  ruleTest(RULES.backendUrl, 'a path parameter a backend parameter moves elsewhere is not also a placeholder', () => {
+    expectApiError({
+      path: '/orders/{id}',
+      backend: Backend.http('https://orders.example.com/{id}', { parameters: [BackendParameter.request('id', { name: 'id', location: ParameterLocation.QUERY })] }),
+    }, { rule: RULES.backendUrl, value: '"https://orders.example.com/{id}"', detail: 'a backend parameter moves the path parameter id elsewhere' });
+  });
+
+  ruleTest(RULES.backendAddress, 'an environment that publishes the API must define the URL\'s variable: the error names it, the variable and the API', () => {
+    const group = newGroup({ stageVariables: { host: 'orders.internal' } });
+    group.addEnvironment('TEST', { variables: { other: 'x' } });
+    api(group, 'Api', { backend: Backend.http('https://#host#/orders') });
+    expectSynthError(group, { path: 'Stack/Group/Api', rule: RULES.backendAddress, value: '"#host#"',
+      detail: 'environment TEST publishes the API but does not define the variable host used in the backend URL "https://#host#/orders"' });
+  });
+
+  ruleTest(RULES.backendAddress, 'an environment added after the API is checked too; one that does not publish the API is not', () => {
+    const group = newGroup({ stageVariables: { host: 'orders.internal' } });
+    const beta = group.addEnvironment('BETA', { variables: { host: 'beta.internal' } });
+    api(group, 'Listed', { backend: Backend.http('https://#host#/orders'), environments: [group.defaultEnvironment, beta] });
+    api(group, 'All', { path: '/all', backend: Backend.http('https://${stageVariables.host}/all') });
+    group.addEnvironment('LATE');
+    expectSynthError(group, { path: 'Stack/Group/All', rule: RULES.backendAddress, value: '"#host#"', detail: 'environment LATE' });
+  });
+
+  ruleTest(RULES.backendAddress, 'the URL with an environment\'s values must be an absolute http(s) URL', () => {
+    const group = newGroup({ stageVariables: { host: 'orders:http' } });
+    api(group, 'Api', { backend: Backend.http('http://#host#/orders') });
+    expectSynthError(group, { path: 'Stack/Group/Api', rule: RULES.backendAddress, value: '"http://orders:http/orders"',
+      detail: 'the backend URL in environment RELEASE is not an absolute http(s) URL' });
+  });
+});
+
+describe('function invocation', () => {
+  ruleTest(RULES.functionInvocation, 'SYNC or ASYNC', () => {
+    const group = newGroup();
+    const fn = lambda.Function.fromFunctionArn(Stack.of(group), 'Fn', fnArn);
+    expectValidationError(() => api(group, 'Api', { backend: Backend.fn(fn, { invocation: 'LATER' as FunctionInvocation }) }),
+      { path: 'Stack/Group/Api', rule: RULES.functionInvocation, value: '"LATER"' });
+  });
+});
+
+describe('parameter orchestration rules', () => {
+  const header = MappedParameter.header('X-Tier');
+  const listOf = (n: number, items = 1) => OrchestrationStrategy.list(Array.from({ length: n }, (_, i) => ({
+    values: Array.from({ length: items }, (__, j) => `v${i}_${j}`), mappedValue: `m${i}`,
+  })));
+  const expectOrchestrationError = (options: OrchestrationRuleOptions, x: Omit<Expected, 'path'>, id = 'rule_one') => {
+    const group = newGroup();
+    expectValidationError(() => group.addOrchestrationRule(id, options), { path: `Stack/Group/Orchestration${id}`, ...x });
+  };
+
+  ruleTest(RULES.orchestrationName, 'names of 3-64 letters, digits or "_" starting with a letter, unique in the group', () => {
+    expectOrchestrationError({ strategy: OrchestrationStrategy.noneValue('0'), mappedParameter: header }, { rule: RULES.orchestrationName, value: '"1bad"' }, '1bad');
+    const group = newGroup();
+    group.addOrchestrationRule('tier', { strategy: OrchestrationStrategy.noneValue('0'), mappedParameter: header });
+    expectValidationError(() => group.addOrchestrationRule('other', { strategy: OrchestrationStrategy.noneValue('1'), mappedParameter: header, orchestrationName: 'tier' }),
+      { path: 'Stack/Group', rule: RULES.orchestrationName, value: '"tier"', detail: 'already used in this group' });
+  });
+
+  ruleTestEach(RULES.orchestrationMap, [
+    { strategy: listOf(301), value: '301', detail: 'number of entries' },
+    { strategy: listOf(2, 1501), value: '"2 x 1501"', detail: 'entries x the largest list' },
+    { strategy: OrchestrationStrategy.list([{ values: ['a b'], mappedValue: '1' }]), value: '"a b"' },
+    { strategy: OrchestrationStrategy.list([{ values: ['a'], mappedValue: 'x-1' }]), value: '"x-1"', detail: 'mapped value' },
+    { strategy: OrchestrationStrategy.range([{ start: '0', end: '9223372036854775808', mappedValue: '1' }]), value: '"9223372036854775808"' },
+    { strategy: OrchestrationStrategy.range([{ start: '-1', end: '5', mappedValue: '1' }]), value: '"-1"' },
+    { strategy: OrchestrationStrategy.range([{ start: '10', end: '9', mappedValue: '1' }]), value: '"10-9"', detail: 'starts after its end' },
+    { strategy: OrchestrationStrategy.headN(0), value: '0' },
+    { strategy: OrchestrationStrategy.tailN(101), value: '101' },
+    { strategy: OrchestrationStrategy.defaultValue(''), value: '""' },
+  ], 'entries, items, values, ranges and lengths within Huawei\'s limits: %p', c => {
+    expectOrchestrationError({ strategy: c.strategy, mappedParameter: header }, { rule: RULES.orchestrationMap, value: c.value, detail: c.detail });
+  });
+
+  ruleTestEach(RULES.orchestrationMappedParameter, [
+    { options: { strategy: OrchestrationStrategy.noneValue('0') }, value: '"rule_one"', detail: 'needs a mapped parameter' },
+    { options: { strategy: OrchestrationStrategy.defaultValue('0'), mappedParameter: header, preprocessing: true }, value: '"rule_one"', detail: 'cannot be preprocessing' },
+    { options: { strategy: OrchestrationStrategy.noneValue('0'), mappedParameter: MappedParameter.query('1shard') }, value: '"1shard"' },
+    { options: { strategy: OrchestrationStrategy.noneValue('0'), mappedParameter: MappedParameter.header('Host') }, value: '"Host"', detail: 'the proxy sets this header itself' },
+    { options: { strategy: OrchestrationStrategy.noneValue('0'), mappedParameter: MappedParameter.header('X-Forwarded-For') }, value: '"X-Forwarded-For"' },
+  ], 'a mapped header or query name, required unless preprocessing, never a header the proxy sets: %p', c => {
+    expectOrchestrationError(c.options as OrchestrationRuleOptions, { rule: RULES.orchestrationMappedParameter, value: c.value, detail: c.detail });
+  });
+
+  ruleTest(RULES.orchestrationBinding, 'none_value first, default last, preprocessing never last, one parameter per API, the API\'s own group', () => {
+    const group = newGroup();
+    const none = group.addOrchestrationRule('tier_none', { strategy: OrchestrationStrategy.noneValue('0'), mappedParameter: header });
+    const list = group.addOrchestrationRule('tier_list', { strategy: OrchestrationStrategy.list([{ values: ['gold'], mappedValue: '1' }]), mappedParameter: header });
+    const other = group.addOrchestrationRule('tier_default', { strategy: OrchestrationStrategy.defaultValue('9'), mappedParameter: header });
+    const head = group.addOrchestrationRule('tier_head', { strategy: OrchestrationStrategy.headN(2), preprocessing: true });
+    const cases: Array<[string, Partial<ApiOptions>, string, string]> = [
+      ['A1', { parameters: [RequestParameter.query('tier', { orchestrations: [list, none] })] }, '"tier_none"', 'a none_value rule must be the first'],
+      ['A2', { parameters: [RequestParameter.query('tier', { orchestrations: [other, list] })] }, '"tier_default"', 'a default rule must be the last'],
+      ['A3', { parameters: [RequestParameter.query('tier', { orchestrations: [list, head] })] }, '"tier_head"', 'a preprocessing rule cannot be the last'],
+      ['A4', { parameters: [RequestParameter.query('tier', { orchestrations: [list, list] })] }, '"tier_list"', 'rule listed twice'],
+      ['A5', { parameters: [RequestParameter.query('tier', { orchestrations: [list] }), RequestParameter.header('X-Zone', { orchestrations: [other] })] },
+        '"query tier, header X-Zone"', 'only one parameter of an API can be orchestrated'],
+    ];
+    for (const [id, options, value, detail] of cases) {
+      expectValidationError(() => api(group, id, options), { path: `Stack/Group/${id}`, rule: RULES.orchestrationBinding, value, detail });
+    }
+    const elsewhere = newGroup({}, newStack()).addOrchestrationRule('foreign', { strategy: OrchestrationStrategy.noneValue('0'), mappedParameter: header });
+    expectValidationError(() => api(group, 'A6', { parameters: [RequestParameter.query('tier', { orchestrations: [elsewhere] })] }),
+      { path: 'Stack/Group/A6', rule: RULES.orchestrationBinding, value: '"foreign"', detail: 'belongs to another group' });
+    // The same rules in a valid order are accepted.
+    expect(() => api(group, 'Ok', { parameters: [RequestParameter.query('tier', { orchestrations: [none, head, list, other] })] })).not.toThrow();
   });
 });
 

@@ -23,6 +23,7 @@ import { compileIpRule, IpRule } from './access-control';
 import { compileGuard, Guard } from './auth';
 import { Backend, BackendOptions, compileBackend } from './backends';
 import { brokenBackend } from './backends/backend';
+import { withBackendPolicies } from './backends/policies';
 import { CorsPolicy } from './cors';
 import { internalError, PROXY_ERROR_STATUS } from './gateway-error';
 import { compileBinaryMediaTypes } from './media-types';
@@ -211,7 +212,8 @@ function compileApi(index: number, route: ApiRouteDocument, rules: RuleSet, cont
     rules,
     validate,
     ...(orchestrate ? { orchestrate } : {}),
-    backend: compileBackend(api.backend, context.env, context.backendOptions, warn),
+    backend: withBackendPolicies(raw.backendPolicies, compileBackend(api.backend, context.env, context.backendOptions, warn),
+      { apiId: api.id, apiName: api.name, compileBackend: doc => compileBackend(doc, context.env, context.backendOptions, warn) }, warn),
     guard: compileApiGuard(raw, where, context.catalog, context.groupRules, warn),
   };
 }
