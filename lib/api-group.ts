@@ -1,4 +1,4 @@
-import { Annotations, Aspects, Duration, IAspect, Lazy, Names, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Aspects, Duration, IAspect, Names, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -15,6 +15,8 @@ import {
 } from './authorizers';
 import { BackendBindContext } from './backend';
 import { CorsOptions } from './cors';
+import { MatchMode } from './match-mode';
+import { warnApiCorsNatively } from './private/api-cors';
 import { Environment, EnvironmentOptions, EnvironmentProps } from './environment';
 import { GatewayResponse, GatewayResponseOptions } from './gateway-response';
 import { HttpMethod } from './http-method';
@@ -35,10 +37,11 @@ import {
 import { checkLiteral, formatAll, Problem, problem, throwIf } from './private/checks';
 import { EnvReference } from './private/config-document';
 import { environmentProblems } from './private/environment-checks';
+import { InvokeGrants } from './private/invoke-grants';
 import { withWarnings } from './private/definition/deployment-report';
 import { DeploymentReportFiles } from './private/definition/deployment-report-files';
 import { ResourceNode, ResourceTree } from './private/definition/resource-tree';
-import { checkStackQuotasOf, defineRestApi, RestApiDefinition } from './private/definition/rest-api-definition';
+import { checkStackQuotasOf, defineRestApi, exposurePlanOf, RestApiDefinition } from './private/definition/rest-api-definition';
 import { addAuthToDeploymentId, addServedToDeploymentId } from './private/deployment-id';
 import { configFiles } from './private/config-files';
 import { DeferredAssetCode } from './private/handler-asset';
@@ -51,6 +54,7 @@ import { routeShape } from './private/paths';
 import { buildRuntimeConfig } from './private/runtime-config';
 import { addMethodThrottles } from './private/stage-method-settings';
 import { GroupStageSettings, privateApiStatements, stageOptionsOf } from './private/stage-options';
+import { warnAboutUnchargedSignatures } from './private/signature-warnings';
 import { addRefusalUsagePlan } from './private/usage-plans';
 import { CalledService, createServiceEndpoints, serviceAccessProblems, VpcPlacement, vpcFunctionProps } from './private/vpc-access';
 import { DEFAULT_WARM_ALIAS, warmAlias } from './private/warm-functions';
@@ -364,6 +368,8 @@ export class ApiGroup extends Construct {
   private readonly authorizerCode = new DeferredAssetCode('authorizer');
   private authorizer?: BundledAuthorizer;
   private monitoring?: GroupAlarms;
+  /** @internal every execute-api:Invoke grant of the group, by grantee */
+  public readonly _invokeGrants = new InvokeGrants(this);
   private readonly appList: AppCredential[] = [];
   private readonly authorizerList: Array<CustomAuthorizer | ThirdPartyAuthorizer> = [];
   private refusalUsage?: { key: string; plan: apigw.UsagePlan };
@@ -720,9 +726,9 @@ export class ApiGroup extends Construct {
         throw new Error(`${api.node.path}: grantInvoke needs IAM authentication (ApiAuth.iam()), the API uses ${api.auth.authType}`);
       }
     }
-    // Listed at synthesis: environments added after this call are granted too.
-    const arns = Lazy.list({ produce: () => targets.flatMap(api => api._invokeArns()) });
-    return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: arns });
+    // Listed at synthesis (environments added after this call are granted too), one statement per
+    // grantee for the whole group, kept within IAM's sizes (lib/private/invoke-grants.ts).
+    return this._invokeGrants.grant(grantee, targets);
   }
 
   /**
@@ -760,7 +766,7 @@ export class ApiGroup extends Construct {
     if (this.orchestrationList.some(r => r.orchestrationName === name)) {
       throwIf(this, problem(RULES.orchestrationName, name, 'already used in this group'));
     }
-    return new OrchestrationRule(this, `Orchestration${id}`, options);
+    return new OrchestrationRule(this, `Orchestration${id}`, { ...options, orchestrationName: name });
   }
 
   /** The group's parameter orchestration rules. */
@@ -810,6 +816,8 @@ export class ApiGroup extends Construct {
     if (this.appList.length >= LIMITS.appsPerGroup) {
       throwIf(app, problem(RULES.appsPerGroup, this.appList.length + 1));
     }
+    const sameKey = this.appList.find(a => a.appKey === app.appKey && !Token.isUnresolved(app.appKey));
+    if (sameKey) { throwIf(app, problem(RULES.appKey, app.appKey, `already the AppKey of app ${sameKey.appName}`)); }
     this.appList.push(app);
     if (this.refusalUsage) {
       app._addUsagePlan(this);
@@ -836,11 +844,13 @@ export class ApiGroup extends Construct {
     if (this.apiList.length >= LIMITS.apisPerGroup) {
       throwIf(api, problem(RULES.apisPerGroup, this.apiList.length + 1));
     }
-    const route = `${api.method} ${routeShape(api._segments)}`;
+    // (method, path, match mode) is unique: an EXACT and a PREFIX API may share a method and path.
+    const route = `${api.method} ${routeShape(api._segments)}${api.matchMode === MatchMode.PREFIX ? ' PREFIX' : ''}`;
     const clash = this.routes.get(route);
     if (clash) {
       throwIf(api, problem(RULES.method, `${api.method} ${api.path}`, `same route as ${clash.node.path} (${clash.method} ${clash.path})`));
     }
+    if (api.cors) { warnApiCorsNatively(api, this.props.cors !== undefined); }
     const resource = this.pathTree.insert(api.path, api._segments);
     if (!(resource instanceof ResourceNode)) {
       throwIf(api, resource);
@@ -919,16 +929,23 @@ export class ApiGroup extends Construct {
     this.finalised = true;
     // An API added after addAlarms() may have brought the authorizer: watch it too.
     this.monitoring?._watchAuthorizer(this.authorizer?.fn);
+    this._invokeGrants.finalise();
 
     warnAboutNativeRendering(this.defaultResponse);
     warnAboutUnusableDeclarations({
       group: this, groupName: this.groupName, responses: this.responseList, apis: this.apiList, restApi: this.restApi,
     });
 
+    warnAboutUnchargedSignatures(this.apiList);
     grantAuthentication({
       apis: this.apiList, apps: this.appList, customAuthorizers: this.customAuthorizers, proxy: this.proxyFunction, authorizer: this.authorizer,
     });
 
+    // The REST API's resources first: an exposed PREFIX API's own resources go into the configuration document.
+    const plan = exposurePlanOf({
+      apis: this.apiList, cors: this.props.cors, usagePlans: this.refusalUsage !== undefined, maxRestResources: this.props.maxRestResources,
+    });
+    const ownResources = new Map(plan.decisions.filter(d => d.ownResources).map(d => [d.api.id, d.ownResources!]));
     const config = buildRuntimeConfig({
       groupName: this.groupName,
       stageName: this.stageName,
@@ -945,6 +962,7 @@ export class ApiGroup extends Construct {
       deployTimeValue: value => this.deployTimeValue(value),
       metricsNamespace: this.metricsNamespace,
       environments: this.environmentList.map(e => e.environmentName),
+      ownResources: api => ownResources.get(api.apiId),
     });
     const document = configFiles(config);
     this.proxyCode.stage(this.proxyFunction, 'proxy', document);
@@ -971,6 +989,7 @@ export class ApiGroup extends Construct {
       authorizerFunctionArn: this.authorizer ? invokedAuthorizer(this.authorizer).functionArn : undefined,
       maxRestResources: this.props.maxRestResources,
       otherAuthorizers: authorizersAddedTo(this.restApi),
+      plan,
     });
     if (!definition.plan.catchAll) {
       const rootVariable = definition.plan.resources.find(r => /^\/\{[^/]+\}$/.test(r.path))?.path;

@@ -2,7 +2,6 @@ import * as crypto from 'crypto';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Lazy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AccessControl } from './access-control';
 import type { ApiGroup } from './api-group';
@@ -11,7 +10,11 @@ import { Backend } from './backend';
 import type { BackendPolicy } from './backend-policy';
 import type { Environment } from './environment';
 import { GatewayResponse } from './gateway-response';
+import { CorsOptions } from './cors';
 import { HttpMethod } from './http-method';
+import { MatchMode } from './match-mode';
+import { corsProblems } from './private/cors-checks';
+import { matchModeProblems } from './private/match-mode-checks';
 import { LIMITS, RULES } from './limits';
 import { backendLatencyMetric, gatewayErrorsMetric, latencyMetric, requestsMetric } from './monitoring/metrics';
 import { backendPolicyProblems, PolicyConditionContext } from './private/backend-policies';
@@ -98,6 +101,27 @@ export interface ApiOptions {
    * @default - none: every request goes to `backend`
    */
   readonly backendPolicies?: BackendPolicy[];
+
+  /**
+   * How the path matches requests: EXACT (its path only), or PREFIX (Huawei `SWA`: its path and
+   * every path below it, by whole segments; exact matches and longer prefixes win; the path below
+   * the prefix is appended to an HTTP backend's path). See the README's "Match mode".
+   *
+   * @default MatchMode.EXACT
+   */
+  readonly matchMode?: MatchMode;
+
+  /**
+   * CORS for this API alone (Huawei: the API's CORS switch, `x-apigateway-cors: true`, which is
+   * `{ allowOrigins: ['*'] }` here). Its responses and its gateway errors carry these headers, and a
+   * preflight on its path (OPTIONS with Origin and Access-Control-Request-Method announcing this
+   * API's method) is answered with them, unless an API declares OPTIONS there. Replaces the
+   * group's CORS for this API. API Gateway's own responses (THROTTLED, IAM refusals...) are
+   * REST-API-wide and keep the group's CORS (a warning says so).
+   *
+   * @default - the group's CORS, if any
+   */
+  readonly cors?: CorsOptions;
 }
 
 const API_NAME = /^[A-Za-z0-9][A-Za-z0-9\-_./:()]{2,254}$/;
@@ -168,6 +192,16 @@ export class Api extends Construct {
   /** The backend policies, in the order they are tried. */
   public readonly backendPolicies: BackendPolicy[];
 
+  /** How the path matches requests. */
+  public readonly matchMode: MatchMode;
+
+  /**
+   * The API's own CORS.
+   *
+   * @default - the group's
+   */
+  public readonly cors?: CorsOptions;
+
   /** @internal the parsed path */
   public readonly _segments: PathSegment[];
 
@@ -189,6 +223,8 @@ export class Api extends Construct {
     this.throttle = options.throttle;
     this.environments = options.environments ? [...options.environments] : undefined;
     this.backendPolicies = [...(options.backendPolicies ?? [])];
+    this.matchMode = options.matchMode ?? MatchMode.EXACT;
+    this.cors = options.cors;
     this.apiId = crypto.createHash('sha256').update(`${group.groupName}\0${id}`).digest('hex').slice(0, 32);
 
     if (!Object.values(HttpMethod).includes(this.method)) {
@@ -199,6 +235,8 @@ export class Api extends Construct {
       throwIf(this, segments);
     }
     this._segments = segments as PathSegment[];
+    for (const found of matchModeProblems(this.matchMode, this._segments)) { throwIf(this, found); }
+    for (const found of corsProblems(this.cors)) { throwIf(this, found); }
     throwIf(this, checkLiteral('API name', this.apiName)
       ?? (API_NAME.test(this.apiName) ? undefined
         : problem(RULES.apiName, this.apiName)));
@@ -277,9 +315,8 @@ export class Api extends Construct {
     if (this.auth.authType !== AuthType.IAM) {
       throw new Error(`${this.node.path}: grantInvoke needs IAM authentication (ApiAuth.iam()), the API uses ${this.auth.authType}`);
     }
-    return iam.Grant.addToPrincipal({
-      grantee, actions: ['execute-api:Invoke'], resourceArns: Lazy.list({ produce: () => this._invokeArns() }),
-    });
+    // One statement per grantee for the whole group, kept within IAM's sizes (lib/private/invoke-grants.ts).
+    return (this.node.scope as ApiGroup)._invokeGrants.grant(grantee, [this]);
   }
 
   /**
@@ -338,6 +375,9 @@ export class Api extends Construct {
     const found: Problem[] = [];
     if (auth.authType === AuthType.APP && auth.apps.length === 0) {
       found.push(problem(RULES.apiAuth, 'ApiAuth.app({ apps: [] })', 'no app'));
+    }
+    if (auth.authType === AuthType.APP && !auth.signature && !auth.appCode) {
+      found.push(problem(RULES.apiAuth, 'ApiAuth.app({ signature: false, appCode: false })', 'the API would accept no credential'));
     }
     for (const app of auth.apps) {
       if (app.node.scope !== group) {

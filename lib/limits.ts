@@ -62,6 +62,10 @@ export const LIMITS = {
   environmentsPerGroup: 10,
   variablesPerEnvironment: 50,
   environmentVariableValueLength: 255,
+  /** Customer managed policies attached to one IAM role (IAM's default quota). */
+  managedPoliciesPerRole: 10,
+  backendParametersPerBackend: 50,
+  backendParameterValueLength: 255,
   backendPoliciesPerApi: 5,
   conditionsPerPolicy: 5,
   policyValueLength: 255,
@@ -71,8 +75,6 @@ export const LIMITS = {
   orchestrationMapEntries: 300,
   orchestrationListItems: 3000,
   orchestrationInterceptMax: 100,
-  backendParametersPerBackend: 50,
-  backendParameterValueLength: 255,
 } as const;
 
 /** The rules, by id. */
@@ -134,6 +136,8 @@ export const RULES = {
   groupName: rule('group-name', 'group name', '3-255 characters of letters, digits and "-_./():", starting with a letter or digit', HUAWEI),
   apiName: rule('api-name', 'API name', '3-255 characters of letters, digits and "-_./:()", starting with a letter or digit', HUAWEI),
   cors: rule('cors', 'CORS origin', 'at least one origin, each "*" or scheme://host[:port]; "*" cannot be combined with allowCredentials', 'CORS (Fetch standard)'),
+  matchMode: rule('match-mode', 'match mode',
+    'EXACT or PREFIX; (method, path, match mode) unique in the group; a PREFIX path does not end in a greedy "{name+}"', HUAWEI),
   literal: rule('literal', 'value', 'a literal known at synth time, not a CloudFormation token', LIBRARY),
   lambdaMemory: rule('proxy-memory', 'proxy memory size', '128-10240 MB', LAMBDA),
   appName: rule('app-name', 'app name',
@@ -143,9 +147,15 @@ export const RULES = {
     `JSON {"appCode":"..."} or {"appCodes":["...", ...]} with 1-${LIMITS.appCodesPerApp} AppCodes of ` +
     `${LIMITS.appCodeMinLength}-${LIMITS.appCodeMaxLength} characters (checked at synth when the secret's value or generator ` +
     'is in the app, otherwise by the authorizer when it reads the secret)', HUAWEI),
+  appKey: rule('app-key', 'AppKey',
+    '8-200 letters, digits, "_" or "-", starting with a letter or digit, unique in the group (checked at synth when literal, ' +
+    'otherwise by the authorizer at start)', HUAWEI),
+  appSecretValue: rule('app-secret-value', 'AppSecret secret',
+    'JSON {"appSecret":"..."} with 8-128 letters, digits or "_-!@#$%" (checked at synth when the secret\'s value or generator ' +
+    'is in the app, otherwise when the authorizer or the proxy reads the secret)', HUAWEI),
   apiGatewayResponse: rule('api-gateway-response', 'gateway response of an API', 'a response of the API\'s own group', LIBRARY),
   apiAuth: rule('api-auth', 'API authentication',
-    'apps and authorizers of the API\'s own group, and at least one app for ApiAuth.app()', LIBRARY),
+    'apps and authorizers of the API\'s own group, and at least one app for ApiAuth.app(), which accepts signatures, AppCodes or both', LIBRARY),
   authorizerName: rule('authorizer-name', 'authorizer name',
     '3-64 letters, digits or "_", starting with a letter, unique among the group\'s custom and third-party authorizers', HUAWEI),
   cacheTtl: rule('cache-ttl', 'authorizer result cache TTL', `whole seconds from 0 (no cache) to ${LIMITS.cacheTtlMax.toSeconds()}`,
@@ -191,6 +201,10 @@ export const RULES = {
   endpointType: rule('endpoint-type', 'endpoint type',
     'REGIONAL, EDGE, or PRIVATE with the interface VPC endpoints that may call it (privateEndpoints, or vpc to create one); ' +
     'privateEndpoints only with PRIVATE; a custom domain only for REGIONAL or EDGE', AWS),
+  invokeGrantSize: rule('invoke-grant-size', 'execute-api:Invoke grants of one grantee',
+    'ARNs that fit IAM\'s policy sizes: about 6,000 characters inline (IAM allows 10,240 of inline policies per role), the ' +
+    `rest in at most ${LIMITS.managedPoliciesPerRole} customer managed policies of 6,144 characters, which only a role can hold`,
+    'AWS IAM'),
   keepWarm: rule('keep-warm', 'warm functions',
     'an alias name of 1-128 letters, digits, "-" or "_", not only digits; provisioned concurrency an integer >= 1', LAMBDA),
   orchestrationName: rule('orchestration-name', 'orchestration rule name',
@@ -207,21 +221,6 @@ export const RULES = {
   orchestrationBinding: rule('orchestration-binding', 'orchestration rules of a request parameter',
     'rules of the API\'s own group, each once; at most one none_value rule (first) and one default rule (last); ' +
     'a preprocessing rule never last; one orchestrated parameter per API', HUAWEI),
-  backendPolicies: rule('backend-policies', 'number of backend policies', `at most ${LIMITS.backendPoliciesPerApi} per API`, HUAWEI),
-  backendPolicyName: rule('backend-policy-name', 'backend policy name',
-    '3-64 letters, digits or "_", starting with a letter, unique in the API', HUAWEI),
-  backendPolicyBackend: rule('backend-policy-backend', 'backend of a backend policy',
-    'the same kind as the API\'s own backend (HTTP for HTTP, FUNCTION for FUNCTION, MOCK for MOCK)', HUAWEI),
-  policyConditions: rule('policy-conditions', 'number of conditions of a backend policy',
-    `1-${LIMITS.conditionsPerPolicy} per policy`, HUAWEI),
-  policyCondition: rule('policy-condition', 'backend policy condition',
-    'sourceIp: IPv4 or IPv6 addresses or CIDR blocks; parameter: a request parameter or path parameter of the API, declared in one ' +
-    'location; system: $context.reqPath, $context.reqMethod (equals or oneOf only), or $context.authorizer.frontend.<key> on an API ' +
-    `with a custom or third-party authorizer; exactly one of equals, oneOf (1-${LIMITS.policyOneOfValues} values without ",") or ` +
-    `pattern; values of 1-${LIMITS.policyValueLength} characters`, `${HUAWEI} and ${LIBRARY}`),
-  policyPattern: rule('policy-pattern', 'backend policy pattern',
-    `an ECMAScript regular expression of 1-${LIMITS.policyValueLength} characters, without back-references and without a repeated ` +
-    'part that can itself match in several ways (nested quantifiers such as (a+)+ or (a|a)*)', LIBRARY),
   backendPolicies: rule('backend-policies', 'number of backend policies', `at most ${LIMITS.backendPoliciesPerApi} per API`, HUAWEI),
   backendPolicyName: rule('backend-policy-name', 'backend policy name',
     '3-64 letters, digits or "_", starting with a letter, unique in the API', HUAWEI),
