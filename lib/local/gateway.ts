@@ -458,6 +458,8 @@ async function start(options: LocalGatewayOptions, note: (line: string) => void,
       if (outcome.ok) { return new RawJson(outcome.payload); }
       throw Object.assign(new Error(outcome.errorMessage), { name: outcome.errorType });
     } : undefined),
+    // An asynchronous backend's failure reaches no client: the console is where it shows.
+    onAsyncError: (name, err) => note(`function ${name} (invoked asynchronously) failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`),
   });
   cleanups.push(() => lambda.close());
   const secretsManager = await startLocalSecretsManager({ region: defaultRegion, account: defaultAccount });

@@ -8,8 +8,10 @@
  *
  * Wire format (Lambda API reference, Invoke):
  * - request: `POST /2015-03-31/functions/{FunctionName}/invocations[?Qualifier=...]`, the event as
- *   the body (at most 6 MB), `X-Amz-Invocation-Type: RequestResponse`;
+ *   the body (at most 6 MB), `X-Amz-Invocation-Type: RequestResponse` or `Event`;
  * - success: 200, the handler's result as JSON, `X-Amz-Executed-Version: $LATEST`;
+ * - `Event` (asynchronous): 202 with an empty body at once; the handler runs without anyone
+ *   waiting, and a failure goes to `onAsyncError` (Lambda would retry it, then drop it);
  * - handler error: still 200, `X-Amz-Function-Error: Unhandled`, body
  *   `{"errorType","errorMessage","trace"}`;
  * - unknown function: 404, `x-amzn-ErrorType: ResourceNotFoundException`, JSON `{Type, Message}`;
@@ -59,6 +61,8 @@ export interface LocalLambdaOptions {
   readonly account?: string;
   /** The only credentials whose SigV4 signatures are accepted. @default this run's key pair (local-credentials.ts) */
   readonly credentials?: SigV4Credentials;
+  /** Told when an asynchronously invoked (Event) handler fails. @default - ignored */
+  readonly onAsyncError?: (functionName: string, err: unknown) => void;
 }
 
 export const LOCAL_ACCOUNT = '123456789012';
@@ -158,6 +162,14 @@ export async function startLocalLambda(options: LocalLambdaOptions = {}): Promis
       }
       const invocationType = typeof req.headers['x-amz-invocation-type'] === 'string' ? req.headers['x-amz-invocation-type'] : undefined;
       if (record) { invocations.push({ functionName, invocationType, event }); }
+      if (invocationType === 'Event') {
+        // Asynchronous: queued (202, empty body) and run without anyone waiting for its result.
+        send(res, 202, {}, '');
+        Promise.resolve()
+          .then(() => handler(event, functionName))
+          .then(undefined, (err: unknown) => options.onAsyncError?.(functionName, err));
+        return;
+      }
       Promise.resolve()
         .then(() => handler(event, functionName))
         .then(

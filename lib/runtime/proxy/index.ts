@@ -94,6 +94,7 @@ function proceed(req: RequestView, config: ProxyConfig, api: CompiledApi, match:
     rawParams: match.rawParams,
     greedy: match.greedy,
     timeoutMs: timeoutFor(api.backend.timeoutMs, context),
+    defaultStage: config.stage,
     ...(orchestrated ? { orchestrated } : {}),
   };
   const backendStarted = performance.now();

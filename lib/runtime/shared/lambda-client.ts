@@ -54,3 +54,36 @@ export async function invokeWithTimeout(functionName: string, payload: Uint8Arra
   if (output.FunctionError) { return { kind: 'function-error', functionError: output.FunctionError.slice(0, 64) }; }
   return { kind: 'ok', payload: output.Payload ?? new Uint8Array() };
 }
+
+/** Lambda's payload limit for asynchronous (Event) invocations: 1 MB (256 KB before October 2025). */
+export const ASYNC_PAYLOAD_LIMIT = 1_048_576;
+
+/** How an asynchronous invoke ended: `accepted` once Lambda queued the event (status 202). */
+export type AsyncInvokeOutcome =
+  | { readonly kind: 'accepted' }
+  | { readonly kind: 'timeout' }
+  | { readonly kind: 'unavailable'; readonly reason: string }
+  | { readonly kind: 'no-sdk'; readonly reason: string };
+
+/**
+ * Invokes `functionName` asynchronously (InvocationType Event): resolves as soon as Lambda queued
+ * the event, without waiting for the function. Never rejects.
+ */
+export async function invokeAsyncWithTimeout(functionName: string, payload: Uint8Array, timeoutMs: number): Promise<AsyncInvokeOutcome> {
+  let lambda: ReturnType<typeof lambdaClient>;
+  try {
+    lambda = lambdaClient();
+  } catch (err) {
+    return { kind: 'no-sdk', reason: `cannot load @aws-sdk/client-lambda: ${describeError(err)}` };
+  }
+  let output: InvokeCommandOutput | typeof TIMED_OUT;
+  try {
+    const command = new lambda.sdk.InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: payload });
+    output = await raceDeadline(timeoutMs, signal => lambda.client.send(command, { abortSignal: signal }));
+  } catch (err) {
+    return { kind: 'unavailable', reason: `function invoke (Event) failed: ${describeError(err)}` };
+  }
+  if (output === TIMED_OUT) { return { kind: 'timeout' }; }
+  if (output.StatusCode !== 202) { return { kind: 'unavailable', reason: `function invoke (Event) answered ${String(output.StatusCode)}` }; }
+  return { kind: 'accepted' };
+}

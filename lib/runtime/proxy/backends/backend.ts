@@ -18,6 +18,8 @@ export interface BackendCall {
   readonly greedy?: { readonly name: string; readonly segments: readonly string[] };
   /** Budget for the whole exchange, in ms: the API's timeout, capped by Lambda's remaining time. */
   readonly timeoutMs: number;
+  /** The document's stage, for system values when the event has none (`$context.stage`). */
+  readonly defaultStage?: string;
   /** The parameter the API's orchestration rules mapped (orchestration.ts): replaces the caller's copy. */
   readonly orchestrated?: MappedValue;
 }

@@ -6,7 +6,7 @@
  */
 import { isUtf8 } from 'buffer';
 import { FunctionBackendDocument } from '../../../private/config-document';
-import { invokeWithTimeout } from '../../shared/lambda-client';
+import { ASYNC_PAYLOAD_LIMIT, invokeAsyncWithTimeout, invokeWithTimeout } from '../../shared/lambda-client';
 import { exceedsLambdaLimit, LAMBDA_PAYLOAD_LIMIT } from '../body';
 import {
   backendResponseTooLarge, backendTimeout, backendUnavailable, GatewayError, internalError, requestTooLarge,
@@ -17,6 +17,7 @@ import { RequestView, withoutCredentialHeaders } from '../request';
 import { MediaTypeMatcher } from '../media-types';
 import { isRecord, ProxyResult } from '../types';
 import { Backend, BackendCall } from './backend';
+import { BackendParameters, compileBackendParameters } from './backend-parameters';
 import { withMappedParameter } from '../orchestration';
 
 /**
@@ -38,7 +39,7 @@ function functionBody(req: RequestView, isBinary: MediaTypeMatcher): { body: str
  * base64 by its media type, without the caller's AppCode, and with the context of a custom
  * authorizer the proxy ran itself (IAM two-factor) added to `requestContext.authorizer`.
  */
-function functionEvent(call: BackendCall, isBinary: MediaTypeMatcher): Record<string, unknown> {
+function functionEvent(call: BackendCall, isBinary: MediaTypeMatcher, parameters?: BackendParameters): Record<string, unknown> {
   const event = call.req.event;
   const context = isRecord(event.requestContext) ? event.requestContext : {};
   const requestContext: Record<string, unknown> = { ...context, resourcePath: call.apiPath };
@@ -52,7 +53,9 @@ function functionEvent(call: BackendCall, isBinary: MediaTypeMatcher): Record<st
     pathParameters: Object.keys(call.rawParams).length > 0 ? call.rawParams : null,
     requestContext,
   };
-  return call.orchestrated ? withMappedParameter(out, call.orchestrated) : out;
+  // Backend parameters in the event's headers, query and path parameters, as FunctionGraph gets them.
+  const withParameters = parameters ? parameters.resolve(call).applyToEvent(out) : out;
+  return call.orchestrated ? withMappedParameter(withParameters, call.orchestrated) : withParameters;
 }
 
 function headerText(value: unknown): string | undefined {
@@ -100,11 +103,49 @@ function proxyResultOf(payload: unknown): ProxyResult | undefined {
   return result;
 }
 
-export function compileFunctionBackend(doc: FunctionBackendDocument, functionName: string, isBinary: MediaTypeMatcher): Backend {
+/**
+ * The answer to an asynchronous invocation Lambda accepted: Huawei does not document what its
+ * gateway answers for an async FunctionGraph backend, so this is FunctionGraph's own async
+ * invocation reply (202, `{"request_id": ...}`), with the gateway's request id.
+ */
+function accepted(call: BackendCall): ProxyResult {
+  return {
+    statusCode: 202,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ request_id: call.req.requestId }),
+    isBase64Encoded: false,
+  };
+}
+
+/** ASYNC (Lambda Event): queued, answered 202 at once; the function's result never comes back. */
+function compileAsyncFunctionBackend(doc: FunctionBackendDocument, functionName: string, isBinary: MediaTypeMatcher,
+  parameters: BackendParameters | undefined): Backend {
   return {
     timeoutMs: doc.timeoutMs,
     async invoke(call): Promise<ProxyResult | GatewayError> {
-      const payload = Buffer.from(JSON.stringify(functionEvent(call, isBinary)), 'utf8');
+      const payload = Buffer.from(JSON.stringify(functionEvent(call, isBinary, parameters)), 'utf8');
+      if (payload.length > ASYNC_PAYLOAD_LIMIT) { return requestTooLarge(); }
+      const outcome = await invokeAsyncWithTimeout(functionName, payload, call.timeoutMs);
+      switch (outcome.kind) {
+        case 'no-sdk': return internalError(outcome.reason);
+        case 'unavailable': return backendUnavailable(outcome.reason);
+        case 'timeout': return backendTimeout(call.timeoutMs);
+        default: return accepted(call);
+      }
+    },
+  };
+}
+
+export function compileFunctionBackend(doc: FunctionBackendDocument, functionName: string, isBinary: MediaTypeMatcher): Backend {
+  const parameters = compileBackendParameters(doc.parameters);
+  if (doc.invocation !== undefined && doc.invocation !== 'SYNC' && doc.invocation !== 'ASYNC') {
+    throw new Error(`invocation ${JSON.stringify(doc.invocation)} is not SYNC or ASYNC`);
+  }
+  if (doc.invocation === 'ASYNC') { return compileAsyncFunctionBackend(doc, functionName, isBinary, parameters); }
+  return {
+    timeoutMs: doc.timeoutMs,
+    async invoke(call): Promise<ProxyResult | GatewayError> {
+      const payload = Buffer.from(JSON.stringify(functionEvent(call, isBinary, parameters)), 'utf8');
       if (payload.length > LAMBDA_PAYLOAD_LIMIT) { return requestTooLarge(); }
       const outcome = await invokeWithTimeout(functionName, payload, call.timeoutMs);
       switch (outcome.kind) {

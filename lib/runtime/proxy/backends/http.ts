@@ -5,17 +5,18 @@
 import * as http from 'http';
 import * as https from 'https';
 import { HttpBackendDocument } from '../../../private/config-document';
-import { authorizerContextKey } from '../../../private/template';
 import { encodeBody, exceedsLambdaLimit, LAMBDA_PAYLOAD_LIMIT } from '../body';
 import { cancelDeadline, Deadline, startDeadline } from '../deadlines';
 import { describeError, errorCode, isBackendUnavailable } from '../errors';
 import {
   backendResponseTooLarge, backendTimeout, backendUnavailable, GatewayError, internalError, parameterInvalid,
 } from '../gateway-error';
-import { cleanHeaderValue, connectionTokens, HOP_BY_HOP_HEADERS, isHopByHop, isToken, isValidHeaderValue } from '../headers';
+import { connectionTokens, HOP_BY_HOP_HEADERS, isHopByHop, isToken, isValidHeaderValue } from '../headers';
 import { CREDENTIAL_HEADERS, encodeComponent, RequestView } from '../request';
 import { isRecord, ProxyResult } from '../types';
+import { ADDRESS_VALUE, substituteAddress } from '../../../private/backend-address';
 import { Backend, BackendCall } from './backend';
+import { compileBackendParameters, ResolvedParameters } from './backend-parameters';
 import { isDotSegment } from './dot-segments';
 import { forwardingOf, GatewayHeader, setForwardingHeaders } from './forwarding';
 import { withMappedQuery } from '../orchestration';
@@ -105,7 +106,7 @@ function dotSegmentIn(path: string, pathEnd: number, landings: readonly Landing[
  * re-encoded: see dot-segments.ts). Values are percent-encoded, so they add no `/`, `?` or `#`
  * of their own (a greedy value's segments are joined with `/`).
  */
-function buildPath(target: Target, call: BackendCall): string | GatewayError {
+function buildPath(target: Target, call: BackendCall, parameters?: ResolvedParameters): string | GatewayError {
   let path = '';
   // End of the path part: the template's own `?`, if any (values placed after it are query text).
   let pathEnd = -1;
@@ -118,7 +119,11 @@ function buildPath(target: Target, call: BackendCall): string | GatewayError {
       continue;
     }
     let value: string;
-    if (call.greedy && call.greedy.name === piece.param) {
+    // A PATH backend parameter of that name wins over the request's path parameter.
+    const parameter = parameters?.pathValue(piece.param);
+    if (parameter !== undefined) {
+      value = parameter;
+    } else if (call.greedy && call.greedy.name === piece.param) {
       value = call.greedy.segments.map(encodeComponent).join('/');
     } else {
       const v = call.params[piece.param];
@@ -132,7 +137,9 @@ function buildPath(target: Target, call: BackendCall): string | GatewayError {
     if (param !== undefined) { return dotSegmentRefused(param); }
   }
   const mapped = call.orchestrated;
-  const query = mapped?.in === 'query' ? withMappedQuery(call.req.queryString, mapped) : call.req.queryString;
+  // Backend parameters first: the caller's copies of their names dropped, their values added.
+  const sent = parameters ? parameters.queryString(call.req) : call.req.queryString;
+  const query = mapped?.in === 'query' ? withMappedQuery(sent, mapped) : sent;
   if (query !== '') { path += (target.hasQuery ? '&' : '?') + query; }
   return path;
 }
@@ -377,35 +384,76 @@ function exchange(x: Exchange, mayRetry: boolean): Promise<ProxyResult | Gateway
   });
 }
 
+/** Most distinct addresses an environment-dependent backend keeps parsed (one per environment in practice). */
+const MAX_CACHED_TARGETS = 16;
+
+/**
+ * The backend's target for a call: parsed once for a fixed URL; for a URL with environment
+ * variables, parsed per distinct result of substituting the request's stage variables (the
+ * environment's variables, which API Gateway passes, never the caller's text). A variable the
+ * stage does not define, a value outside Huawei's characters, or a result that is not an absolute
+ * http(s) URL is the gateway's own misconfiguration: DEFAULT_5XX, logged with the reason.
+ *
+ * @throws Error when a fixed URL is malformed
+ */
+function targetsOf(url: string, variables: unknown): (call: BackendCall) => Target | GatewayError {
+  if (variables === undefined) {
+    const fixed = parseTarget(url);
+    return () => fixed;
+  }
+  if (!Array.isArray(variables) || !variables.every(v => typeof v === 'string')) { throw new Error('urlVariables is not a list of names'); }
+  const names = variables as string[];
+  const cache = new Map<string, Target | GatewayError>();
+  return call => {
+    let bad: string | undefined;
+    const resolved = substituteAddress(url, names, name => {
+      const value = call.req.stageVariable(name);
+      if (value !== '' && !ADDRESS_VALUE.test(value)) { bad ??= name; }
+      return value;
+    });
+    if ('missing' in resolved) { return internalError(`backend url: the stage defines no variable ${resolved.missing}`); }
+    if (bad !== undefined) { return internalError(`backend url: stage variable ${bad} holds characters an address cannot`); }
+    let target = cache.get(resolved.url);
+    if (target === undefined) {
+      try {
+        target = parseTarget(resolved.url);
+      } catch (err) {
+        target = internalError(`backend url of stage ${call.req.stage}: ${(err as Error).message}`);
+      }
+      if (cache.size >= MAX_CACHED_TARGETS) { cache.clear(); }
+      cache.set(resolved.url, target);
+    }
+    return target;
+  };
+}
+
 /** @throws Error when the document is malformed */
 export function compileHttpBackend(doc: HttpBackendDocument, url: string): Backend {
-  const target = parseTarget(url);
-  const request = target.protocol === 'https:' ? https.request : http.request;
+  const targets = targetsOf(url, doc.urlVariables);
   const method = typeof doc.method === 'string' && doc.method !== '' && doc.method.toUpperCase() !== 'ANY'
     ? doc.method.toUpperCase() : undefined;
-  // Authorizer context forwarded as headers: [lower-case header, key in requestContext.authorizer].
-  const contextHeaders = Object.entries(isRecord(doc.contextHeaders) ? doc.contextHeaders : {})
-    .map(([header, key]) => [header.toLowerCase(), authorizerContextKey(String(key))] as const);
+  // Backend parameters, with the authorizer-context headers (their older shorthand) among them.
+  const backendParameters = compileBackendParameters(doc.parameters, doc.contextHeaders);
   return {
     timeoutMs: doc.timeoutMs,
     invoke(call) {
       const deadlineAt = Date.now() + call.timeoutMs;
+      const target = targets(call);
+      if (target instanceof GatewayError) { return target; }
+      const request = target.protocol === 'https:' ? https.request : http.request;
       const body = call.req.body();
+      const parameters = backendParameters?.resolve(call);
       const headersFor = (strict: boolean): http.OutgoingHttpHeaders => {
         const h = forwardedHeaders(call.req, strict);
-        for (const [header, key] of contextHeaders) {
-          // The caller must not be able to forge what the authorizer vouches for: always replaced.
-          delete h[header];
-          const value = cleanHeaderValue(call.req.authorizerValue(key));
-          if (value !== '' && isValidHeaderValue(value)) { h[header] = value; }
-        }
+        // Constants, system values (the authorizer's context too) and moved values replace the caller's copies.
+        parameters?.applyHeaders(h);
         const mapped = call.orchestrated;
         // Orchestration's mapped header replaces the caller's (names were lower-cased above).
         if (mapped?.in === 'header') { h[mapped.name.toLowerCase()] = mapped.value; }
         if (body !== undefined) { h['content-length'] = String(body.length); }
         return h;
       };
-      const path = buildPath(target, call);
+      const path = buildPath(target, call, parameters);
       if (path instanceof GatewayError) { return path; }
       const options: http.RequestOptions = {
         protocol: target.protocol,
