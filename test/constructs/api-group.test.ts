@@ -14,12 +14,12 @@ import { methodAt, methodsByPath, newGroup, newStack, proxyAsset, restApiDocumen
 
 const mock = (): Backend => Backend.mock();
 
-/** The 17 response types, as DESIGN section 4 lists them. */
+/** The 19 response types: the 17 DESIGN section 4 lists, and Huawei's two orchestration types (issue 13). */
 const RESPONSE_TYPES = [
   'ACCESS_DENIED', 'AUTHORIZER_CONF_FAILURE', 'AUTHORIZER_FAILURE', 'AUTHORIZER_IDENTITIES_FAILURE',
   'THIRD_AUTH_CONF_FAILURE', 'THIRD_AUTH_FAILURE', 'THIRD_AUTH_IDENTITIES_FAILURE', 'AUTH_FAILURE',
   'AUTH_HEADER_MISSING', 'BACKEND_TIMEOUT', 'BACKEND_UNAVAILABLE', 'DEFAULT_4XX', 'DEFAULT_5XX', 'NOT_FOUND',
-  'REQUEST_PARAMETERS_FAILURE', 'THROTTLED', 'UNAUTHORIZED',
+  'REQUEST_PARAMETERS_FAILURE', 'THROTTLED', 'UNAUTHORIZED', 'ORCHESTRATION_PARAMETER_NOT_FOUND', 'ORCHESTRATION_FAILURE',
 ];
 
 const HUAWEI_DEFAULT_BODY = '{"error_code":"$context.error.code","error_msg":"$context.error.message","request_id":"$context.requestId"}';
@@ -533,7 +533,7 @@ describe('configuration document (config.json in the proxy\'s asset)', () => {
     expect(config.cors).toBeUndefined();
   });
 
-  test('every response, with a fully resolved rule for each of the 17 types', () => {
+  test('every response, with a fully resolved rule for each of the 19 types', () => {
     // The runtime never applies defaults itself: a missing type would crash or mis-render an error.
     // GIVEN
     const { group } = fullGroup();
@@ -558,6 +558,11 @@ describe('configuration document (config.json in the proxy\'s asset)', () => {
     expect(config.errors.THROTTLED).toEqual({ code: 'APIG.0308', message: 'The throttling threshold has been reached.' });
     expect(config.errors.AUTH_FAILURE).toEqual({ code: 'APIG.0303', message: 'Incorrect app authentication information' });
     expect(config.errors.THIRD_AUTH_CONF_FAILURE).toEqual({ code: 'APIG.0617', message: 'Incorrect third-party authentication response information' });
+    // the two orchestration types: Huawei's one documented orchestration error, APIG.0106 (400)
+    expect(dflt.ORCHESTRATION_PARAMETER_NOT_FOUND).toEqual({ status: 400, body: HUAWEI_DEFAULT_BODY, headers: {} });
+    expect(strict.ORCHESTRATION_FAILURE).toEqual({ status: 400, body: HUAWEI_DEFAULT_BODY, headers: {} });
+    expect(config.errors.ORCHESTRATION_PARAMETER_NOT_FOUND).toEqual({ code: 'APIG.0106', message: 'Orchestration error.' });
+    expect(config.errors.ORCHESTRATION_FAILURE).toEqual({ code: 'APIG.0106', message: 'Orchestration error.' });
   });
 
   test('CORS settings, with the defaults the native preflight uses', () => {

@@ -14,6 +14,7 @@ import {
   HttpMethod, IdentitySource, ParameterType, PolicyCondition, RequestParameter, ResponseRule, ResponseType, ThirdPartyAuthorizerOptions,
 } from 'cdk-api-groups';
 import { BackendParameter, FunctionInvocation, ParameterLocation } from 'cdk-api-groups';
+import { MappedParameter, OrchestrationRuleOptions, OrchestrationStrategy } from 'cdk-api-groups';
 import { ApiGroupValidationError } from '../../lib/errors';
 import { ALL_RULES, LimitRule, RULES } from '../../lib/limits';
 import { newGroup, newStack, proxyAsset } from '../support/synth';

@@ -8,7 +8,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
-  AccessControl, Api, ApiAuth, ApiGroup, Backend, GatewayResponse, HttpMethod, ParameterType, RequestParameter, ResponseType,
+  AccessControl, Api, ApiAuth, ApiGroup, Backend, GatewayResponse, HttpMethod, MappedParameter, OrchestrationStrategy, ParameterType,
+  RequestParameter, ResponseType,
 } from '../../lib';
 import { VERDICT_KEYS } from '../../lib/private/config-document';
 import { closeAllServers, closedPort, slowServer } from '../support/http-servers';
@@ -59,6 +60,13 @@ beforeAll(async () => {
       method: HttpMethod.GET, path: '/secure', gatewayResponse: strict, backend: Backend.mock(), auth: ApiAuth.app({ apps: [app] }),
     });
     apis.upload = g.addApi('Upload', { method: HttpMethod.POST, path: '/upload', gatewayResponse: strict, backend: Backend.fn(fn) });
+    const tiers = g.addOrchestrationRule('tiers', {
+      strategy: OrchestrationStrategy.list([{ values: ['gold'], mappedValue: '1' }]), mappedParameter: MappedParameter.header('X-Tier'),
+    });
+    apis.orchestrated = g.addApi('Orchestrated', {
+      method: HttpMethod.GET, path: '/offers', gatewayResponse: strict, backend: Backend.mock(),
+      parameters: [RequestParameter.query('tier', { orchestrations: [tiers] })],
+    });
   });
   group = synthesized.group;
   proxy = synthesized.load();
@@ -98,6 +106,8 @@ function caseOf(type: string): Case {
     case 'BACKEND_TIMEOUT': return { api: 'slow', path: '/slow' };
     case 'ACCESS_DENIED': return { api: 'denied', path: '/denied' };
     case 'DEFAULT_4XX': return { api: 'upload', method: 'POST', path: '/upload', body: 'x'.repeat(6_400_000) };
+    case 'ORCHESTRATION_PARAMETER_NOT_FOUND': return { api: 'orchestrated', path: '/offers' };
+    case 'ORCHESTRATION_FAILURE': return { api: 'orchestrated', path: '/offers', query: { tier: 'bronze' } };
     default: throw new Error(`no case for ${type}`);
   }
 }
