@@ -100,8 +100,11 @@ export const RULES = {
     `at most ${LIMITS.templateBytes} bytes (1 MB), the REST API's OpenAPI document included`, CLOUDFORMATION),
   method: rule('method', 'method', 'GET, POST, PUT, DELETE, HEAD, PATCH, OPTIONS or ANY, and (method, path) unique in the group', HUAWEI),
   path: rule('path', 'path',
-    `starts with "/", at most ${LIMITS.pathLength} characters, segments of letters, digits and "*%-_.", ` +
+    `starts with "/", at most ${LIMITS.pathLength} characters, segments of letters, digits and "*%-_.,:", ` +
     '"{name}" parameters, a greedy "{name+}" only as the last segment and never beside a "{name}" at the same level', HUAWEI),
+  exposedPath: rule('exposed-path', 'path of an API that API Gateway sees individually',
+    'literal segments of letters, digits and "-_.,:$" only: API Gateway\'s import refuses "*" and "%" in a resource path ' +
+    '(an API without IAM, its own throttle or a per-method API key rides the catch-all, where any Huawei path works)', AWS),
   parametersPerApi: rule('parameters-per-api', 'number of request parameters', `at most ${LIMITS.parametersPerApi} per API`, HUAWEI),
   parameterName: rule('parameter-name', 'request parameter name',
     '1-32 characters matching ^[A-Za-z][A-Za-z0-9._-]*$, not starting with "x-apig-" or "x-sdk-", not "x-stage", unique per location', HUAWEI),

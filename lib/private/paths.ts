@@ -9,7 +9,8 @@ export interface PathSegment {
   readonly greedy: boolean;
 }
 
-const LITERAL_SEGMENT = /^[A-Za-z0-9*%_.-]+$/;
+// Huawei's characters, and the `,` and `:` API Gateway also accepts in a resource path.
+const LITERAL_SEGMENT = /^[A-Za-z0-9*%_.,:-]+$/;
 const VARIABLE_SEGMENT = /^\{([A-Za-z][A-Za-z0-9._-]{0,31})(\+?)\}$/;
 
 /** Parses and checks an API path (Huawei's rules). */

@@ -1,6 +1,7 @@
 import { LIMITS } from '../../limits';
 import { Problem } from '../checks';
 import { ApiShape } from './api-shape';
+import { unimportableSegment } from './importable-paths';
 import { claimPrefixResources, landingOf, ownNodesOf } from './prefix-resources';
 import { ResourceNode, ResourceTree } from './resource-tree';
 
@@ -121,7 +122,8 @@ export function planExposure(apis: readonly ApiShape[], options: ExposureOptions
   // authorizer, as long as the quota allows and their method captures no authenticated API.
   const riders = apis.filter(a => !reasons.has(a));
   if (riders.some(a => a.enforcement === 'authorizer')) {
-    const candidates = riders.filter(a => a.enforcement === 'none');
+    // A path API Gateway's import refuses (importable-paths.ts) is only ever routed by the proxy.
+    const candidates = riders.filter(a => a.enforcement === 'none' && unimportableSegment(a) === undefined);
     const accepts = (chosen: ApiShape[]): Layout | string => {
       const trial = new Map(reasons);
       for (const api of chosen) { trial.set(api, ['noAuthorizer']); }

@@ -8,6 +8,7 @@ import { formatAll, Problem } from '../checks';
 import { apiShapeOf } from './api-shape';
 import { buildDeploymentReport, DeploymentReport } from './deployment-report';
 import { ExposurePlan, planExposure } from './exposure';
+import { unimportablePathProblems } from './importable-paths';
 import { buildOpenApiDocument, lambdaInvocationUri, OpenApiDocument } from './openapi-document';
 import { countCfnResources, quotaProblems, QuotaUsage, templateBytesOf } from './quotas';
 
@@ -75,7 +76,7 @@ export function defineRestApi(input: RestApiDefinitionInput): RestApiDefinition 
     apiGatewayResources: { used: plan.resourceCount, quota: plan.maxResources },
     authorizers: { used: (plan.usesAuthorizer ? 1 : 0) + (input.otherAuthorizers ?? 0), quota: LIMITS.authorizersPerRestApi },
   };
-  const problems = [...plan.problems, ...quotaProblems(usage, plan)];
+  const problems = [...plan.problems, ...unimportablePathProblems(plan), ...quotaProblems(usage, plan)];
   const report = buildDeploymentReport({
     group: input.groupName,
     plan,
