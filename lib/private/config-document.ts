@@ -221,36 +221,6 @@ export interface BackendPolicyDocument {
   readonly backend: BackendDocument;
 }
 
-/**
- * A condition of a backend policy (Huawei: `conditions[]`). `source`: the caller's IP is in one of
- * `cidrs`. `param`: the request parameter `name` in `in` (path values decoded, as validated). `system`:
- * the system variable `name` (`$context.reqPath`, `$context.reqMethod`,
- * `$context.authorizer.frontend.<key>`). `param` and `system` compare with exactly one of `equals`,
- * `oneOf` or `pattern` (an ECMAScript regular expression searched in the value).
- */
-export interface PolicyConditionDocument {
-  readonly origin: 'source' | 'param' | 'system';
-  readonly cidrs?: string[];
-  readonly name?: string;
-  /** param: where the parameter is. */
-  readonly in?: ParameterLocation;
-  readonly equals?: string;
-  readonly oneOf?: string[];
-  readonly pattern?: string;
-}
-
-/**
- * A backend policy (Huawei: conditional backend): when its conditions hold (ALL: every one, ANY: at
- * least one), the request goes to its backend instead of the API's. Policies are tried in order.
- */
-export interface BackendPolicyDocument {
-  readonly name: string;
-  readonly effect: 'ALL' | 'ANY';
-  readonly conditions: PolicyConditionDocument[];
-  /** The same kind as the API's own backend. */
-  readonly backend: BackendDocument;
-}
-
 /** How an API authenticates its callers (DESIGN sections 2 and 7). */
 export interface AuthDocument {
   /**
@@ -372,8 +342,6 @@ export interface ApiDocument {
    * other stage the API does not exist (NOT_FOUND, or another API whose path matches).
    */
   readonly environments?: string[];
-  /** Backend policies, tried in order before the API's own backend. Absent: none. */
-  readonly backendPolicies?: BackendPolicyDocument[];
   /** Absent: EXACT. */
   readonly matchMode?: MatchModeName;
   /** The API's own CORS, instead of the group's: on its responses, its gateway errors and preflights on its paths. */

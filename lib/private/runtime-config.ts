@@ -2,10 +2,11 @@ import type { AccessControl } from '../access-control';
 import type { Api } from '../api';
 import type { AppCredential } from '../app-credential';
 import type { CustomAuthorizer, ThirdPartyAuthorizer } from '../authorizers';
-import { CORS_DEFAULTS, CorsOptions } from '../cors';
+import { CorsOptions } from '../cors';
 import type { GatewayResponse } from '../gateway-response';
 import { ResponseType } from '../response-type';
 import type { BackendBindContext } from '../backend';
+import { apiRoutingDocument, corsDocument } from './api-cors';
 import { backendPolicyDocuments } from './backend-policies';
 import { orchestrationDocumentOf } from './orchestration-binding';
 import {
@@ -37,6 +38,8 @@ export interface RuntimeConfigInput {
   readonly metricsNamespace?: string;
   /** Names of the group's environments (stages); absent: one, the group's stage. */
   readonly environments?: string[];
+  /** An exposed PREFIX API's own resources in the REST API's document (ApiDocument.ownResources). */
+  ownResources?(api: Api): string[] | undefined;
 }
 
 /**
@@ -80,9 +83,10 @@ export function buildRuntimeConfig(input: RuntimeConfigInput): ConfigDocument {
     ...(api.auth._toDocument() ? { auth: api.auth._toDocument() } : {}),
     ...(api.accessControl ? { accessControl: api.accessControl._toDocument() } : {}),
     ...publishedIn(api, input.environments ?? [input.stageName]),
+    ...orchestrationDocumentOf(api.parameters),
     ...(api.backendPolicies.length > 0
       ? { backendPolicies: backendPolicyDocuments(api.backendPolicies, input.backendContext(api), api._policyConditionContext()) } : {}),
-    ...orchestrationDocumentOf(api.parameters),
+    ...apiRoutingDocument(api, input.ownResources?.(api)),
   }));
   const deployTimeValue = (value: string): DeployTimeString => {
     if (!input.deployTimeValue) { throw new Error(`cdk-api-groups: no deploy-time value support for ${value}`); }
@@ -102,17 +106,7 @@ export function buildRuntimeConfig(input: RuntimeConfigInput): ConfigDocument {
     errors,
     responses,
     apis,
-    ...(input.cors ? {
-      cors: {
-        allowOrigins: [...input.cors.allowOrigins],
-        allowCredentials: input.cors.allowCredentials ?? false,
-        exposeHeaders: [...(input.cors.exposeHeaders ?? CORS_DEFAULTS.exposeHeaders)],
-        // The proxy answers the preflights that reach it with these: the same answer as the native preflight.
-        allowMethods: [...(input.cors.allowMethods ?? CORS_DEFAULTS.allowMethods)],
-        allowHeaders: [...(input.cors.allowHeaders ?? CORS_DEFAULTS.allowHeaders)],
-        ...(input.cors.maxAge !== undefined ? { maxAgeSeconds: input.cors.maxAge.toSeconds() } : {}),
-      },
-    } : {}),
+    ...(input.cors ? { cors: corsDocument(input.cors) } : {}),
     ...(input.accessControl ? { accessControl: input.accessControl._toDocument() } : {}),
     ...(Object.keys(apps).length > 0 ? { apps } : {}),
     ...(Object.keys(customAuthorizers).length > 0 ? { customAuthorizers } : {}),

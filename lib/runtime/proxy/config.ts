@@ -29,9 +29,10 @@ import { internalError, PROXY_ERROR_STATUS } from './gateway-error';
 import { compileBinaryMediaTypes } from './media-types';
 import { compileMetrics, RequestMetrics } from './metrics';
 import { compileOrchestration, Orchestrator } from './orchestration';
+import { compileOwnResources } from './own-resources';
 import { compileParameters, ParameterValidator } from './parameters';
 import { compileRule, CompiledRule, RuleSet } from './render';
-import { EnvironmentRoutes, PublishedRoute, publishedIn } from '../shared/environment-routes';
+import { EnvironmentRoutes, isPrefixRoute, PublishedRoute, publishedIn } from '../shared/environment-routes';
 import { isRecord } from './types';
 
 export interface CompiledApi {
@@ -45,6 +46,10 @@ export interface CompiledApi {
   readonly backend: Backend;
   /** Authentication and IP access control (steps 2 and 3); absent when the API has neither. */
   readonly guard?: Guard;
+  /** The API's own CORS (instead of the group's); absent when it has none. */
+  readonly cors?: CorsPolicy;
+  /** An exposed PREFIX API's own resources (own-resources.ts); absent otherwise. */
+  readonly ownResources?: ReadonlySet<string>;
 }
 
 /**
@@ -161,11 +166,11 @@ function checkParameters(api: Record<string, unknown>, where: string): Parameter
  * DEFAULT_5XX (reported through `warn`): it is never served without them.
  */
 function compileApiGuard(api: Record<string, unknown>, where: string, catalog: AuthCatalog, groupRules: readonly IpRule[],
-  warn: (reason: string) => void): Guard | undefined {
+  warn: (reason: string) => void, env: NodeJS.ProcessEnv = process.env): Guard | undefined {
   const id = api.id as string;
   try {
     const rules = api.accessControl === undefined ? groupRules : [...groupRules, compileIpRule(api.accessControl, `${where}.accessControl`)];
-    return compileGuard(id, catalog.resolve(api.auth, where), rules);
+    return compileGuard(id, catalog.resolve(api.auth, where), rules, env);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     warn(`authentication or access control not usable: ${reason}`);
@@ -182,6 +187,7 @@ function compileApi(index: number, route: ApiRouteDocument, rules: RuleSet, cont
   const failed = (id: string, name: string, reason: string): CompiledApi => {
     context.warn(`api ${id || where}: ${reason}`);
     const broken = internalError(reason.slice(0, 300));
+    // No own resource: a failed API is never served, and answers its DEFAULT_5XX wherever it arrives.
     return { id, name, path: route[1], rules, validate: () => broken, backend: brokenBackend(broken) };
   };
   let raw: Record<string, unknown>;
@@ -199,6 +205,14 @@ function compileApi(index: number, route: ApiRouteDocument, rules: RuleSet, cont
   } catch (err) {
     return failed(api.id, api.name, `parameters not usable: ${(err as Error).message}`);
   }
+  let cors: CorsPolicy | undefined;
+  let ownResources: ReadonlySet<string> | undefined;
+  try {
+    cors = raw.cors === undefined ? undefined : new CorsPolicy(isRecord(raw.cors) ? raw.cors as never : fail(`${where}.cors is not an object`));
+    ownResources = compileOwnResources(raw.ownResources, where);
+  } catch (err) {
+    return failed(api.id, api.name, `cors or own resources not usable: ${(err as Error).message}`);
+  }
   let orchestrate: Orchestrator | undefined;
   try {
     orchestrate = compileOrchestration(raw.orchestration);
@@ -214,7 +228,9 @@ function compileApi(index: number, route: ApiRouteDocument, rules: RuleSet, cont
     ...(orchestrate ? { orchestrate } : {}),
     backend: withBackendPolicies(raw.backendPolicies, compileBackend(api.backend, context.env, context.backendOptions, warn),
       { apiId: api.id, apiName: api.name, compileBackend: doc => compileBackend(doc, context.env, context.backendOptions, warn) }, warn),
-    guard: compileApiGuard(raw, where, context.catalog, context.groupRules, warn),
+    guard: compileApiGuard(raw, where, context.catalog, context.groupRules, warn, context.env),
+    ...(cors ? { cors } : {}),
+    ...(ownResources ? { ownResources } : {}),
   };
 }
 
@@ -257,6 +273,7 @@ export function compileConfig(doc: unknown, details: ApiDetails, env: NodeJS.Pro
       path: route[1],
       target: new RoutedApi(i, route, rules, context),
       environments: route[3] === undefined ? undefined : publishedIn(route[3], `apis[${i}]`),
+      prefix: isPrefixRoute(route[4], `apis[${i}]`),
     };
   }
   let router: EnvironmentRoutes<RoutedApi>;

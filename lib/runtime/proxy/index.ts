@@ -12,9 +12,11 @@ import * as path from 'path';
 import { CONFIG_FILE_NAME } from '../../private/config-document';
 import { BackendCall } from './backends';
 import { CompiledApi, ConfigState, loadConfig, ProxyConfig, RoutedApi } from './config';
+import { isPreflightRequest, preflightPolicy } from './cors';
 import { GatewayError, internalError, methodNotSupported, notFound } from './gateway-error';
 import { isToken, setResultHeader } from './headers';
 import { logEvent, stackFrames } from './log';
+import { offOwnResources } from './own-resources';
 import { FALLBACK_RULES, renderGatewayError, RenderScope, staticInternalError } from './render';
 import { RequestView } from './request';
 import { RouteMatch } from './router';
@@ -36,7 +38,7 @@ const REFUSED_SCOPE: RenderScope = { rules: FALLBACK_RULES, apiId: '', apiName: 
 
 function scopeOf(config: ProxyConfig, api: CompiledApi | undefined): RenderScope {
   return api
-    ? { rules: api.rules, apiId: api.id, apiName: api.name, defaultStage: config.stage, cors: config.cors }
+    ? { rules: api.rules, apiId: api.id, apiName: api.name, defaultStage: config.stage, cors: api.cors ?? config.cors }
     : { rules: config.defaultRules, apiId: '', apiName: '', defaultStage: config.stage, cors: config.cors };
 }
 
@@ -50,10 +52,16 @@ function timeoutFor(configured: number | undefined, context: LambdaContextLike |
 /** Routes, checks authentication and access, validates and calls the backend; synchronous unless something is called. */
 function handle(req: RequestView, config: ProxyConfig, context: LambdaContextLike | undefined): ProxyResult | Promise<ProxyResult> {
   // Only the APIs published in the environment the request arrived on (its stage) exist for it.
-  const match = config.routes.forStage(req.stage || config.stage).match(req.method, req.path);
-  if (config.cors && config.cors.isPreflight(req) && match.kind !== 'no-path' && !(match.kind === 'route' && !match.viaAny)) {
-    // A preflight on a served path, and no API declares OPTIONS there: the gateway answers it.
-    return withRequestId(config.cors.preflight(req), req);
+  const router = config.routes.forStage(req.stage || config.stage);
+  const match = router.match(req.method, req.path);
+  if (isPreflightRequest(req) && match.kind !== 'no-path' && !(match.kind === 'route' && !match.viaAny)) {
+    // A preflight on a served path, and no API declares OPTIONS there: the gateway answers it, with the
+    // CORS of the API the announced request would reach, or the group's.
+    const cors = preflightPolicy(req, config.cors, method => {
+      const announced = router.match(method, req.path);
+      return announced.kind === 'route' ? announced.target.compiled.cors : undefined;
+    });
+    if (cors) { return withRequestId(cors.preflight(req), req); }
   }
   if (match.kind === 'no-path') { return renderGatewayError(notFound(), req, scopeOf(config, undefined)); }
   // A method that is not an HTTP token cannot be forwarded anywhere: unsupported, even by ANY.
@@ -63,6 +71,9 @@ function handle(req: RequestView, config: ProxyConfig, context: LambdaContextLik
 
   const api = match.target.compiled;
   req.api = api;
+  // An exposed PREFIX API is served only through its own resources (own-resources.ts).
+  const off = offOwnResources(req, api.ownResources);
+  if (off) { return renderGatewayError(off, req, scopeOf(config, api)); }
   if (api.guard !== undefined) {
     const refused = api.guard({
       req,
@@ -93,6 +104,7 @@ function proceed(req: RequestView, config: ProxyConfig, api: CompiledApi, match:
     params: match.params,
     rawParams: match.rawParams,
     greedy: match.greedy,
+    ...(match.remainder ? { remainder: match.remainder } : {}),
     timeoutMs: timeoutFor(api.backend.timeoutMs, context),
     defaultStage: config.stage,
     ...(orchestrated ? { orchestrated } : {}),
@@ -117,7 +129,8 @@ function proceed(req: RequestView, config: ProxyConfig, api: CompiledApi, match:
 /** The backend's answer passed through (plus X-Request-Id and CORS), or its gateway error rendered. */
 function finish(outcome: ProxyResult | GatewayError, req: RequestView, config: ProxyConfig, api: CompiledApi): ProxyResult {
   if (outcome instanceof GatewayError) { return renderGatewayError(outcome, req, scopeOf(config, api)); }
-  if (config.cors) { config.cors.apply(outcome, req); }
+  const cors = api.cors ?? config.cors;
+  if (cors) { cors.apply(outcome, req); }
   return withRequestId(outcome, req);
 }
 

@@ -5,6 +5,7 @@
 import { GatewayError } from '../gateway-error';
 import type { MappedValue } from '../orchestration';
 import { RequestView } from '../request';
+import type { PrefixRemainder } from '../router';
 import { ProxyResult } from '../types';
 
 export interface BackendCall {
@@ -16,6 +17,8 @@ export interface BackendCall {
   /** The path parameters as the client sent them (percent-encoded), as API Gateway passes them. */
   readonly rawParams: Record<string, string>;
   readonly greedy?: { readonly name: string; readonly segments: readonly string[] };
+  /** A PREFIX API's match: the path below its own (prefix-remainder.ts), appended to an HTTP backend's path. */
+  readonly remainder?: PrefixRemainder;
   /** Budget for the whole exchange, in ms: the API's timeout, capped by Lambda's remaining time. */
   readonly timeoutMs: number;
   /** The document's stage, for system values when the event has none (`$context.stage`). */

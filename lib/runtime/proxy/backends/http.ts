@@ -18,6 +18,7 @@ import { ADDRESS_VALUE, substituteAddress } from '../../../private/backend-addre
 import { Backend, BackendCall } from './backend';
 import { compileBackendParameters, ResolvedParameters } from './backend-parameters';
 import { isDotSegment } from './dot-segments';
+import { withRemainder } from './prefix-remainder';
 import { forwardingOf, GatewayHeader, setForwardingHeaders } from './forwarding';
 import { withMappedQuery } from '../orchestration';
 import { lambdaTraceHeader } from './trace';
@@ -135,6 +136,11 @@ function buildPath(target: Target, call: BackendCall, parameters?: ResolvedParam
   if (landings.length > 0) {
     const param = dotSegmentIn(path, pathEnd < 0 ? path.length : pathEnd, landings);
     if (param !== undefined) { return dotSegmentRefused(param); }
+  }
+  if (call.remainder !== undefined) {
+    const appended = withRemainder(path, pathEnd < 0 ? path.length : pathEnd, call.remainder);
+    if (typeof appended !== 'string') { return appended; }
+    path = appended;
   }
   const mapped = call.orchestrated;
   // Backend parameters first: the caller's copies of their names dropped, their values added.
