@@ -27,6 +27,7 @@ let gamma: TestServer;
 let slow: TestServer;
 let proxy: LoadedProxy;
 let apis: Record<string, Api>;
+let logs: string[];
 
 beforeAll(async () => {
   [main, beta, gamma, slow] = await Promise.all([namedServer('main'), namedServer('beta'), namedServer('gamma'), slowServer(1500)]);
@@ -60,6 +61,13 @@ beforeAll(async () => {
         backendPolicies: [{ policyName: 'impatient', backend: Backend.http(`${slow.url}/impatient`, { timeout: Duration.millis(200) }),
           conditions: [PolicyCondition.parameter('mode', { equals: 'impatient' })] }],
       }),
+      poly: group.addApi('Poly', {
+        method: HttpMethod.GET, path: '/poly', parameters: [RequestParameter.query('q')],
+        backend: Backend.http(`${main.url}/main`),
+        // Accepted at synth (no nested quantifier), but polynomial: it runs under the time limit.
+        backendPolicies: [{ policyName: 'poly', backend: Backend.http(`${beta.url}/beta`),
+          conditions: [PolicyCondition.parameter('q', { pattern: '(.*a){8}b' })] }],
+      }),
       mocked: group.addApi('Mocked', {
         method: HttpMethod.GET, path: '/mocked', auth: ApiAuth.custom(authorizer),
         backend: Backend.mock({ body: 'standard' }),
@@ -70,7 +78,7 @@ beforeAll(async () => {
   });
   proxy = synthesized.load();
 });
-beforeEach(() => { captureLogs(); });
+beforeEach(() => { logs = captureLogs(); });
 afterEach(() => { jest.restoreAllMocks(); });
 afterAll(async () => {
   await closeAllServers();
@@ -140,6 +148,14 @@ describe('values that never match', () => {
     const { value, ms } = await timed(() => backendOf({ path: `/orders/${long}`, sourceIp: '192.0.2.1' }));
     expect(value).toBe(`main /main/${long}`);
     expect(ms).toBeLessThan(1000);
+  });
+
+  test('a pattern with several ambiguous parts is cut off after 50 ms and does not match', async () => {
+    expect(await backendOf({ path: '/poly', query: { q: 'xaaaaaaaab' } })).toBe('beta /beta');
+    const { value, ms } = await timed(() => backendOf({ path: '/poly', query: { q: 'a'.repeat(1000) } }));
+    expect(value).toBe('main /main');
+    expect(ms).toBeLessThan(1000);
+    expect(logs.some(l => l.includes('"policy pattern timed out"') && l.includes('"policy":"poly"'))).toBe(true);
   });
 });
 
