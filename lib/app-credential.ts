@@ -23,6 +23,24 @@ export interface AppCredentialOptions {
   readonly secret?: secretsmanager.ISecret;
 
   /**
+   * The app's AppKey, which callers put in `Access=` of a signed request (Huawei's app_key): not a
+   * secret. Give your own to keep a migrated Huawei app's AppKey.
+   *
+   * @default - 32 hexadecimal digits derived from the group's and the app's names (the same on every synth)
+   */
+  readonly appKey?: string;
+
+  /**
+   * The secret holding the app's AppSecret, as JSON `{"appSecret":"<secret>"}` (8-128 letters,
+   * digits or `_-!@#$%`), the key callers sign requests with. May be the same secret as `secret`
+   * (one JSON object holding AppCodes and the AppSecret). The group's authorizer and proxy may
+   * read exactly this secret (and its KMS key, if it has one).
+   *
+   * @default - a new secret with an AppSecret of 64 letters and digits, generated at deploy time
+   */
+  readonly appSecret?: secretsmanager.ISecret;
+
+  /**
    * The app's request rate limit, enforced natively by API Gateway through a usage plan
    * (THROTTLED). Any app with a throttle or quota gives every app of the group a usage plan.
    *
@@ -68,6 +86,12 @@ export class AppCredential extends Construct {
   /** The secret holding the app's AppCodes. */
   public readonly secret: secretsmanager.ISecret;
 
+  /** The app's AppKey (`Access=` of a signed request): not a secret. */
+  public readonly appKey: string;
+
+  /** The secret holding the app's AppSecret (`{"appSecret": "..."}`), which signs requests. */
+  public readonly appSecret: secretsmanager.ISecret;
+
   /**
    * The value of the app's API key in its usage plan. Not a secret: the REST API takes API keys
    * from the authorizer only (key source AUTHORIZER), never from callers.
@@ -111,11 +135,17 @@ export class AppCredential extends Construct {
     }
     found.push(...throttleProblems(this.throttle, 'app'), ...quotaProblems(this.quota, 'app'));
     if (props.secret) { found.push(...appSecretProblems(props.secret)); }
+    if (props.appKey !== undefined && !Token.isUnresolved(props.appKey) && !APP_KEY.test(props.appKey)) {
+      found.push(problem(RULES.appKey, props.appKey));
+    }
+    if (props.appSecret) { found.push(...signatureSecretProblems(props.appSecret)); }
     for (const f of found) { throwIf(this, f); }
 
     this.appId = crypto.createHash('sha256').update(`${group.groupName}\0app\0${this.appName}`).digest('hex').slice(0, 32);
+    this.appKey = props.appKey ?? crypto.createHash('sha256').update(`${group.groupName}\0appKey\0${this.appName}`).digest('hex').slice(0, 32);
     this.usageKey = usageKeyFor(this);
     this.secret = props.secret ?? this.generatedSecret(group);
+    this.appSecret = props.appSecret ?? this.generatedAppSecret(group);
     group._registerApp(this);
   }
 
@@ -147,12 +177,34 @@ export class AppCredential extends Construct {
   /** @internal the runtime document of this app: where its AppCodes are, never the AppCodes */
   public _toDocument(deployTimeValue: (value: string) => DeployTimeString, withUsageKey: boolean): AppDocument {
     const arn = this.secret.secretArn;
+    const appSecretArn = this.appSecret.secretArn;
     return {
       id: this.appId,
       name: this.appName,
       secretArn: Token.isUnresolved(arn) ? deployTimeValue(arn) : arn,
+      appKey: Token.isUnresolved(this.appKey) ? deployTimeValue(this.appKey) : this.appKey,
+      appSecretArn: Token.isUnresolved(appSecretArn) ? deployTimeValue(appSecretArn) : appSecretArn,
       ...(withUsageKey ? { usageKey: this.usageKey } : {}),
     };
+  }
+
+  private generatedAppSecret(group: ApiGroup): secretsmanager.ISecret {
+    const secret = new secretsmanager.Secret(this, 'AppSecret', {
+      description: `AppSecret of app ${this.appName} of API group ${group.groupName} (cdk-api-groups)`,
+      generateSecretString: {
+        secretStringTemplate: '{}',
+        generateStringKey: 'appSecret',
+        passwordLength: 64,
+        excludePunctuation: true,
+        includeSpace: false,
+      },
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason: 'An AppSecret is a signing key its callers hold: rotating it without them would lock them out. Rotate by ' +
+        'supplying your own secret (appSecret) and updating it when the callers are ready.',
+    });
+    return secret;
   }
 
   private generatedSecret(group: ApiGroup): secretsmanager.ISecret {
@@ -173,6 +225,44 @@ export class AppCredential extends Construct {
     });
     return secret;
   }
+}
+
+/** Huawei's app_key (runtime/shared/app-signature.ts APP_KEY_PATTERN). */
+const APP_KEY = /^[A-Za-z0-9][A-Za-z0-9_-]{7,199}$/;
+/** Huawei's app_secret (runtime/shared/app-signature.ts APP_SECRET_PATTERN). */
+const APP_SECRET = /^[A-Za-z0-9_\-!@#$%]{8,128}$/;
+
+/**
+ * What can be checked of a user-supplied AppSecret secret at synth time: a literal value, or a
+ * generator. Never puts the value in a message.
+ */
+function signatureSecretProblems(secret: secretsmanager.ISecret): Problem[] {
+  const cfn = secret.node.defaultChild;
+  if (!(cfn instanceof secretsmanager.CfnSecret)) { return []; }
+  const where = secret.node.path;
+  const stack = Stack.of(cfn);
+  const value = cfn.secretString !== undefined ? stack.resolve(cfn.secretString) : undefined;
+  if (typeof value === 'string') {
+    let parsed: unknown;
+    try { parsed = JSON.parse(value); } catch { parsed = undefined; }
+    const appSecret = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>).appSecret : undefined;
+    if (typeof appSecret !== 'string') { return [problem(RULES.appSecretValue, where, 'its value is not JSON with "appSecret"')]; }
+    return APP_SECRET.test(appSecret) ? [] : [problem(RULES.appSecretValue, where, 'its appSecret has characters or a length not allowed')];
+  }
+  const generator = stack.resolve(cfn.generateSecretString) as secretsmanager.CfnSecret.GenerateSecretStringProperty | undefined;
+  if (generator && typeof generator === 'object' && cfn.secretString === undefined) {
+    const length = generator.passwordLength ?? 32;
+    if (generator.generateStringKey !== 'appSecret' || typeof generator.secretStringTemplate !== 'string') {
+      return [problem(RULES.appSecretValue, where, 'it is generated without generateStringKey "appSecret" and a JSON template')];
+    }
+    if (typeof length === 'number' && (length < 8 || length > 128)) {
+      return [problem(RULES.appSecretValue, where, `it generates AppSecrets of ${length} characters`)];
+    }
+    if (generator.excludePunctuation !== true) {
+      return [problem(RULES.appSecretValue, where, 'it may generate punctuation other than "_-!@#$%": set excludePunctuation')];
+    }
+  }
+  return [];
 }
 
 /**

@@ -6,7 +6,11 @@ import type { AuthDocument } from './private/config-document';
 export enum AuthType {
   /** Anyone may call. */
   NONE = 'NONE',
-  /** App authentication: an AppCode in the `X-Apig-AppCode` header, checked by the group's authorizer. */
+  /**
+   * App authentication: a request signed with the app's AppKey and AppSecret (`SDK-HMAC-SHA256`) or
+   * an AppCode in the `X-Apig-AppCode` header, checked by the group's authorizer (and, for a signed
+   * request with a body, by the proxy).
+   */
   APP = 'APP',
   /** IAM (SigV4) authentication, checked natively by API Gateway. */
   IAM = 'IAM',
@@ -20,6 +24,23 @@ export enum AuthType {
 export interface AppAuthOptions {
   /** The apps authorised for the API (at least one, of the API's group). Other apps get UNAUTHORIZED. */
   readonly apps: AppCredential[];
+
+  /**
+   * Accept requests signed with an app's AppKey and AppSecret (Huawei's default app
+   * authentication, `Authorization: SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=...`
+   * with `X-Sdk-Date`), as Huawei's SDK signers produce them.
+   *
+   * @default true
+   */
+  readonly signature?: boolean;
+
+  /**
+   * Accept an app's AppCode in the `X-Apig-AppCode` header (Huawei's simple authentication).
+   * A request that carries an AppCode is judged by it, even if it is also signed.
+   *
+   * @default true
+   */
+  readonly appCode?: boolean;
 
   /**
    * A custom authorizer that must also allow the caller (Huawei's two-factor authentication).
@@ -56,9 +77,15 @@ export class ApiAuth {
     return new ApiAuth(AuthType.NONE, [], undefined, undefined);
   }
 
-  /** App authentication (an AppCode in `X-Apig-AppCode`), optionally with a custom authorizer as a second factor. */
+  /**
+   * App authentication: a signed request (AppKey/AppSecret) and/or an AppCode in `X-Apig-AppCode`
+   * (both by default), optionally with a custom authorizer as a second factor.
+   */
   public static app(options: AppAuthOptions): ApiAuth {
-    return new ApiAuth(AuthType.APP, options.apps ?? [], options.customAuthorizer, undefined);
+    const auth = new ApiAuth(AuthType.APP, options.apps ?? [], options.customAuthorizer, undefined);
+    (auth as { signature: boolean }).signature = options.signature ?? true;
+    (auth as { appCode: boolean }).appCode = options.appCode ?? true;
+    return auth;
   }
 
   /** IAM (SigV4) authentication, optionally with a custom authorizer as a second factor. Grant callers with `grantInvoke`. */
@@ -96,6 +123,12 @@ export class ApiAuth {
    */
   public readonly thirdPartyAuthorizer?: ThirdPartyAuthorizer;
 
+  /** App authentication: whether signed requests (AppKey/AppSecret) are accepted (false for other types). */
+  public readonly signature: boolean = false;
+
+  /** App authentication: whether AppCodes (`X-Apig-AppCode`) are accepted (false for other types). */
+  public readonly appCode: boolean = false;
+
   private constructor(authType: AuthType, apps: AppCredential[], custom: CustomAuthorizer | undefined,
     thirdParty: ThirdPartyAuthorizer | undefined) {
     this.authType = authType;
@@ -115,6 +148,9 @@ export class ApiAuth {
     return {
       type: this.authType,
       ...(this.authType === AuthType.APP ? { apps: this.apps.map(a => a.appName) } : {}),
+      // Written only when off: a document without them accepts both (as before signatures existed).
+      ...(this.authType === AuthType.APP && !this.signature ? { signature: false } : {}),
+      ...(this.authType === AuthType.APP && !this.appCode ? { appCode: false } : {}),
       ...(this.customAuthorizer ? { customAuthorizer: this.customAuthorizer.authorizerName } : {}),
       ...(this.thirdPartyAuthorizer ? { thirdPartyAuthorizer: this.thirdPartyAuthorizer.authorizerName } : {}),
     };

@@ -107,14 +107,23 @@ export function grantAuthentication(d: AuthenticationDeclarations): void {
   for (const custom of d.customAuthorizers) {
     if (viaProxy.has(custom)) { grantInvokeFunction(d.proxy, custom.handler); }
   }
+  // The proxy verifies signed requests in full (it sees the body): the AppSecrets of the apps
+  // authorised on an API that accepts signatures, in definition order.
+  const signing = new Set(d.apis.filter(a => a.auth.authType === AuthType.APP && a.auth.signature).flatMap(a => a.auth.apps));
+  for (const app of d.apps) {
+    if (signing.has(app)) { app.appSecret.grantRead(d.proxy); }
+  }
   const authorizer = d.authorizer;
   if (!authorizer) { return; }
   for (const custom of d.customAuthorizers) {
     if (viaAuthorizer.has(custom)) { grantInvokeFunction(authorizer.fn, custom.handler); }
   }
   // Every app: telling an unknown AppCode (AUTH_FAILURE) from an app not authorised for the API
-  // (UNAUTHORIZED) needs all of them.
-  for (const app of d.apps) { app.secret.grantRead(authorizer.fn); }
+  // (UNAUTHORIZED) needs all of them; and a signature without a body is verified before UNAUTHORIZED.
+  for (const app of d.apps) {
+    app.secret.grantRead(authorizer.fn);
+    if (app.appSecret !== app.secret) { app.appSecret.grantRead(authorizer.fn); }
+  }
   const used = d.apis.filter(a => a.auth.usesAuthorizer);
   const longest = Math.max(0, ...used.flatMap(a => [a.auth.customAuthorizer, a.auth.thirdPartyAuthorizer])
     .filter((x): x is CustomAuthorizer | ThirdPartyAuthorizer => x !== undefined)

@@ -103,9 +103,10 @@ describe('the bundled authorizer', () => {
     template.resourceCountIs('AWS::ApiGateway::Authorizer', 0);
     expect(restApiDocument(template).components.securitySchemes).toEqual({ sigv4: expect.anything() });
     template.resourceCountIs('AWS::Lambda::Function', 2); // the proxy and the user's JwtFn
-    // the app still has its secret, for when an API authorises it
+    // the app still has its secrets (AppCodes, AppSecret), for when an API authorises it
     expect(app.secret).toBeDefined();
-    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    expect(app.appSecret).toBeDefined();
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
   });
 
   test('a Node.js 24 arm64 function with its own log group, role and the group\'s log retention', () => {
@@ -245,7 +246,9 @@ describe('least privilege', () => {
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: resolve(group, group.authorizerLogGroup!.logGroupArn) },
       { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: resolve(group, jwtFn.functionArn) },
       { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: ref(group, mobile.secret) },
+      { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: ref(group, mobile.appSecret) },
       { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: ref(group, web.secret) },
+      { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: ref(group, web.appSecret) },
     ]);
     template.hasResourceProperties('AWS::IAM::Role', {
       Description: Match.stringLikeRegexp('^Authorizer of API group shop'),
@@ -255,13 +258,16 @@ describe('least privilege', () => {
     });
   });
 
-  test('the proxy may invoke exactly its backends and the custom authorizers of IAM two-factor APIs', () => {
-    // IAM + custom: API Gateway checks the signature, the proxy runs the custom step itself.
-    const { group, auditFn, backendFn } = fullGroup();
+  test('the proxy may invoke exactly its backends and the custom authorizers of IAM two-factor APIs, and read the AppSecrets of signing apps', () => {
+    // IAM + custom: API Gateway checks the signature, the proxy runs the custom step itself. App
+    // signatures with a body are verified by the proxy: it reads the AppSecrets (never the AppCodes).
+    const { group, auditFn, backendFn, mobile, web } = fullGroup();
     const template = templateOf(group);
     expect(statementsOf(template, group, group.proxyFunction.role!)).toEqual([
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: resolve(group, group.proxyLogGroup.logGroupArn) },
       { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: resolve(group, auditFn.functionArn) },
+      { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: ref(group, mobile.appSecret) },
+      { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: ref(group, web.appSecret) },
       { Action: 'lambda:InvokeFunction', Effect: 'Allow', Resource: resolve(group, backendFn.functionArn) },
     ]);
   });
@@ -277,9 +283,10 @@ describe('least privilege', () => {
     group.addApi('Aaa', { method: HttpMethod.GET, path: '/a', backend: mock(), auth: ApiAuth.app({ apps: [app] }) });
     const template = templateOf(group);
     expect(app.secret).toBe(secret);
-    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1); // the generated AppSecret
     expect(statementsOf(template, group, group.authorizerFunction!.role!).slice(1)).toEqual([
       { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: arn },
+      { Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Effect: 'Allow', Resource: ref(group, app.appSecret) },
     ]);
     // decryption through Secrets Manager only, granted on the key
     template.hasResourceProperties('AWS::KMS::Key', {
@@ -291,7 +298,9 @@ describe('least privilege', () => {
         })]),
       },
     });
-    expect(proxyAsset(group, template).config.apps).toEqual({ partner: { id: app.appId, name: 'partner', secretArn: arn } });
+    expect(proxyAsset(group, template).config.apps).toEqual({
+      partner: { id: app.appId, name: 'partner', secretArn: arn, appKey: app.appKey, appSecretArn: { env: expect.stringMatching(/^APIG_VALUE_\d+$/) } },
+    });
   });
 });
 
@@ -351,10 +360,10 @@ describe('apps and AppCodes', () => {
     for (const [id, r] of Object.entries<any>(template.findResources('AWS::SecretsManager::Secret'))) {
       if (id !== literalId) { expect(r.Properties.SecretString).toBeUndefined(); }
     }
-    // the document knows where AppCodes are, never what they are
+    // the document knows where AppCodes and AppSecrets are, never what they are (the AppKey is not a secret)
     for (const asset of [proxyAsset(group, template), authorizerAsset(group, template)]) {
       for (const doc of Object.values(asset.config.apps!)) {
-        expect(Object.keys(doc).sort()).toEqual(['id', 'name', 'secretArn']);
+        expect(Object.keys(doc).sort()).toEqual(['appKey', 'appSecretArn', 'id', 'name', 'secretArn']);
       }
       expect(asset.configText).not.toMatch(/appCode/i);
     }
@@ -495,7 +504,10 @@ describe('authorizers and access control in the configuration document', () => {
     expect(apis.orders.auth.authType).toBe(AuthType.APP);
 
     expect(Object.keys(config.apps!)).toEqual(['mobile', 'web']);
-    expect(config.apps!.mobile).toEqual({ id: mobile.appId, name: 'mobile', secretArn: { env: expect.stringMatching(/^APIG_VALUE_\d+$/) } });
+    expect(config.apps!.mobile).toEqual({
+      id: mobile.appId, name: 'mobile', secretArn: { env: expect.stringMatching(/^APIG_VALUE_\d+$/) },
+      appKey: mobile.appKey, appSecretArn: { env: expect.stringMatching(/^APIG_VALUE_\d+$/) },
+    });
     expect(config.apps!.web.id).toBe(web.appId);
 
     expect(Object.keys(config.customAuthorizers!)).toEqual(['jwt', 'audit', 'unused']);
