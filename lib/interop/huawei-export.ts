@@ -5,6 +5,13 @@
  */
 import { Token } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { Backend } from '../backend';
+import { BackendPolicy, PolicyEffect } from '../backend-policy';
+import type { CorsOptions } from '../cors';
+import { MatchMode } from '../match-mode';
+import { PolicyCondition, PolicyConditionOrigin } from '../policy-condition';
+import type { BackendDocument } from '../private/config-document';
+import { parseSystemVariable } from '../private/system-variables';
 import { AccessControl } from '../access-control';
 import type { Api } from '../api';
 import { AuthType } from '../auth';
@@ -15,7 +22,7 @@ import { ResponseType } from '../response-type';
 import { DEPLOY_TIME_HOST, functionReference } from './deploy-time';
 import { declaredBackend, GroupModel } from './group-model';
 import {
-  APP_SCHEME, CDK_EXTENSION, CDK_EXTENSION_VERSION, functionOriginOf, IAM_SCHEME, rateAsLimit, thirdPartySchemeName,
+  APP_SCHEME, APP_SIGNATURE_SCHEME, CDK_EXTENSION, CDK_EXTENSION_VERSION, functionOriginOf, IAM_SCHEME, rateAsLimit, thirdPartySchemeName,
 } from './huawei-names';
 
 type Json = Record<string, unknown>;
@@ -58,6 +65,11 @@ export function huaweiDocument(model: GroupModel): Json {
     ...(props.cors ? { cors: corsOf(props) } : {}),
     ...(props.throttle ? { throttle: { ...props.throttle } } : {}),
     ...(props.accessControl ? { accessControl: accessControlName(props.accessControl, 'group_acl') } : {}),
+    // Orchestration rules: Huawei's export names them on parameters without defining them; the library's import defines these.
+    ...(group.orchestrationRules.length > 0 ? { orchestrationRules: Object.fromEntries(group.orchestrationRules.map(rule => {
+      const { name, ...rest } = rule._toDocument();
+      return [name, rest];
+    })) } : {}),
     ...(group.thirdPartyAuthorizers.length > 0
       ? { thirdPartyAuthorizers: Object.fromEntries(group.thirdPartyAuthorizers.map(a => [a.authorizerName, thirdPartyOf(a)])) } : {}),
   };
@@ -149,37 +161,117 @@ function zeroBoundsOf(parameter: RequestParameter): Json {
 function operationOf(model: GroupModel, api: Api): Json {
   const parameters = parametersOf(api);
   const extension: Json = { id: api.node.id };
-  const backend = backendOf(model, api, parameters.map(p => p.parameter), extension);
-  if (api.auth.authType === AuthType.APP) { extension.apps = api.auth.apps.map(a => a.appName); }
+  const { document, fn } = declaredBackend(model.group, api);
+  const backend = backendOf(api.backend, document, fn, parameters.map(p => p.parameter), extension);
+  const policies = api.backendPolicies.map(policy => policyOf(model, api, policy, parameters.map(p => p.parameter)));
+  if (api.auth.authType === AuthType.APP) {
+    extension.apps = api.auth.apps.map(a => a.appName);
+    // Huawei's AppSigv1 always takes signed requests: an API that takes AppCodes only says so here.
+    if (!api.auth.signature) { extension.signature = false; }
+  }
   if (api.throttle?.burstLimit !== undefined) { extension.throttleBurst = api.throttle.burstLimit; }
+  if (api.cors && !isHuaweiCors(api.cors)) { extension.cors = corsJson(api.cors); }
   const security = securityOf(api);
   return {
     operationId: api.apiName,
     parameters: parameters.map(({ parameter, implicit }) => {
       const own: Json = { ...(implicit ? { implicit: true } : {}), ...zeroBoundsOf(parameter) };
-      return { ...parameterObject(parameter), ...(Object.keys(own).length > 0 ? { [CDK_EXTENSION]: own } : {}) };
+      const rules = parameter.options.orchestrations ?? [];
+      return {
+        ...parameterObject(parameter),
+        // x-apigateway-orchestrations: the names of the parameter's orchestration rules, in priority order (ref §8 "Binding").
+        ...(rules.length > 0 ? { 'x-apigateway-orchestrations': rules.map(r => r.orchestrationName) } : {}),
+        ...(Object.keys(own).length > 0 ? { [CDK_EXTENSION]: own } : {}),
+      };
     }),
     responses: { default: { description: 'default response' } },
     ...(security ? { security } : {}),
     // x-apigateway-request-type: public | private (API visibility); the group's APIs are public.
     'x-apigateway-request-type': 'public',
-    // x-apigateway-match-mode: NORMAL (exact path) | SWA (prefix); the proxy matches exactly.
-    'x-apigateway-match-mode': 'NORMAL',
-    // x-apigateway-cors: a boolean per operation.
-    'x-apigateway-cors': model.props.cors !== undefined,
+    // x-apigateway-match-mode: NORMAL (exact path) | SWA (prefix).
+    'x-apigateway-match-mode': api.matchMode === MatchMode.PREFIX ? 'SWA' : 'NORMAL',
+    // x-apigateway-cors: a boolean per operation (the API's own CORS, or the group's).
+    'x-apigateway-cors': api.cors !== undefined || model.props.cors !== undefined,
     // x-apigateway-response: the name of the group response the API uses.
     'x-apigateway-response': api.gatewayResponse.responseName,
     'x-apigateway-backend': backend,
+    ...(policies.length > 0 ? { 'x-apigateway-backend-policies': policies } : {}),
     [CDK_EXTENSION]: extension,
   };
 }
 
-/** `x-apigateway-backend`: {type, parameters[], httpEndpoints | functionEndpoints | mockEndpoints}. */
-function backendOf(model: GroupModel, api: Api, parameters: RequestParameter[], extension: Json): Json {
-  const { document, fn } = declaredBackend(model.group, api);
-  // x-apigateway-backend.parameters: {name, value, in, origin: REQUEST|CONSTANT}; the proxy passes every
-  // request parameter on under its own name, which Huawei declares as REQUEST parameters of the same name.
-  const backendParameters = parameters.map(p => ({ name: p.name, value: p.name, in: p.location, origin: 'REQUEST' }));
+/** Huawei's per-API CORS switch is `Access-Control-Allow-Origin: *` and nothing else to declare. */
+function isHuaweiCors(cors: CorsOptions): boolean {
+  return JSON.stringify(corsJson(cors)) === JSON.stringify({ allowOrigins: ['*'] });
+}
+
+function corsJson(cors: CorsOptions): Json {
+  return {
+    allowOrigins: [...cors.allowOrigins],
+    ...(cors.allowHeaders ? { allowHeaders: [...cors.allowHeaders] } : {}),
+    ...(cors.allowMethods ? { allowMethods: [...cors.allowMethods] } : {}),
+    ...(cors.allowCredentials !== undefined ? { allowCredentials: cors.allowCredentials } : {}),
+    ...(cors.exposeHeaders ? { exposeHeaders: [...cors.exposeHeaders] } : {}),
+    ...(cors.maxAge ? { maxAgeSeconds: cors.maxAge.toSeconds() } : {}),
+  };
+}
+
+/**
+ * One of `x-apigateway-backend-policies`: {name, type, effectMode, conditions[{origin, parameter, type,
+ * value}], parameters[], <endpoints>}, in the spellings of Huawei's own export (ref §3: origin param |
+ * source | system | frontend_authorizer, type exact | enum | pattern, source conditions with empty
+ * parameter and type; huaweicloudDocs/apig v1-ExportingAllAPIsinanAPIGroup.md).
+ */
+function policyOf(model: GroupModel, api: Api, policy: BackendPolicy, parameters: RequestParameter[]): Json {
+  const own: Json = {};
+  const { document, fn } = bindBackend(model, api, policy.backend);
+  const backend = backendOf(policy.backend, document, fn, parameters, own);
+  const conditions = policy.conditions.map(conditionOf);
+  return {
+    name: policy.policyName,
+    ...backend,
+    effectMode: policy.effect ?? PolicyEffect.ALL,
+    conditions,
+    ...(Object.keys(own).length > 0 ? { [CDK_EXTENSION]: own } : {}),
+  };
+}
+
+function conditionOf(condition: PolicyCondition): Json {
+  if (condition.origin === PolicyConditionOrigin.SOURCE_IP) {
+    return { origin: 'source', parameter: '', type: '', value: (condition.cidrs ?? []).join(',') };
+  }
+  const match = condition.equals !== undefined ? { type: 'exact', value: condition.equals }
+    : condition.oneOf !== undefined ? { type: 'enum', value: condition.oneOf.join(',') } : { type: 'pattern', value: condition.pattern ?? '' };
+  if (condition.origin === PolicyConditionOrigin.PARAMETER) { return { origin: 'param', parameter: condition.name, ...match }; }
+  const variable = parseSystemVariable(condition.name ?? '');
+  if (variable?.kind === 'authorizer') { return { origin: 'frontend_authorizer', parameter: variable.key, ...match }; }
+  // Huawei's system parameter names: req_path, req_method.
+  const name = variable?.name === 'reqPath' ? 'req_path' : variable?.name === 'reqMethod' ? 'req_method' : condition.name;
+  return { origin: 'system', parameter: name, ...match };
+}
+
+/** A backend (a policy's) bound as the API's own is, keeping every value as declared and granting nothing. */
+function bindBackend(model: GroupModel, api: Api, backend: Backend): { document: BackendDocument; fn?: lambda.IFunction } {
+  let fn: lambda.IFunction | undefined;
+  const context = model.group._backendContext(api);
+  const document = backend._bind({ ...context, deployTimeValue: value => value, grantInvoke: f => { fn = f; } });
+  return { document, fn };
+}
+
+/**
+ * `x-apigateway-backend` (and a policy's backend): {type, parameters[], httpEndpoints | functionEndpoints | mockEndpoints}.
+ * x-apigateway-backend.parameters: {name, value, in, origin: REQUEST | CONSTANT | SYSTEM} (ref §2). The
+ * proxy passes every request parameter on under its own name, which Huawei declares as a REQUEST
+ * parameter of the same name; a parameter the backend parameters move is written as moved instead.
+ */
+function backendOf(declared: Backend, document: BackendDocument, fn: lambda.IFunction | undefined,
+  parameters: RequestParameter[], extension: Json): Json {
+  const own = document.type === 'MOCK' ? [] : document.parameters ?? [];
+  const moved = new Set(own.filter(p => p.origin === 'REQUEST').map(p => `${p.from}:${p.from === 'header' ? p.value.toLowerCase() : p.value}`));
+  const passed = parameters
+    .filter(p => !moved.has(`${p.location}:${p.location === 'header' ? p.name.toLowerCase() : p.name}`))
+    .map(p => ({ name: p.name, value: p.name, in: p.location, origin: 'REQUEST' }));
+  const backendParameters = [...passed, ...own.map(p => ({ name: p.name, value: p.value, in: p.in, origin: p.origin }))];
   const common = backendParameters.length > 0 ? { parameters: backendParameters } : {};
   switch (document.type) {
     case 'HTTP': {
@@ -188,6 +280,7 @@ function backendOf(model: GroupModel, api: Api, parameters: RequestParameter[], 
       if (endpoint.url !== url) { extension.backendUrl = Token.isUnresolved(url) ? 'deploy-time value' : url; }
       if (document.contextHeaders) { extension.authorizerContextHeaders = { ...document.contextHeaders }; }
       // x-apigateway-backend.httpEndpoints: {address host[:port], scheme, method, path, timeout ms, retryCount};
+      // `#name#` environment variables stay in the address and path (ref §4).
       // retryCount "0": the proxy never retries (Huawei's default -1 retries idempotent methods once).
       return {
         type: 'HTTP',
@@ -199,11 +292,11 @@ function backendOf(model: GroupModel, api: Api, parameters: RequestParameter[], 
       };
     }
     case 'FUNCTION':
-      // x-apigateway-backend.functionEndpoints: {function-urn, version, invocation-type, timeout ms}.
+      // x-apigateway-backend.functionEndpoints: {function-urn, version, invocation-type sync | async, timeout ms}.
       return {
         type: 'FUNCTION',
         ...common,
-        functionEndpoints: functionEndpointOf(api, fn!, document.timeoutMs as number),
+        functionEndpoints: functionEndpointOf(declared, fn!, document.timeoutMs, document.invocation === 'ASYNC'),
       };
     case 'MOCK':
       // x-apigateway-backend.mockEndpoints: {result-content} only; status and headers go to the library's extension.
@@ -219,24 +312,30 @@ function backendOf(model: GroupModel, api: Api, parameters: RequestParameter[], 
  * from a FunctionGraph URN names that URN again (Huawei resolves it; the Lambda ARN it is mapped to
  * means nothing there), any other its function's ARN or `cdk-function:<path>`.
  */
-function functionEndpointOf(api: Api, fn: lambda.IFunction, timeoutMs: number): Json {
-  const origin = functionOriginOf(api.backend);
+function functionEndpointOf(declared: Backend, fn: lambda.IFunction, timeoutMs: number, async: boolean): Json {
+  const origin = functionOriginOf(declared);
   return {
     'function-urn': origin?.urn ?? functionReference(fn),
     'version': origin?.version ?? 'latest',
     ...(origin?.aliasUrn !== undefined ? { 'alias-urn': origin.aliasUrn } : {}),
-    'invocation-type': 'sync',
+    'invocation-type': async ? 'async' : 'sync',
     'timeout': timeoutMs,
   };
 }
 
+/** Huawei's environment variables (`#name#`, ref §4), kept whole while a URL is split. */
+const VARIABLE = /#[A-Za-z][A-Za-z0-9_-]{2,31}#/g;
+
 /** An HTTP backend URL as Huawei's address, scheme and path; `url` is what importing them gives back. */
 export function httpEndpoint(url: string): { scheme: string; address: string; path: string; url: string } {
-  const m = Token.isUnresolved(url) ? null : /^(https?):\/\/([^/?#]+)([^#]*)$/i.exec(url);
+  const variables: string[] = [];
+  const masked = Token.isUnresolved(url) ? url : url.replace(VARIABLE, v => `\u0000${variables.push(v) - 1}\u0000`);
+  const unmask = (text: string) => text.replace(/\u0000(\d+)\u0000/g, (_, i: string) => variables[Number(i)]);
+  const m = Token.isUnresolved(url) ? null : /^(https?):\/\/([^/?#]+)([^#]*)$/i.exec(masked);
   if (!m) { return { scheme: 'https', address: DEPLOY_TIME_HOST, path: '/', url: `https://${DEPLOY_TIME_HOST}/` }; }
   const path = m[3] === '' ? '/' : m[3].startsWith('/') ? m[3] : `/${m[3]}`;
   const scheme = m[1].toLowerCase();
-  return { scheme, address: m[2], path, url: `${scheme}://${m[2]}${path}` };
+  return { scheme, address: unmask(m[2]), path: unmask(path), url: unmask(`${scheme}://${m[2]}${path}`) };
 }
 
 /** The security requirement of an API: several schemes in one requirement must all pass (two-factor). */
@@ -248,9 +347,9 @@ function securityOf(api: Api): Json[] | undefined {
 function schemesOf(api: Api): Array<{ name: string; scheme: Json }> {
   const auth = api.auth;
   const out: Array<{ name: string; scheme: Json }> = [];
-  if (auth.authType === AuthType.APP) {
+  if (auth.authType === AuthType.APP && auth.appCode) {
     // x-apigateway-auth-type AppSigv1 (name Authorization) with x-apigateway-auth-opt {appcode-auth-type: header}:
-    // simple authentication, the AppCode in X-Apig-AppCode.
+    // signed requests and simple authentication (the AppCode in X-Apig-AppCode).
     out.push({
       name: APP_SCHEME,
       scheme: {
@@ -258,6 +357,9 @@ function schemesOf(api: Api): Array<{ name: string; scheme: Json }> {
         'x-apigateway-auth-type': 'AppSigv1', 'x-apigateway-auth-opt': { 'appcode-auth-type': 'header' },
       },
     });
+  } else if (auth.authType === AuthType.APP) {
+    // x-apigateway-auth-type AppSigv1 without auth-opt: signed requests only (AppKey/AppSecret, SDK-HMAC-SHA256).
+    out.push({ name: APP_SIGNATURE_SCHEME, scheme: { 'type': 'apiKey', 'name': 'Authorization', 'in': 'header', 'x-apigateway-auth-type': 'AppSigv1' } });
   }
   if (auth.authType === AuthType.IAM) {
     // x-apigateway-auth-type IAM, name "unused".

@@ -14,9 +14,17 @@ import type { AppCredential } from '../app-credential';
 import { ApiAuth } from '../auth';
 import { CustomAuthorizer, IdentitySource, ThirdPartyAuthorizer } from '../authorizers';
 import { Backend } from '../backend';
+import { BackendPolicy, PolicyEffect } from '../backend-policy';
+import type { CorsOptions } from '../cors';
+import { MatchMode } from '../match-mode';
+import { PolicyCondition, PolicyMatchOptions } from '../policy-condition';
+import { BackendParameter, ParameterLocation } from '../backend-parameter';
+import { FunctionInvocation } from '../function-invocation';
+import { parseSystemVariable, SYSTEM_VARIABLE_HELP } from '../private/system-variables';
 import { checkBody, checkHeaders, checkStatusCode } from '../private/checks';
 import { ApiGroupValidationError } from '../errors';
 import { HttpMethod } from '../http-method';
+import { MappedParameter, OrchestrationRule, OrchestrationRuleOptions, OrchestrationStrategy } from '../orchestration-rule';
 import { ParameterType, RequestParameter, RequestParameterOptions } from '../request-parameter';
 import type { ResponseRule } from '../response-rule';
 import { ResponseType } from '../response-type';
@@ -46,8 +54,6 @@ const DOCUMENTATION_EXTENSIONS = new Set([
 /** Extensions with no counterpart in the library. */
 const UNSUPPORTED_EXTENSIONS: Record<string, string> = {
   'x-apigateway-plugins': 'plug-ins (Huawei policies such as HTTP response headers, circuit breakers) have no counterpart',
-  'x-apigateway-backend-policies': 'backend policies (conditional backends) have no counterpart: declare one API per backend',
-  'x-apigateway-orchestrations': 'parameter orchestration has no counterpart',
 };
 
 const OPERATION_METHODS: Record<string, HttpMethod> = {
@@ -95,6 +101,11 @@ interface PlannedApi {
   readonly response?: string;
   readonly throttle?: { rateLimit?: number; burstLimit?: number };
   readonly accessControl?: AccessControl;
+  readonly matchMode?: MatchMode;
+  readonly cors?: CorsOptions;
+  readonly backendPolicies: () => BackendPolicy[] | undefined;
+  /** The parameters as declared, their orchestration rules resolved (rules the import defines are declared first). */
+  readonly declareParameters: () => RequestParameter[] | undefined;
   /** Problems that make the API unsafe or unusable: in lenient mode it is left out. */
   fatal: boolean;
 }
@@ -147,6 +158,7 @@ export function importHuaweiDefinition(group: ApiGroup, props: ApiGroupProps, de
   const ratelimits = reader.located('x-apigateway-ratelimits');
   const accessControls = reader.located('x-apigateway-access-controls');
   const authorizers = new AuthorizerResolver(reader, group, options, schemes);
+  const orchestrations = new OrchestrationResolver(reader, group);
 
   const planned: PlannedApi[] = [];
   const paths = isRecord(doc.paths) ? doc.paths : {};
@@ -165,7 +177,7 @@ export function importHuaweiDefinition(group: ApiGroup, props: ApiGroupProps, de
       if (!isRecord(operation)) { reader.report(at, 'not an operation object'); continue; }
       planned.push(readOperation(reader, {
         at, path, method, operation, common, commonAt: pointer(itemAt, 'parameters'),
-        ratelimits, accessControls, authorizers, options, props, group,
+        ratelimits, accessControls, authorizers, orchestrations, options, props, group,
       }));
     }
   }
@@ -191,7 +203,9 @@ export function importHuaweiDefinition(group: ApiGroup, props: ApiGroupProps, de
     if (api.fatal) { continue; }
     const backend = attempt(pointer(api.pointer, 'x-apigateway-backend'), api.backend);
     const auth = attempt(pointer(api.pointer, 'security'), api.auth);
-    if (!backend || !auth) { continue; }
+    const backendPolicies = attempt(pointer(api.pointer, 'x-apigateway-backend-policies'), api.backendPolicies);
+    const parameters = attempt(pointer(api.pointer, 'parameters'), api.declareParameters);
+    if (!backend || !auth || !backendPolicies || !parameters) { continue; }
     const gatewayResponse = api.response !== undefined ? group.findGatewayResponse(api.response) : undefined;
     if (api.response !== undefined && !gatewayResponse) {
       declared.push({ pointer: pointer(api.pointer, 'x-apigateway-response'), message: `the group has no gateway response "${api.response}"` });
@@ -200,8 +214,11 @@ export function importHuaweiDefinition(group: ApiGroup, props: ApiGroupProps, de
     const result = attempt(api.pointer, () => {
       try {
         return group.addApi(api.id, {
-          method: api.method, path: api.path, apiName: api.apiName, backend, auth, parameters: api.parameters,
+          method: api.method, path: api.path, apiName: api.apiName, backend, auth, parameters,
           gatewayResponse, throttle: api.throttle, accessControl: api.accessControl,
+          ...(backendPolicies.length > 0 ? { backendPolicies } : {}),
+          ...(api.matchMode ? { matchMode: api.matchMode } : {}),
+          ...(api.cors ? { cors: api.cors } : {}),
         });
       } catch (e) {
         // A refused API must not stay in the tree half-defined.
@@ -369,6 +386,7 @@ interface OperationInput {
   readonly ratelimits?: { at: string; value: Json };
   readonly accessControls?: { at: string; value: Json };
   readonly authorizers: AuthorizerResolver;
+  readonly orchestrations: OrchestrationResolver;
   readonly options: HuaweiImportOptions;
   readonly props: ApiGroupProps;
   readonly group: ApiGroup;
@@ -385,7 +403,7 @@ function readOperation(reader: DefinitionReader, input: OperationInput): Planned
   const id = typeof ext.id === 'string' ? ext.id : constructIdOf(apiName ?? `${input.method}${input.path}`);
   const planned: PlannedApi = {
     pointer: at, id, apiName, method: input.method, path: input.path, parameters: [],
-    backend: () => undefined, auth: () => undefined, fatal: false,
+    backend: () => undefined, auth: () => undefined, backendPolicies: () => [], declareParameters: () => planned.parameters, fatal: false,
   };
   return reader.withApi(planned, () => {
     if (input.group.node.tryFindChild(id)) { reader.report(at, `the group already has a construct with id "${id}"`); }
@@ -393,7 +411,7 @@ function readOperation(reader: DefinitionReader, input: OperationInput): Planned
       if (!key.startsWith('x-apigateway-') || DOCUMENTATION_EXTENSIONS.has(key)) { continue; }
       if (UNSUPPORTED_EXTENSIONS[key]) { reader.report(pointer(at, key), UNSUPPORTED_EXTENSIONS[key]); continue; }
       if (!['x-apigateway-backend', 'x-apigateway-response', 'x-apigateway-ratelimit', 'x-apigateway-access-control', 'x-apigateway-cors',
-        'x-apigateway-match-mode', 'x-apigateway-is-send-fg-body-base64'].includes(key)) {
+        'x-apigateway-match-mode', 'x-apigateway-is-send-fg-body-base64', 'x-apigateway-backend-policies'].includes(key)) {
         reader.report(pointer(at, key), `unknown extension ${key}`);
       }
     }
@@ -401,25 +419,25 @@ function readOperation(reader: DefinitionReader, input: OperationInput): Planned
     if (requestType !== undefined && requestType !== 'public' && requestType !== 'private') {
       reader.report(pointer(at, 'x-apigateway-request-type'), `${JSON.stringify(requestType)}: allowed public or private`, false);
     }
+    // x-apigateway-match-mode: NORMAL (exact) | SWA (prefix), OTC x/extended_definition/x-apigateway-match-mode.rst.
     const matchMode = operation['x-apigateway-match-mode'];
-    if (matchMode !== undefined && matchMode !== 'NORMAL') {
-      reader.report(pointer(at, 'x-apigateway-match-mode'), `match mode ${JSON.stringify(matchMode)}: only NORMAL (exact paths) has a counterpart; ` +
-        'use a greedy path parameter ({name+}) for a prefix');
+    if (matchMode === 'SWA') {
+      (planned as { matchMode?: MatchMode }).matchMode = MatchMode.PREFIX;
+    } else if (matchMode !== undefined && matchMode !== 'NORMAL') {
+      reader.report(pointer(at, 'x-apigateway-match-mode'), `match mode ${JSON.stringify(matchMode)}: allowed NORMAL (exact) and SWA (prefix)`);
     }
-    const cors = operation['x-apigateway-cors'];
-    if (cors !== undefined && cors !== (input.props.cors !== undefined)) {
-      reader.report(pointer(at, 'x-apigateway-cors'), cors === true
-        ? 'the API allows CORS, the group declares none: declare cors in the group\'s props'
-        : 'the API does not allow CORS, the group declares CORS for every API', false);
-    }
+    readCors(reader, input, ext, planned);
+
     const base64 = operation['x-apigateway-is-send-fg-body-base64'];
     if (base64 !== undefined && base64 !== true) {
       reader.report(pointer(at, 'x-apigateway-is-send-fg-body-base64'),
         'only true has a counterpart: a function backend gets binary bodies base64-encoded, with isBase64Encoded telling it so');
     }
-    const parameters = readParameters(reader, input);
+    const { parameters, declare } = readParameters(reader, input);
     planned.parameters.push(...parameters);
+    (planned as { declareParameters: () => RequestParameter[] | undefined }).declareParameters = declare;
     (planned as { backend: () => Backend | undefined }).backend = readBackend(reader, input, parameters, ext);
+    (planned as { backendPolicies: () => BackendPolicy[] | undefined }).backendPolicies = readBackendPolicies(reader, input, parameters);
     (planned as { auth: () => ApiAuth | undefined }).auth = readSecurity(reader, input, ext);
     if (operation['x-apigateway-response'] !== undefined) {
       if (typeof operation['x-apigateway-response'] === 'string') {
@@ -440,8 +458,136 @@ function readOperation(reader: DefinitionReader, input: OperationInput): Planned
   });
 }
 
-function readParameters(reader: DefinitionReader, input: OperationInput): RequestParameter[] {
+/** CORS as the library's extension writes it: {allowOrigins, allowHeaders?, allowMethods?, allowCredentials?, exposeHeaders?, maxAgeSeconds?}. */
+function corsFromJson(cors: Json): CorsOptions {
+  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : undefined);
+  return {
+    allowOrigins: list(cors.allowOrigins) ?? [],
+    ...(list(cors.allowHeaders) ? { allowHeaders: list(cors.allowHeaders) } : {}),
+    ...(list(cors.allowMethods) ? { allowMethods: list(cors.allowMethods) } : {}),
+    ...(typeof cors.allowCredentials === 'boolean' ? { allowCredentials: cors.allowCredentials } : {}),
+    ...(list(cors.exposeHeaders) ? { exposeHeaders: list(cors.exposeHeaders) } : {}),
+    ...(typeof cors.maxAgeSeconds === 'number' ? { maxAge: Duration.seconds(cors.maxAgeSeconds) } : {}),
+  };
+}
+
+/**
+ * `x-apigateway-cors` (a boolean on the operation, OTC x/extended_definition/x-apigateway-cors.rst;
+ * true: `Access-Control-Allow-Origin: *`): the API's own CORS, `{ allowOrigins: ['*'] }`, unless
+ * the group declares CORS for every API. The library's export keeps an API's own options in its extension.
+ */
+function readCors(reader: DefinitionReader, input: OperationInput, ext: Json, planned: PlannedApi): void {
+  const cors = input.operation['x-apigateway-cors'];
+  const at = pointer(input.at, 'x-apigateway-cors');
+  if (cors === undefined) { return; }
+  if (typeof cors !== 'boolean') { reader.report(at, 'not a boolean', false); return; }
+  if (cors && isRecord(ext.cors)) {
+    (planned as { cors?: CorsOptions }).cors = corsFromJson(ext.cors);
+  } else if (cors && input.props.cors === undefined) {
+    (planned as { cors?: CorsOptions }).cors = { allowOrigins: ['*'] };
+  } else if (!cors && input.props.cors !== undefined) {
+    reader.report(at, 'the API does not allow CORS, the group declares CORS for every API', false);
+  }
+}
+
+/**
+ * `x-apigateway-backend-policies`: [{name, type, effectMode ALL|ANY, conditions[], parameters[],
+ * httpEndpoints | httpVpcEndpoints | functionEndpoints | mockEndpoints}] (ref §3 and §9; OTC
+ * x/extended_definition/x-apigateway-backend-policies.rst; the export in huaweicloudDocs/apig
+ * v1-ExportingAllAPIsinanAPIGroup.md). Conditions in every documented spelling (ref §10.1): origin
+ * `param` | `request` | `request_parameter`, `source`, `system`, `frontend_authorizer`; the parameter
+ * in `parameter` or `parameter_name`; type `exact` | `equal`, `enum` (comma-separated), `pattern`.
+ */
+function readBackendPolicies(reader: DefinitionReader, input: OperationInput, parameters: RequestParameter[]): () => BackendPolicy[] | undefined {
+  const policies = input.operation['x-apigateway-backend-policies'];
+  const at = pointer(input.at, 'x-apigateway-backend-policies');
+  if (policies === undefined) { return () => []; }
+  if (!Array.isArray(policies)) { reader.report(at, 'not a list of backend policies'); return () => undefined; }
+  const planned: Array<() => BackendPolicy | undefined> = [];
+  policies.forEach((policy, i) => {
+    const policyAt = pointer(at, i);
+    if (!isRecord(policy)) { reader.report(policyAt, 'not a backend policy'); return; }
+    const before = reader.problems.length;
+    const policyName = typeof policy.name === 'string' ? policy.name : '';
+    if (policyName === '') { reader.report(pointer(policyAt, 'name'), 'a backend policy needs a name'); }
+    const conditions = Array.isArray(policy.conditions) ? policy.conditions : [];
+    if (!Array.isArray(policy.conditions)) { reader.report(pointer(policyAt, 'conditions'), 'not a list of conditions'); }
+    const read = conditions.map((c, j) => readPolicyCondition(reader, pointer(policyAt, 'conditions', j), c));
+    const effectText = policy.effectMode ?? policy.effect_mode;
+    let effect: PolicyEffect | undefined;
+    if (effectText === 'ALL' || effectText === 'ANY') {
+      effect = effectText === 'ALL' ? PolicyEffect.ALL : PolicyEffect.ANY;
+    } else if (effectText !== undefined) {
+      reader.report(pointer(policyAt, 'effectMode'), `${JSON.stringify(effectText)}: allowed ALL, ANY`);
+    } else if (conditions.length > 1) {
+      // Required by Huawei's API, its default differs between its tools (terraform: ANY): with several conditions it matters.
+      reader.report(policyAt, 'a policy with several conditions needs effectMode (ALL or ANY): Huawei\'s API requires it and its tools default differently');
+    }
+    const own = isRecord(policy[CDK_EXTENSION]) ? policy[CDK_EXTENSION] as Json : {};
+    const backend = readBackendObject(reader, input, policyAt, policy, parameters, own, ['name', 'effectMode', 'effect_mode', 'conditions']);
+    if (reader.problems.length > before) { return; }
+    planned.push(() => {
+      const declared = backend();
+      if (!declared) { return undefined; }
+      return { policyName, backend: declared, conditions: read.filter((c): c is PolicyCondition => c !== undefined), ...(effect ? { effect } : {}) };
+    });
+  });
+  return () => {
+    const made = planned.map(p => p());
+    return made.some(p => p === undefined) ? undefined : made as BackendPolicy[];
+  };
+}
+
+const SYSTEM_CONDITIONS: Record<string, string> = { req_path: '$context.reqPath', reqPath: '$context.reqPath', req_method: '$context.reqMethod', reqMethod: '$context.reqMethod' };
+
+function readPolicyCondition(reader: DefinitionReader, at: string, condition: unknown): PolicyCondition | undefined {
+  if (!isRecord(condition)) { reader.report(at, 'not a condition {origin, parameter, type, value}'); return undefined; }
+  const value = typeof condition.value === 'string' ? condition.value : undefined;
+  if (value === undefined) { reader.report(pointer(at, 'value'), 'not a string'); return undefined; }
+  const parameterKey = condition.parameter_name !== undefined ? 'parameter_name' : 'parameter';
+  const parameter = condition[parameterKey];
+  const origin = condition.origin;
+  if (origin === 'source') {
+    // The caller's IP: value a comma-separated list of addresses or CIDR blocks; type unused.
+    return PolicyCondition.sourceIp(value.split(',').map(v => v.trim()).filter(v => v !== ''));
+  }
+  const type = condition.type;
+  let match: PolicyMatchOptions;
+  if (type === 'exact' || type === 'equal') {
+    match = { equals: value };
+  } else if (type === 'enum') {
+    match = { oneOf: value.split(',') };
+  } else if (type === 'pattern') {
+    match = { pattern: value };
+  } else {
+    reader.report(pointer(at, 'type'), `${JSON.stringify(type)}: allowed exact (or equal), enum, pattern`);
+    return undefined;
+  }
+  if (typeof parameter !== 'string' || parameter === '') {
+    reader.report(pointer(at, parameterKey), `a ${String(origin)} condition names its parameter`);
+    return undefined;
+  }
+  switch (origin) {
+    case 'param':
+    case 'request':
+    case 'request_parameter':
+      return PolicyCondition.parameter(parameter, match);
+    case 'system': {
+      const variable = SYSTEM_CONDITIONS[parameter] ?? parameter;
+      return PolicyCondition.system(variable, match);
+    }
+    case 'frontend_authorizer':
+      return PolicyCondition.system(`$context.authorizer.frontend.${parameter}`, match);
+    default:
+      reader.report(pointer(at, 'origin'), `${JSON.stringify(origin)} conditions have no counterpart: allowed param (request, request_parameter), ` +
+        'source, system, frontend_authorizer');
+      return undefined;
+  }
+}
+
+function readParameters(reader: DefinitionReader, input: OperationInput): { parameters: RequestParameter[]; declare: () => RequestParameter[] | undefined } {
   const out: RequestParameter[] = [];
+  const orchestrated = new Map<RequestParameter, Array<() => OrchestrationRule | undefined>>();
   const own = Array.isArray(input.operation.parameters) ? input.operation.parameters : [];
   const entries = [
     ...input.common.map((p, i) => ({ p, at: pointer(input.commonAt, i) })),
@@ -464,8 +610,17 @@ function readParameters(reader: DefinitionReader, input: OperationInput): Reques
     if (passThrough !== undefined && passThrough !== 'always') {
       reader.report(pointer(at, 'x-apigateway-pass-through'), 'only "always" has a counterpart: the proxy passes every parameter to the backend');
     }
-    if (p['x-apigateway-orchestrations'] !== undefined) {
-      reader.report(pointer(at, 'x-apigateway-orchestrations'), UNSUPPORTED_EXTENSIONS['x-apigateway-orchestrations']);
+    // x-apigateway-orchestrations: [rule name...] in priority order (ref §8 "Binding"); exports write [] when there are none.
+    const orchestrations = p['x-apigateway-orchestrations'];
+    let rules: Array<() => OrchestrationRule | undefined> = [];
+    if (orchestrations !== undefined) {
+      const orchestrationsAt = pointer(at, 'x-apigateway-orchestrations');
+      if (!Array.isArray(orchestrations)) {
+        reader.report(orchestrationsAt, 'not a list of orchestration rule names');
+      } else {
+        const resolved = orchestrations.map((ruleName, i) => input.orchestrations.resolve(ruleName, pointer(orchestrationsAt, i)));
+        rules = resolved.filter((r): r is () => OrchestrationRule | undefined => r !== undefined);
+      }
     }
     for (const key of Object.keys(p)) {
       if (key.startsWith('x-apigateway-') && !['x-apigateway-pass-through', 'x-apigateway-orchestrations', 'x-apigateway-sample'].includes(key)) {
@@ -494,9 +649,91 @@ function readParameters(reader: DefinitionReader, input: OperationInput): Reques
       : where === 'query' ? RequestParameter.query(name, options) : RequestParameter.header(name, options);
     const found = parameter._problems();
     for (const problem of found) { reader.report(at, problem.message); }
-    if (found.length === 0) { out.push(parameter); }
+    if (found.length === 0) {
+      out.push(parameter);
+      if (rules.length > 0) { orchestrated.set(parameter, rules); }
+    }
   }
-  return out;
+  const declare = (): RequestParameter[] | undefined => {
+    const declared: RequestParameter[] = [];
+    for (const parameter of out) {
+      const rules = orchestrated.get(parameter);
+      if (!rules) { declared.push(parameter); continue; }
+      const made = rules.map(r => r());
+      if (made.some(r => r === undefined)) { return undefined; }
+      const options = { ...parameter.options, orchestrations: made as OrchestrationRule[] };
+      declared.push(parameter.location === 'path' ? RequestParameter.path(parameter.name, options)
+        : parameter.location === 'query' ? RequestParameter.query(parameter.name, options) : RequestParameter.header(parameter.name, options));
+    }
+    return declared;
+  };
+  return { parameters: out, declare };
+}
+
+/**
+ * The orchestration rules parameters name (`x-apigateway-orchestrations`): the group's own (defined
+ * before the import: a Huawei export carries the rules' names, not the rules), else those the
+ * library's own export defines in `x-cdk-api-groups.orchestrationRules`, declared once.
+ */
+class OrchestrationResolver {
+  private readonly made = new Map<string, () => OrchestrationRule | undefined>();
+
+  constructor(private readonly reader: DefinitionReader, private readonly group: ApiGroup) {}
+
+  public resolve(ruleName: unknown, at: string): (() => OrchestrationRule | undefined) | undefined {
+    if (typeof ruleName !== 'string') { this.reader.report(at, 'not an orchestration rule name'); return undefined; }
+    const known = this.made.get(ruleName);
+    if (known) { return known; }
+    const existing = this.group.orchestrationRules.find(r => r.orchestrationName === ruleName);
+    let make: () => OrchestrationRule | undefined;
+    if (existing) {
+      make = () => existing;
+    } else {
+      const ext = this.reader.doc[CDK_EXTENSION];
+      const defs = isRecord(ext) && isRecord(ext.orchestrationRules) ? ext.orchestrationRules : {};
+      const def = defs[ruleName];
+      if (!isRecord(def)) {
+        this.reader.report(at, `orchestration rule ${JSON.stringify(ruleName)} is not defined in the group: a Huawei definition names its ` +
+          'orchestration rules without defining them, define it with group.addOrchestrationRule() before importing');
+        return undefined;
+      }
+      const options = this.ruleOptions(def, pointer('', CDK_EXTENSION, 'orchestrationRules', ruleName));
+      if (!options) { return undefined; }
+      make = () => this.group.addOrchestrationRule(constructIdOf(ruleName), { ...options, orchestrationName: ruleName });
+    }
+    let made: OrchestrationRule | undefined;
+    let done = false;
+    const once = () => {
+      if (!done) { done = true; made = make(); }
+      return made;
+    };
+    this.made.set(ruleName, once);
+    return once;
+  }
+
+  /** A rule of the library's export: {strategy, list?, range?, value?, length?, mapped?: {name, in, type}, preprocessing?}. */
+  private ruleOptions(def: Json, at: string): OrchestrationRuleOptions | undefined {
+    const entries = <T>(key: string, read: (e: Json) => T): T[] => (Array.isArray(def[key]) ? (def[key] as unknown[]).filter(isRecord).map(read) : []);
+    let strategy: OrchestrationStrategy;
+    switch (def.strategy) {
+      case 'list': strategy = OrchestrationStrategy.list(entries('list', e => ({ values: (e.values as unknown[]).map(String), mappedValue: String(e.value) }))); break;
+      case 'range': strategy = OrchestrationStrategy.range(entries('range', e => ({ start: String(e.start), end: String(e.end), mappedValue: String(e.value) }))); break;
+      case 'none_value': strategy = OrchestrationStrategy.noneValue(String(def.value)); break;
+      case 'default': strategy = OrchestrationStrategy.defaultValue(String(def.value)); break;
+      case 'head_n': strategy = OrchestrationStrategy.headN(Number(def.length)); break;
+      case 'tail_n': strategy = OrchestrationStrategy.tailN(Number(def.length)); break;
+      default:
+        this.reader.report(pointer(at, 'strategy'), `${JSON.stringify(def.strategy)}: allowed list, range, none_value, default, head_n, tail_n`);
+        return undefined;
+    }
+    const mapped = isRecord(def.mapped) ? def.mapped : undefined;
+    const type = mapped?.type === 'number' ? ParameterType.NUMBER : ParameterType.STRING;
+    return {
+      strategy,
+      ...(mapped ? { mappedParameter: mapped.in === 'query' ? MappedParameter.query(String(mapped.name), { type }) : MappedParameter.header(String(mapped.name), { type }) } : {}),
+      ...(def.preprocessing === true ? { preprocessing: true } : {}),
+    };
+  }
 }
 
 /**
@@ -544,7 +781,24 @@ function readBackend(reader: DefinitionReader, input: OperationInput, parameters
     reader.report(at, 'every API needs a backend (x-apigateway-backend)');
     return () => undefined;
   }
-  readBackendParameters(reader, at, backend, parameters, input.path);
+  return readBackendObject(reader, input, at, backend, parameters, ext);
+}
+
+const BACKEND_KEYS = ['type', 'parameters', 'httpEndpoints', 'httpVpcEndpoints', 'functionEndpoints', 'mockEndpoints', 'description'];
+
+/**
+ * A backend object: `x-apigateway-backend` or one of `x-apigateway-backend-policies` ({type: HTTP |
+ * HTTP-VPC | FUNCTION | MOCK, parameters[], httpEndpoints | httpVpcEndpoints | functionEndpoints |
+ * mockEndpoints}, OTC x/extended_definition/x-apigateway-backend.rst). `ext` is the library's own
+ * extension for it (what Huawei cannot express: a mock's status and headers, a backend URL).
+ */
+function readBackendObject(reader: DefinitionReader, input: OperationInput, at: string, backend: Json, parameters: RequestParameter[],
+  ext: Json, extraKeys: string[] = []): () => Backend | undefined {
+  for (const key of Object.keys(backend)) {
+    if (!BACKEND_KEYS.includes(key) && !extraKeys.includes(key) && key !== CDK_EXTENSION) { reader.report(pointer(at, key), `unknown backend field ${key}`); }
+  }
+  const backendParameters = readBackendParameters(reader, at, backend, parameters, input.path);
+  const withParameters = backendParameters.length > 0 ? { parameters: backendParameters } : {};
   const timeoutOf = (value: unknown, valueAt: string): Duration | undefined => {
     if (value === undefined) { return undefined; }
     if (typeof value !== 'number') { reader.report(valueAt, 'not a number of milliseconds'); return undefined; }
@@ -565,6 +819,7 @@ function readBackend(reader: DefinitionReader, input: OperationInput, parameters
         }
       }
       if (endpoint.enableClientSsl === true) { reader.report(pointer(endpointAt, 'enableClientSsl'), 'client certificates towards the backend have no counterpart'); }
+      // retryCount: -1 (Huawei's default, written '-1' by its exports) and 0; the proxy calls a backend once.
       const retry = text(endpoint.retryCount);
       if (retry !== undefined && retry !== '0' && retry !== '-1') {
         reader.report(pointer(endpointAt, 'retryCount'), `retries (${retry}) have no counterpart: the proxy calls a backend once`);
@@ -593,10 +848,8 @@ function readBackend(reader: DefinitionReader, input: OperationInput, parameters
         reader.report(pointer(input.at, CDK_EXTENSION, 'backendUrl'), 'the exported group\'s backend URL was a deploy-time value: the document does not hold it');
         return () => undefined;
       }
-      if (/#[A-Za-z][A-Za-z0-9_-]*#/.test(url)) {
-        reader.report(pointer(endpointAt, vpc ? 'path' : 'address'), 'environment variables (#name#) in backend addresses have no counterpart');
-        return () => undefined;
-      }
+      // `#name#` environment variables (ref §4) in the address or path stay in the URL: each environment that
+      // publishes the API supplies them (checked at synthesis).
       const methodText = typeof endpoint.method === 'string' ? endpoint.method.toUpperCase() : 'ANY';
       const method = Object.values(HttpMethod).find(m => m === methodText);
       if (!method) { reader.report(pointer(endpointAt, 'method'), `method ${JSON.stringify(endpoint.method)} is not an HTTP method of the library`); }
@@ -605,15 +858,25 @@ function readBackend(reader: DefinitionReader, input: OperationInput, parameters
         ...(timeout ? { timeout } : {}),
         ...(method && method !== HttpMethod.ANY ? { method } : {}),
         ...(authorizerContextHeaders ? { authorizerContextHeaders } : {}),
+        ...withParameters,
       });
     }
     case 'FUNCTION': {
       const endpointAt = pointer(at, 'functionEndpoints');
       const endpoint = backend.functionEndpoints;
       if (!isRecord(endpoint)) { reader.report(endpointAt, 'a FUNCTION backend needs functionEndpoints'); return () => undefined; }
-      const invocation = endpoint['invocation-type'];
-      if (invocation !== undefined && invocation !== 'sync' && invocation !== 'synchronous') {
-        reader.report(pointer(endpointAt, 'invocation-type'), `${JSON.stringify(invocation)}: only synchronous invocation has a counterpart (the backend's answer is the response)`);
+      for (const k of Object.keys(endpoint)) {
+        if (!['function-urn', 'version', 'alias-urn', 'invocation-type', 'network-type', 'timeout', 'description'].includes(k)) {
+          reader.report(pointer(endpointAt, k), `unknown endpoint field ${k}`);
+        }
+      }
+      // invocation-type: sync | async (ref §6); "synchronous" is what the extension page's example writes (ref §10.5).
+      const invocationType = endpoint['invocation-type'];
+      let invocation: FunctionInvocation | undefined;
+      if (invocationType === 'async') {
+        invocation = FunctionInvocation.ASYNC;
+      } else if (invocationType !== undefined && invocationType !== 'sync' && invocationType !== 'synchronous') {
+        reader.report(pointer(endpointAt, 'invocation-type'), `${JSON.stringify(invocationType)}: allowed sync (or synchronous) and async`);
       }
       const alias = typeof endpoint['alias-urn'] === 'string' && endpoint['alias-urn'] !== '' ? endpoint['alias-urn'] : undefined;
       const urn = alias ?? endpoint['function-urn'];
@@ -625,13 +888,16 @@ function readBackend(reader: DefinitionReader, input: OperationInput, parameters
       }
       const timeout = timeoutOf(endpoint.timeout, pointer(endpointAt, 'timeout'));
       const origin = functionOrigin(endpoint['function-urn'], endpoint.version, alias);
-      return () => remembered(origin, Backend.fn(fn, timeout ? { timeout } : {}));
+      return () => remembered(origin, Backend.fn(fn, { ...(timeout ? { timeout } : {}), ...(invocation ? { invocation } : {}), ...withParameters }));
     }
     case 'MOCK': {
       const endpoint = backend.mockEndpoints;
       const content = isRecord(endpoint) ? endpoint['result-content'] : undefined;
       if (content !== undefined && typeof content !== 'string') {
         reader.report(pointer(at, 'mockEndpoints', 'result-content'), 'not a string');
+      }
+      if (backendParameters.length > 0) {
+        reader.report(pointer(at, 'parameters'), 'a mock answers without calling anything: its backend parameters would reach nothing', false);
       }
       const mock = isRecord(ext.mock) ? ext.mock : {};
       return () => Backend.mock({
@@ -646,30 +912,58 @@ function readBackend(reader: DefinitionReader, input: OperationInput, parameters
   }
 }
 
+const PARAMETER_LOCATIONS: Record<string, ParameterLocation> = { PATH: ParameterLocation.PATH, QUERY: ParameterLocation.QUERY, HEADER: ParameterLocation.HEADER };
+
 /**
- * `x-apigateway-backend.parameters` ({name, value, in, origin: REQUEST|CONSTANT}): the proxy passes
- * every request parameter on under its own name and location, which is a REQUEST parameter
- * mapped to itself. Any other mapping has no counterpart.
+ * `x-apigateway-backend.parameters` ({name, value, in, origin: REQUEST | CONSTANT | SYSTEM,
+ * description}; `in` upper case in exports; ref §2, OTC x/extended_definition/x-apigateway-backend.parameters.rst).
+ * A REQUEST parameter sent under its own name and location is what the proxy does with every
+ * request parameter anyway: nothing to declare. Any other is a BackendParameter.
  */
-function readBackendParameters(reader: DefinitionReader, at: string, backend: Json, parameters: RequestParameter[], path: string): void {
-  if (backend.parameters === undefined) { return; }
-  if (!Array.isArray(backend.parameters)) { reader.report(pointer(at, 'parameters'), 'not a list'); return; }
+function readBackendParameters(reader: DefinitionReader, at: string, backend: Json, parameters: RequestParameter[], path: string): BackendParameter[] {
+  if (backend.parameters === undefined) { return []; }
+  if (!Array.isArray(backend.parameters)) { reader.report(pointer(at, 'parameters'), 'not a list'); return []; }
   const pathNames = [...path.matchAll(/\{([^}+]+)\+?\}/g)].map(m => m[1]);
+  const out: BackendParameter[] = [];
   backend.parameters.forEach((bp, i) => {
     const bpAt = pointer(at, 'parameters', i);
     if (!isRecord(bp)) { reader.report(bpAt, 'not a backend parameter'); return; }
-    const where = String(bp.in ?? '').toLowerCase();
-    if (bp.origin !== 'REQUEST') {
-      reader.report(pointer(bpAt, 'origin'), `${JSON.stringify(bp.origin)} backend parameters have no counterpart: the proxy passes the request's parameters on as they came`);
-      return;
+    for (const key of Object.keys(bp)) {
+      if (!['name', 'value', 'in', 'origin', 'description', 'remark'].includes(key)) { reader.report(pointer(bpAt, key), `unknown backend parameter field ${key}`); }
     }
-    const known = parameters.some(p => p.location === where && p.name.toLowerCase() === String(bp.value).toLowerCase())
-      || (where === 'path' && pathNames.includes(String(bp.value)));
-    if (bp.name !== bp.value || !known) {
-      reader.report(bpAt, `mapping request ${where} parameter ${JSON.stringify(bp.value)} to backend parameter ${JSON.stringify(bp.name)} has no counterpart: ` +
-        'the proxy passes each request parameter on under its own name and location');
+    const location = PARAMETER_LOCATIONS[String(bp.in ?? '').toUpperCase()];
+    if (!location) { reader.report(pointer(bpAt, 'in'), `${JSON.stringify(bp.in)}: allowed PATH, QUERY, HEADER`); return; }
+    if (typeof bp.name !== 'string' || typeof bp.value !== 'string') { reader.report(bpAt, 'name and value must be strings'); return; }
+    const name = bp.name;
+    const value = bp.value;
+    const origin = String(bp.origin ?? '').toUpperCase();
+    switch (origin) {
+      case 'REQUEST': {
+        const same = name === value || (location === ParameterLocation.HEADER && name.toLowerCase() === value.toLowerCase());
+        const inPlace = parameters.some(p => p.location === location && p.name.toLowerCase() === value.toLowerCase())
+          || (location === ParameterLocation.PATH && pathNames.includes(value));
+        if (same && inPlace) { return; }
+        out.push(BackendParameter.request(value, { name, location }));
+        return;
+      }
+      case 'CONSTANT':
+        out.push(BackendParameter.constant(name, value, { location }));
+        return;
+      case 'SYSTEM': {
+        // Values as Huawei's API writes them ($context.sourceIp, $context.authorizer.frontend.<key>); a backend
+        // authorizer's values ($context.authorizer.backend.<key>) have no counterpart.
+        if (!parseSystemVariable(value)) {
+          reader.report(pointer(bpAt, 'value'), `system parameter ${JSON.stringify(value)} has no counterpart: allowed ${SYSTEM_VARIABLE_HELP}`);
+          return;
+        }
+        out.push(BackendParameter.system(name, value, { location }));
+        return;
+      }
+      default:
+        reader.report(pointer(bpAt, 'origin'), `${JSON.stringify(bp.origin)}: allowed REQUEST, CONSTANT, SYSTEM`);
     }
   });
+  return out;
 }
 
 function readSecurity(reader: DefinitionReader, input: OperationInput, ext: Json): () => ApiAuth | undefined {
@@ -701,7 +995,15 @@ function readSecurity(reader: DefinitionReader, input: OperationInput, ext: Json
   const apps = app ? resolveApps(reader, input, ext, pointer(at, 0, app.name)) : undefined;
   return () => {
     const customConstruct = customAuthorizer?.();
-    if (app) { return ApiAuth.app({ apps: apps!(), ...(customConstruct ? { customAuthorizer: customConstruct } : {}) }); }
+    if (app) {
+      // The library's export marks an API that takes AppCodes only (Huawei always takes signatures with AppSigv1).
+      const signature = ext.signature !== false;
+      const appCode = input.authorizers.acceptsAppCode(app.name);
+      return ApiAuth.app({
+        apps: apps!(), ...(signature ? {} : { signature: false }), ...(appCode ? {} : { appCode: false }),
+        ...(customConstruct ? { customAuthorizer: customConstruct } : {}),
+      });
+    }
     if (iam) { return ApiAuth.iam(customConstruct ? { customAuthorizer: customConstruct } : {}); }
     if (customConstruct) { return ApiAuth.custom(customConstruct); }
     const thirdConstruct = thirdParty?.();
@@ -745,12 +1047,13 @@ class AuthorizerResolver {
     if (!isRecord(scheme)) { this.reader.report(at, `security scheme ${JSON.stringify(name)} is not defined`); return undefined; }
     const type = scheme['x-apigateway-auth-type'];
     if (type === 'AppSigv1') {
+      // Signed requests (AppKey/AppSecret) always; AppCodes too when x-apigateway-auth-opt {appcode-auth-type: header}
+      // (disable, the default, or no auth-opt: signatures only). Ref §1 "AppCode", OTC x/importing_apis.rst schemes.
       const opt = scheme['x-apigateway-auth-opt'];
-      if (!isRecord(opt) || opt['appcode-auth-type'] !== 'header') {
-        // Lenient imports still authenticate the API, with AppCodes: never leave it open.
-        this.reader.report(pointer(schemeAt, 'x-apigateway-auth-opt'),
-          'app signature authentication (AppKey/AppSecret) has no counterpart: only simple authentication ' +
-          '(x-apigateway-auth-opt appcode-auth-type: header, the AppCode in X-Apig-AppCode) has one', false);
+      const appCodeType = isRecord(opt) ? opt['appcode-auth-type'] : undefined;
+      if (opt !== undefined && (!isRecord(opt) || (appCodeType !== undefined && appCodeType !== 'header' && appCodeType !== 'disable'))) {
+        this.reader.report(pointer(schemeAt, 'x-apigateway-auth-opt'), `${JSON.stringify(opt)}: allowed {appcode-auth-type: header | disable}`);
+        return undefined;
       }
       return 'APP';
     }
@@ -759,6 +1062,13 @@ class AuthorizerResolver {
     if (name.startsWith(thirdPartySchemeName(''))) { return 'THIRD_PARTY'; }
     this.reader.report(pointer(schemeAt, 'x-apigateway-auth-type'), `authentication ${JSON.stringify(type ?? null)} has no counterpart: allowed AppSigv1, IAM, AUTHORIZER`);
     return undefined;
+  }
+
+  /** Whether an AppSigv1 scheme also accepts AppCodes (`x-apigateway-auth-opt: {appcode-auth-type: header}`). */
+  public acceptsAppCode(name: string): boolean {
+    const scheme = this.schemes?.value[name];
+    const opt = isRecord(scheme) ? scheme['x-apigateway-auth-opt'] : undefined;
+    return isRecord(opt) && opt['appcode-auth-type'] === 'header';
   }
 
   public custom(name: string, at: string): () => CustomAuthorizer | undefined {

@@ -11,6 +11,7 @@ export const CDK_EXTENSION_VERSION = 1;
 
 /** Huawei's conventional scheme names (user guide, x-apigateway-auth-opt page). */
 export const APP_SCHEME = 'apig-auth-app-header';
+export const APP_SIGNATURE_SCHEME = 'apig-auth-app';
 export const IAM_SCHEME = 'apig-auth-iam';
 
 /** Scheme of a third-party authorizer: no Huawei counterpart, and no auth type, so Huawei refuses it rather than opening the API. */
