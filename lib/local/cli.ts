@@ -8,12 +8,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LocalGatewayError } from './assembly';
+import { diffMain } from './diff-command';
 import { exportMain } from './export-command';
-import { LocalGateway, LocalGatewayOptions, startLocalGateway } from './gateway';
+import { LocalAppSecret, LocalGateway, LocalGatewayOptions, startLocalGateway } from './gateway';
 import { SigV4Credentials } from './sigv4';
 
 export const USAGE = `Usage: cdk-api-groups local [options]
        cdk-api-groups export [options]   (write the groups' Huawei and OpenAPI definitions; see export --help)
+       cdk-api-groups diff <old cdk.out> <new cdk.out>   (what changed in the groups, API by API; see diff --help)
        cdk-api-groups --help | --version
 
 Serves the API groups of a CDK app on 127.0.0.1, as API Gateway would: the native checks and
@@ -29,6 +31,13 @@ Options:
                                (default 3000; 0 = free ports chosen by the system)
   --app-code <app>=<code>      the AppCode of an app (64-180 characters); repeatable. Apps without one
                                get a generated AppCode, printed at start-up (AppCodes never leave this machine)
+  --app-secret <app>=<AppKey>:<AppSecret>
+                               the AppKey (the app's, as synthesized) and AppSecret of an app, for signed
+                               requests (SDK-HMAC-SHA256); repeatable. Apps without one get a generated
+                               AppSecret, printed at start-up
+  --app-secrets-file <file>    read --app-secret values from a file, one <app>=<AppKey>:<AppSecret> a line
+                               (blank lines and lines starting with # ignored), so that no secret is on the
+                               command line; CDK_API_GROUPS_APP_SECRETS may hold the same lines
   --iam-credentials <id>:<secret>
                                the only credentials whose SigV4 signatures IAM APIs accept (region: the
                                stack's, service execute-api). Default: AWS_ACCESS_KEY_ID and
@@ -79,13 +88,29 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
   const args = [...argv];
   const bare = args.length === 0;
   if (args[0] === 'local') { args.shift(); } else if (args[0] !== undefined && !args[0].startsWith('-')) {
-    throw new UsageError(`unknown command "${args[0]}": the commands are "cdk-api-groups local" and "cdk-api-groups export"`);
+    throw new UsageError(`unknown command "${args[0]}": the commands are "cdk-api-groups local", "cdk-api-groups export" and "cdk-api-groups diff"`);
   }
   let app: string | undefined;
   let assembly: string | undefined;
   const stacks: string[] = [];
   let port: number | undefined;
   const appCodes: Record<string, string> = {};
+  const appSecrets: Record<string, LocalAppSecret> = {};
+  const addAppSecret = (text: string, where: string): void => {
+    const [name, pairText] = pair(text, where, '=');
+    const [appKey, appSecret] = pair(pairText, where, ':');
+    appSecrets[name] = { appKey, appSecret };
+  };
+  // Lowest precedence first: the environment, then files, then --app-secret.
+  const fromLines = (text: string, where: string): void => {
+    for (const line of text.split(/\r?\n/)) {
+      const trimmed = line.trim();
+      if (trimmed !== '' && !trimmed.startsWith('#')) { addAppSecret(trimmed, where); }
+    }
+  };
+  if (env.CDK_API_GROUPS_APP_SECRETS) { fromLines(env.CDK_API_GROUPS_APP_SECRETS, 'CDK_API_GROUPS_APP_SECRETS'); }
+  const appSecretFiles: string[] = [];
+  const appSecretArgs: string[] = [];
   let credentials: SigV4Credentials | undefined;
   const stageVariables: Record<string, string> = {};
   let region: string | undefined;
@@ -131,6 +156,8 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
         appCodes[name] = code;
         break;
       }
+      case '--app-secret': appSecretArgs.push(value()); break;
+      case '--app-secrets-file': appSecretFiles.push(value()); break;
       case '--iam-credentials': {
         const [accessKeyId, secretAccessKey] = pair(value(), '--iam-credentials', ':');
         credentials = { accessKeyId, secretAccessKey };
@@ -147,6 +174,16 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
     }
   }
   if (app !== undefined && assembly !== undefined) { throw new UsageError('--app and --assembly cannot be used together'); }
+  for (const file of appSecretFiles) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      throw new UsageError(`--app-secrets-file ${file} cannot be read`);
+    }
+    fromLines(text, `--app-secrets-file ${file}`);
+  }
+  for (const text of appSecretArgs) { addAppSecret(text, '--app-secret'); }
   if (executeApi && (basePath !== undefined || domainName !== undefined)) { throw new UsageError('--execute-api cannot be used with --base-path or --domain-name'); }
   if (!credentials && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
     credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
@@ -163,6 +200,7 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
       stacks,
       port,
       appCodes,
+      appSecrets,
       iamCredentials: credentials ? [credentials] : [],
       stageVariables,
       environment,
@@ -190,6 +228,7 @@ function oneLine(text: string): string {
 
 export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === 'export') { return exportMain(argv.slice(1)); }
+  if (argv[0] === 'diff') { return diffMain(argv.slice(1)); }
   let parsed: CliArguments;
   try {
     parsed = parseArguments(argv, process.env);
@@ -258,6 +297,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   const given = gateway.apps.filter(a => !a.generated);
   if (given.length > 0) {
     process.stdout.write(`AppCodes given with --app-code (not shown): ${given.map(a => `${a.group}/${a.app}`).join(', ')}\n`);
+  }
+  // The same for AppSecrets: only generated ones are printed, never one given.
+  const signing = gateway.apps.filter(a => a.appKey !== undefined);
+  if (signing.length > 0) {
+    process.stdout.write('AppKeys of the local apps (sign requests with SDK-HMAC-SHA256; generated AppSecrets exist on this machine only; choose your own with --app-secret):\n');
+    const appWidth = Math.max(...signing.map(a => `${a.group}/${a.app}`.length));
+    for (const a of signing) {
+      process.stdout.write(`  ${`${a.group}/${a.app}`.padEnd(appWidth)}  AppKey ${a.appKey}  ${a.appSecretGenerated ? `AppSecret ${a.appSecret}` : 'AppSecret given (not shown)'}\n`);
+    }
   }
   if (gateway.groups.some(g => g.iam)) {
     process.stdout.write(parsed.credentials

@@ -52,6 +52,11 @@ export interface LocalGatewayOptions {
   readonly host?: string;
   /** AppCode of each app, by app name (64-180 characters). Apps without one get a generated AppCode. */
   readonly appCodes?: Record<string, string>;
+  /**
+   * AppKey and AppSecret of each app, by app name (signature authentication). The AppKey must be
+   * the app's, as synthesized. Apps without one get a generated AppSecret.
+   */
+  readonly appSecrets?: Record<string, LocalAppSecret>;
   /** The only credentials whose SigV4 signatures AWS_IAM methods accept (one or several). @default none: every signature is refused */
   readonly iamCredentials?: SigV4Credentials | readonly SigV4Credentials[];
   /** Stage variables replacing or adding to the template's, for every group. */
@@ -105,7 +110,22 @@ export interface LocalApp {
   readonly app: string;
   readonly appCode: string;
   readonly generated: boolean;
+  /** The app's AppKey, when it can sign requests. */
+  readonly appKey?: string;
+  /** Its AppSecret here (given, or generated when `appSecretGenerated`). */
+  readonly appSecret?: string;
+  readonly appSecretGenerated?: boolean;
 }
+
+/** An app's signature credentials given to the local gateway. */
+export interface LocalAppSecret {
+  readonly appKey: string;
+  readonly appSecret: string;
+}
+
+/** Huawei's app_key and app_secret shapes (lib/runtime/shared/app-signature.ts). */
+const APP_KEY_SHAPE = /^[A-Za-z0-9][A-Za-z0-9_-]{7,199}$/;
+const APP_SECRET_SHAPE = /^[A-Za-z0-9_\-!@#$%]{8,128}$/;
 
 export interface LocalGateway {
   readonly groups: LocalGroup[];
@@ -138,7 +158,12 @@ interface FoundGroup {
 interface ConfigDocumentLike {
   readonly group?: { readonly name?: string; readonly stage?: string };
   readonly apis?: ConfigApi[];
-  readonly apps?: Record<string, { readonly name: string; readonly secretArn: string | { readonly env: string } }>;
+  readonly apps?: Record<string, {
+    readonly name: string;
+    readonly secretArn: string | { readonly env: string };
+    readonly appKey?: string | { readonly env: string };
+    readonly appSecretArn?: string | { readonly env: string };
+  }>;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -166,6 +191,11 @@ function findGroups(stacks: readonly AssemblyStack[]): FoundGroup[] {
     }
   }
   return found;
+}
+
+/** A 64-character AppSecret of letters and digits (the generated secrets' shape). */
+export function generateAppSecret(): string {
+  return generateAppCode();
 }
 
 /** A 64-character AppCode of letters and digits (the generated secrets' shape). */
@@ -308,6 +338,14 @@ async function start(options: LocalGatewayOptions, note: (line: string) => void,
       throw new LocalGatewayError(`the AppCode given for app ${app} has ${code.length} characters: AppCodes have 64 to 180`);
     }
   }
+  for (const [app, given] of Object.entries(options.appSecrets ?? {})) {
+    if (!APP_KEY_SHAPE.test(given.appKey)) {
+      throw new LocalGatewayError(`the AppKey given for app ${app} is not 8-200 letters, digits, _ or -, starting with a letter or digit`);
+    }
+    if (!APP_SECRET_SHAPE.test(given.appSecret)) {
+      throw new LocalGatewayError(`the AppSecret given for app ${app} is not 8-128 letters, digits or _-!@#$% (it is not shown)`);
+    }
+  }
 
   let givenBasePath: string | undefined;
   if (options.basePath !== undefined) {
@@ -393,6 +431,8 @@ async function start(options: LocalGatewayOptions, note: (line: string) => void,
   const appCodes: Record<string, string> = {};
   const apps: LocalApp[] = [];
   const secrets: Array<{ arn: string; value: string }> = [];
+  // One local secret per ARN: an app whose AppSecret is in its AppCodes' secret gets both fields in it.
+  const secretFields = new Map<string, Record<string, string>>();
   const groups = found.map(g => {
     const resolver = resolvers.get(g.stack)!;
     const proxy = specOf.get(`${g.stack.name}\0${g.proxyId}`)!;
@@ -415,11 +455,30 @@ async function start(options: LocalGatewayOptions, note: (line: string) => void,
       const given = options.appCodes?.[app.name];
       const code = given ?? appCodes[app.name] ?? generateAppCode();
       appCodes[app.name] = code;
-      apps.push({ group: g.meta.group, app: app.name, appCode: code, generated: given === undefined });
+      const resolved = (v: string | { readonly env: string } | undefined): string | undefined =>
+        (v === undefined ? undefined : typeof v === 'string' ? v : proxy.environment[v.env]);
+      const appKey = resolved(app.appKey);
+      const appSecretArn = resolved(app.appSecretArn);
+      const givenSecret = options.appSecrets?.[app.name];
+      if (givenSecret !== undefined && appKey !== undefined && givenSecret.appKey !== appKey) {
+        throw new LocalGatewayError(`the AppKey given for app ${app.name} is not its AppKey: group ${g.meta.group} synthesized ${appKey} ` +
+          '(choose it with addApp(name, { appKey }))');
+      }
+      const signing = appKey !== undefined && appSecretArn !== undefined;
+      const appSecret = signing ? givenSecret?.appSecret ?? apps.find(a => a.app === app.name && a.appSecret)?.appSecret ?? generateAppSecret() : undefined;
+      apps.push({
+        group: g.meta.group, app: app.name, appCode: code, generated: given === undefined,
+        ...(signing ? { appKey, appSecret, appSecretGenerated: givenSecret === undefined } : {}),
+      });
       if (arn === undefined) {
         warnings.push(`group ${g.meta.group}: the secret of app ${app.name} cannot be resolved locally: its AppCode will not be accepted`);
       } else {
-        secrets.push({ arn, value: JSON.stringify({ appCode: code }) });
+        secretFields.set(arn, { ...(secretFields.get(arn) ?? {}), appCode: code });
+      }
+      if ((app.appKey !== undefined || app.appSecretArn !== undefined) && !signing) {
+        warnings.push(`group ${g.meta.group}: the AppKey or AppSecret secret of app ${app.name} cannot be resolved locally: its signatures will not be accepted`);
+      } else if (appSecretArn !== undefined && appSecret !== undefined) {
+        secretFields.set(appSecretArn, { ...(secretFields.get(appSecretArn) ?? {}), appSecret });
       }
     }
     // Behind a custom domain: the given base path, else the template's mapping of this REST API.
@@ -441,8 +500,12 @@ async function start(options: LocalGatewayOptions, note: (line: string) => void,
     }
     return { found: g, model, config, proxy, customDomain, names: new ApiNames(config.apis ?? []) };
   });
+  for (const [arn, fields] of secretFields) { secrets.push({ arn, value: JSON.stringify(fields) }); }
   for (const name of Object.keys(options.appCodes ?? {})) {
     if (!apps.some(a => a.app === name)) { warnings.push(`an AppCode was given for app ${name}, which no served group has`); }
+  }
+  for (const name of Object.keys(options.appSecrets ?? {})) {
+    if (!apps.some(a => a.app === name && a.appKey !== undefined)) { warnings.push(`an AppSecret was given for app ${name}, which no served group has (or it cannot sign)`); }
   }
   for (const w of warnings) { note(`warning: ${w}`); }
 
@@ -483,6 +546,9 @@ async function start(options: LocalGatewayOptions, note: (line: string) => void,
     // lambdaEnv / secretsManagerEnv: this run's key pair, the only one the local endpoints accept.
     // One attempt: a failure is seen at once, as the local endpoints never throttle.
     AWS_MAX_ATTEMPTS: '1',
+    // Each stage is served at the root of its port: clients sign the path without the stage that
+    // requestContext.path carries (runtime/shared/app-signature.ts signedPath).
+    APIG_SIGNED_PATH_WITHOUT_STAGE: 'true',
   };
   pool = new FunctionPool(specs, {
     baseEnv,
