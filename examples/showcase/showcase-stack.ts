@@ -1,5 +1,5 @@
 /**
- * The "showcase" example's stack: ONE API group in which every one of the 17 response types has a
+ * The "showcase" example's stack: ONE API group in which every one of the 19 response types has a
  * request that produces it on this machine (`npx cdk-api-groups local`, see README "Run a group
  * locally"), with the real bundled proxy and authorizer:
  *
@@ -22,6 +22,8 @@
  * | BACKEND_UNAVAILABLE           | GET /items/1 with X-Backend: reset                             |
  * | DEFAULT_4XX                   | a body over 10 MB (API Gateway's REQUEST_TOO_LARGE), or over 6 MB to POST /upload |
  * | DEFAULT_5XX                   | GET /stock/1: its function is imported (Fn::ImportValue), which a local run cannot resolve |
+ * | ORCHESTRATION_PARAMETER_NOT_FOUND | GET /offers without tier (its orchestration rule has no none_value) |
+ * | ORCHESTRATION_FAILURE         | GET /offers?tier=bronze (no rule matches, no default)          |
  *
  * The group is also mapped to a custom domain, `api.showcase.example.com/v1/showcase` (a multi-level
  * base path): `cdk-api-groups local` serves it there by default (`--execute-api` for the execute-api
@@ -38,7 +40,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
-  AccessControl, ApiAuth, ApiGroup, Backend, HttpMethod, IdentitySource, ParameterType, RequestParameter, ResponseType,
+  AccessControl, ApiAuth, ApiGroup, Backend, HttpMethod, IdentitySource, MappedParameter, OrchestrationStrategy, ParameterType,
+  RequestParameter, ResponseType,
 } from 'cdk-api-groups';
 
 /** Properties of the showcase stack. */
@@ -139,6 +142,16 @@ export class ShowcaseStack extends Stack {
       method: HttpMethod.GET, path: '/limited', apiName: 'limited', ...none,
       backend: Backend.mock({ statusCode: 200, body: '{"limited":true}', headers: { 'Content-Type': 'application/json' } }),
       throttle: { rateLimit: 1, burstLimit: 1 },
+    });
+    // Parameter orchestration: ?tier=gold (or platinum) reaches the backend as X-Tier: 1.
+    const tiers = this.group.addOrchestrationRule('tiers', {
+      strategy: OrchestrationStrategy.list([{ values: ['gold', 'platinum'], mappedValue: '1' }]),
+      mappedParameter: MappedParameter.header('X-Tier'),
+    });
+    this.group.addApi('Offers', {
+      method: HttpMethod.GET, path: '/offers', apiName: 'offers', ...none,
+      backend: Backend.http(`${backendUrl}/offers`, { timeout: Duration.seconds(1) }),
+      parameters: [RequestParameter.query('tier', { orchestrations: [tiers] })],
     });
     this.group.addApi('GetItem', {
       method: HttpMethod.GET, path: '/items/{id}', apiName: 'get-item', ...none,

@@ -1,7 +1,7 @@
 /**
  * End to end over real HTTP: examples/showcase served by the local gateway (lib/local) on an
  * ephemeral port, in front of a backend and a third-party auth service on 127.0.0.1. Every one of
- * the 17 response types is produced by a real request, through the same bundled proxy and
+ * the 19 response types is produced by a real request, through the same bundled proxy and
  * authorizer a deployment runs and API Gateway's native checks as the local gateway emulates them.
  */
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -74,9 +74,14 @@ const CASES: Array<{ type: string; path: string; init?: RequestInit; status: num
   { type: 'DEFAULT_4XX', path: '/upload', init: { method: 'POST', body: Buffer.alloc(10 * 1024 * 1024 + 1) }, status: 413, body: { error_code: 'APIG.0201', error_type: 'DEFAULT_4XX', error_msg: 'Request Too Long' } },
   // The function backend's ARN is an Fn::ImportValue: no local value, the proxy answers DEFAULT_5XX.
   { type: 'DEFAULT_5XX', path: '/stock/1', status: 500, body: { error_code: 'APIG.0601', error_type: 'DEFAULT_5XX' } },
+  // /offers orchestrates `tier` with one list rule (gold, platinum): no none_value, no default rule.
+  { type: 'ORCHESTRATION_PARAMETER_NOT_FOUND', path: '/offers', status: 400,
+    body: { error_code: 'APIG.0106', error_msg: 'Orchestration error.', error_type: 'ORCHESTRATION_PARAMETER_NOT_FOUND' } },
+  { type: 'ORCHESTRATION_FAILURE', path: '/offers?tier=bronze', status: 400,
+    body: { error_code: 'APIG.0106', error_msg: 'Orchestration error.', error_type: 'ORCHESTRATION_FAILURE' } },
 ];
 
-test('the cases cover the 17 response types', () => {
+test('the cases cover the 19 response types', () => {
   expect(CASES.map(c => c.type).sort()).toEqual(ResponseType.all().map(t => t.name).sort());
 });
 
