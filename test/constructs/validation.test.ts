@@ -14,6 +14,7 @@ import {
   HttpMethod, IdentitySource, ParameterType, PolicyCondition, RequestParameter, ResponseRule, ResponseType, ThirdPartyAuthorizerOptions,
 } from 'cdk-api-groups';
 import { BackendParameter, FunctionInvocation, ParameterLocation } from 'cdk-api-groups';
+import { MatchMode } from 'cdk-api-groups';
 import { MappedParameter, OrchestrationRuleOptions, OrchestrationStrategy } from 'cdk-api-groups';
 import { ApiGroupValidationError } from '../../lib/errors';
 import { ALL_RULES, LimitRule, RULES } from '../../lib/limits';
@@ -641,6 +642,19 @@ describe('group properties', () => {
   ruleTestEach(RULES.cors, ['shop.example.com', 'https://shop.example.com/', 'https://shop.example.com/app'], 'origin %p is refused', origin => {
     // Browsers send scheme://host[:port]; anything else never matches.
     expectGroupError({ cors: { allowOrigins: [origin] } }, { rule: RULES.cors, value: JSON.stringify(origin) });
+  });
+
+  ruleTest(RULES.matchMode, 'a PREFIX path ending in a greedy parameter, and a second PREFIX API of the same method and path', () => {
+    // The greedy parameter already serves every path below; (method, path, match mode) is unique.
+    expectApiError({ path: '/files/{key+}', matchMode: MatchMode.PREFIX }, {
+      rule: RULES.matchMode, value: '"PREFIX /files/{key+}"', detail: 'a path ending in a greedy parameter already serves every path below it: use EXACT',
+    });
+    expectApiError({ matchMode: 'SWA' as MatchMode }, { rule: RULES.matchMode, value: '"SWA"' });
+  });
+
+  ruleTest(RULES.cors, 'an API\'s own CORS is checked as the group\'s', () => {
+    // ApiOptions.cors: the same rule, naming the API.
+    expectApiError({ cors: { allowOrigins: ['shop.example.com'] } }, { rule: RULES.cors, value: '"shop.example.com"' });
   });
 
   ruleTest(RULES.cors, '"*" with credentials, or mixed with origins, is refused', () => {
