@@ -1,5 +1,5 @@
 /**
- * The "showcase" example app: ONE API group built so that every one of the 17 response types can be
+ * The "showcase" example app: ONE API group built so that every one of the 19 response types can be
  * produced on this machine with curl (`npm run example` tours them; README "Run a group locally").
  *
  *   cd examples/showcase && npx cdk synth -c showcaseBackendUrl=http://127.0.0.1:4001 -c showcaseAuthUrl=http://127.0.0.1:4002/verify

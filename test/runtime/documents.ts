@@ -18,7 +18,7 @@ export interface RuleOverride {
   readonly headers?: Record<string, string>;
 }
 
-/** All 17 rules with their defaults, with overrides by type name. */
+/** All 19 rules with their defaults, with overrides by type name. */
 export function responseRules(overrides: Record<string, RuleOverride> = {}): Record<string, RuleDocument> {
   const rules: Record<string, RuleDocument> = {};
   for (const t of ResponseType.all()) {
