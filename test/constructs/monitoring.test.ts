@@ -140,7 +140,7 @@ describe('addAlarms()', () => {
     expect(JSON.stringify(latency)).toContain('"stat":"p50"');
     expect(JSON.stringify(latency)).toContain('"stat":"p99"');
     const byType = widgets.find(w => w.properties.title === 'Gateway errors by response type').properties.metrics;
-    expect(byType).toHaveLength(16); // every type but THROTTLED
+    expect(byType).toHaveLength(18); // every type but THROTTLED (the two orchestration types included)
     const top = JSON.stringify(widgets.find(w => w.properties.title === 'Top 5 APIs by requests (ApiId)').properties.metrics);
     expect(top).toContain('SORT(SEARCH(\'{CdkApiGroups,Group,ApiId} MetricName=\\"Requests\\" Group=\\"shop.v2\\"\', \'Sum\', 300), SUM, DESC, 5)');
     const text = widgets.find(w => w.type === 'text').properties.markdown;
