@@ -240,7 +240,7 @@ function conditionOf(condition: PolicyCondition): Json {
   if (condition.origin === PolicyConditionOrigin.SOURCE_IP) {
     return { origin: 'source', parameter: '', type: '', value: (condition.cidrs ?? []).join(',') };
   }
-  const match = condition.equals !== undefined ? { type: 'exact', value: condition.equals }
+  const match = condition.exact !== undefined ? { type: 'exact', value: condition.exact }
     : condition.oneOf !== undefined ? { type: 'enum', value: condition.oneOf.join(',') } : { type: 'pattern', value: condition.pattern ?? '' };
   if (condition.origin === PolicyConditionOrigin.PARAMETER) { return { origin: 'param', parameter: condition.name, ...match }; }
   const variable = parseSystemVariable(condition.name ?? '');

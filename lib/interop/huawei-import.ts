@@ -554,7 +554,7 @@ function readPolicyCondition(reader: DefinitionReader, at: string, condition: un
   const type = condition.type;
   let match: PolicyMatchOptions;
   if (type === 'exact' || type === 'equal') {
-    match = { equals: value };
+    match = { exact: value };
   } else if (type === 'enum') {
     match = { oneOf: value.split(',') };
   } else if (type === 'pattern') {
