@@ -325,7 +325,8 @@ function finish(apis: readonly ApiShape[], reasons: Map<ApiShape, ExposureReason
       reasons: reasons.get(api) ?? [],
       ...(nodeOf.has(api) ? { resourcePath: nodeOf.get(api)!.path } : {}),
       ...(notes.has(api) ? { note: notes.get(api) } : {}),
-      ...(api.prefix && nodeOf.has(api) ? { ownResources: ownNodesOf(tree, api).map(n => n.path) } : {}),
+      // The catch-all invariant (DESIGN section 11): an exposed API is served only through these.
+      ...(nodeOf.has(api) ? { ownResources: api.prefix ? ownNodesOf(tree, api).map(n => n.path) : [nodeOf.get(api)!.path] } : {}),
     })),
     resources,
     resourceCount: tree.resourceCount,

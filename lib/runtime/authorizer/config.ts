@@ -20,6 +20,7 @@ import { loadDocument } from '../shared/document-file';
 import { signingOf } from '../shared/app-secrets';
 import { AppDirectory, AppEntry } from './apps';
 import { AppCodeStore } from './secrets';
+import { compileOwnResources } from '../proxy/own-resources';
 import { compileThirdParty, ThirdPartyAuthorizer } from './third-party';
 
 export interface AuthorizerApi {
@@ -32,6 +33,8 @@ export interface AuthorizerApi {
   readonly thirdParty?: ThirdPartyAuthorizer;
   /** APP: keys of the apps authorised for the API. */
   readonly authorisedApps: ReadonlySet<string>;
+  /** An exposed API's own resources (proxy/own-resources.ts): reached through another, it is no API of the request. */
+  readonly ownResources?: ReadonlySet<string>;
 }
 
 /** An API as the router holds it: its details read and its authentication resolved on its first match (never throws). */
@@ -130,10 +133,12 @@ export function compileAuthorizerConfig(doc: unknown, details: ApiDetails, env: 
       id = raw.id;
       name = typeof raw.name === 'string' ? raw.name : '';
       const auth = catalog.resolve(raw.auth, where);
+      const ownResources = compileOwnResources(raw.ownResources, where);
       return {
         id,
         name,
         auth,
+        ...(ownResources ? { ownResources } : {}),
         thirdParty: auth.thirdParty !== undefined ? thirdPartyOf(auth.thirdParty) : undefined,
         authorisedApps: new Set(auth.apps.map(a => a.key)),
       };

@@ -20,6 +20,7 @@
 import * as path from 'path';
 import { CONFIG_FILE_NAME } from '../../private/config-document';
 import { logEvent, stackFrames } from '../proxy/log';
+import { onOwnResources } from '../proxy/own-resources';
 import { RequestView } from '../proxy/request';
 import { isRecord, LambdaContextLike } from '../proxy/types';
 import { runCustomAuthorizer } from '../shared/custom-authorizer';
@@ -196,6 +197,10 @@ export async function handler(event: unknown, context?: LambdaContextLike): Prom
       const match = state.config.routes.forStage(req.stage || state.config.stage).match(req.method, req.path);
       if (match.kind !== 'route') {
         decision = { apiId, verdict: VERDICT_OK, reason: 'no API matched' };
+      } else if (!onOwnResources(req, match.target.compiled.ownResources)) {
+        // An exposed API reached through another resource skipped its throttle or IAM method: it is no API
+        // of this request (the proxy answers NOT_FOUND), and no app's usage plan is charged for it.
+        decision = { apiId, verdict: VERDICT_OK, reason: 'exposed API reached through a resource not its own' };
       } else {
         const api = match.target.compiled;
         apiId = api.id;
