@@ -233,8 +233,8 @@ export const RULES = {
     `1-${LIMITS.conditionsPerPolicy} per policy`, HUAWEI),
   policyCondition: rule('policy-condition', 'backend policy condition',
     'sourceIp: IPv4 or IPv6 addresses or CIDR blocks; parameter: a request parameter or path parameter of the API, declared in one ' +
-    'location; system: $context.reqPath, $context.reqMethod (equals or oneOf only), or $context.authorizer.frontend.<key> on an API ' +
-    `with a custom or third-party authorizer; exactly one of equals, oneOf (1-${LIMITS.policyOneOfValues} values without ",") or ` +
+    'location; system: $context.reqPath, $context.reqMethod (exact or oneOf only), or $context.authorizer.frontend.<key> on an API ' +
+    `with a custom or third-party authorizer; exactly one of exact, oneOf (1-${LIMITS.policyOneOfValues} values without ",") or ` +
     `pattern; values of 1-${LIMITS.policyValueLength} characters`, `${HUAWEI} and ${LIBRARY}`),
   policyPattern: rule('policy-pattern', 'backend policy pattern',
     `an ECMAScript regular expression of 1-${LIMITS.policyValueLength} characters, without back-references and without a repeated ` +

@@ -8,16 +8,17 @@ import { analyzePattern } from './private/safe-pattern';
 import { parseSystemVariable, systemVariableName } from './private/system-variables';
 
 /**
- * How a backend policy condition compares a value: exactly one of `equals`, `oneOf` or `pattern`
+ * How a backend policy condition compares a value: exactly one of `exact`, `oneOf` or `pattern`
  * (none, or more than one, is a synth error). Huawei: condition type exact, enum, pattern.
  */
 export interface PolicyMatchOptions {
   /**
-   * The value must be exactly this (case-sensitive), 1-255 characters.
+   * The value must be exactly this (case-sensitive), 1-255 characters. Huawei's condition type
+   * `exact` (named so because jsii refuses a member named `equals`).
    *
    * @default - not compared for equality
    */
-  readonly equals?: string;
+  readonly exact?: string;
 
   /**
    * The value must be one of these (case-sensitive): 1-20 values of 1-255 characters, without ","
@@ -77,7 +78,7 @@ export class PolicyCondition {
 
   /**
    * A system variable: `$context.reqPath` (the request path relative to the API's root, as sent),
-   * `$context.reqMethod` (equals or oneOf only), or `$context.authorizer.frontend.<key>` (a key of
+   * `$context.reqMethod` (exact or oneOf only), or `$context.authorizer.frontend.<key>` (a key of
    * the API's custom or third-party authorizer's context). The `$context.` prefix may be left out.
    */
   public static system(variable: string, match: PolicyMatchOptions): PolicyCondition {
@@ -106,7 +107,7 @@ export class PolicyCondition {
    *
    * @default - none
    */
-  public readonly equals?: string;
+  public readonly exact?: string;
 
   /**
    * The allowed values.
@@ -126,7 +127,7 @@ export class PolicyCondition {
     this.origin = origin;
     this.name = name;
     this.cidrs = cidrs;
-    this.equals = match.equals;
+    this.exact = match.exact;
     this.oneOf = match.oneOf ? [...match.oneOf] : undefined;
     this.pattern = match.pattern;
   }
@@ -159,7 +160,7 @@ export class PolicyCondition {
   public _toDocument(ctx: PolicyConditionContext): PolicyConditionDocument {
     if (this.origin === PolicyConditionOrigin.SOURCE_IP) { return { origin: 'source', cidrs: [...(this.cidrs ?? [])] }; }
     const match = {
-      ...(this.equals !== undefined ? { equals: this.equals } : {}),
+      ...(this.exact !== undefined ? { equals: this.exact } : {}),
       ...(this.oneOf !== undefined ? { oneOf: [...this.oneOf] } : {}),
       ...(this.pattern !== undefined ? { pattern: this.pattern } : {}),
     };
@@ -173,11 +174,11 @@ export class PolicyCondition {
   }
 
   private matchProblems(): Problem[] {
-    const given = [this.equals, this.oneOf, this.pattern].filter(v => v !== undefined).length;
+    const given = [this.exact, this.oneOf, this.pattern].filter(v => v !== undefined).length;
     const subject = `${this.origin === PolicyConditionOrigin.PARAMETER ? 'parameter' : 'system'}(${this.name})`;
     if (given !== 1) {
       return [problem(RULES.policyCondition, subject,
-        given === 0 ? 'no equals, oneOf or pattern' : 'more than one of equals, oneOf and pattern')];
+        given === 0 ? 'no exact, oneOf or pattern' : 'more than one of exact, oneOf and pattern')];
     }
     const found: Problem[] = [];
     const checkValue = (value: string, label: string): void => {
@@ -187,7 +188,7 @@ export class PolicyCondition {
         found.push(problem(RULES.policyCondition, value, `${label} of ${subject}: ${typeof value === 'string' ? value.length : 0} characters`));
       }
     };
-    if (this.equals !== undefined) { checkValue(this.equals, 'equals'); }
+    if (this.exact !== undefined) { checkValue(this.exact, 'exact'); }
     if (this.oneOf !== undefined) {
       if (this.oneOf.length < 1 || this.oneOf.length > LIMITS.policyOneOfValues) {
         found.push(problem(RULES.policyCondition, this.oneOf.length, `number of oneOf values of ${subject}`));
@@ -210,7 +211,7 @@ export class PolicyCondition {
       }
       const variable = this.origin === PolicyConditionOrigin.SYSTEM ? parseSystemVariable(this.name ?? '') : undefined;
       if (variable?.kind === 'context' && variable.name === 'reqMethod') {
-        found.push(problem(RULES.policyCondition, subject, 'the method compares with equals or oneOf only'));
+        found.push(problem(RULES.policyCondition, subject, 'the method compares with exact or oneOf only'));
       }
     }
     return found;

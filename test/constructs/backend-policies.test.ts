@@ -21,7 +21,7 @@ test('the document lists each policy in order, with its effect, conditions and o
     backend: Backend.http('https://main.example.com/orders/{id}'),
     backendPolicies: [
       { policyName: 'gold', backend: Backend.http('https://gold.example.com/orders/{id}', { timeout: Duration.millis(800) }),
-        conditions: [PolicyCondition.parameter('x-tier', { equals: 'gold' }), PolicyCondition.parameter('id', { pattern: '^g' })] },
+        conditions: [PolicyCondition.parameter('x-tier', { exact: 'gold' }), PolicyCondition.parameter('id', { pattern: '^g' })] },
       { policyName: 'office', effect: PolicyEffect.ANY, backend: Backend.http('https://office.example.com/orders/{id}'),
         conditions: [PolicyCondition.sourceIp(['10.0.0.0/8']), PolicyCondition.system('reqMethod', { oneOf: ['GET', 'HEAD'] })] },
     ],
@@ -66,7 +66,7 @@ test('API Gateway\'s definition is the same with or without policies', () => {
   const options = (withPolicies: boolean): ApiOptions => ({
     method: HttpMethod.GET, path: '/orders/{id}', backend: Backend.http('https://main.example.com/orders/{id}'),
     ...(withPolicies ? { backendPolicies: [{ policyName: 'beta', backend: Backend.http('https://beta.example.com/{id}'),
-      conditions: [PolicyCondition.parameter('id', { equals: '1' })] }] } : {}),
+      conditions: [PolicyCondition.parameter('id', { exact: '1' })] }] } : {}),
   });
   const documents = [false, true].map(withPolicies => {
     const group = newGroup({ groupName: 'same' });

@@ -1136,7 +1136,7 @@ describe('production options', () => {
 });
 
 describe('backend policies', () => {
-  const when = (name: string): PolicyCondition => PolicyCondition.parameter(name, { equals: 'x' });
+  const when = (name: string): PolicyCondition => PolicyCondition.parameter(name, { exact: 'x' });
   const policy = (over: Partial<BackendPolicy> = {}): BackendPolicy => ({
     policyName: 'beta', backend: Backend.mock({ body: 'beta' }), conditions: [when('tier')], ...over,
   });
@@ -1183,14 +1183,14 @@ describe('backend policies', () => {
 
   ruleTestEach(RULES.policyCondition, [
     [when('nope'), '"parameter(nope)"', 'not a parameter of the API (it declares query tier, path id)'],
-    [PolicyCondition.parameter('tier', { equals: 'a', oneOf: ['a'] }), '"parameter(tier)"', 'more than one of equals, oneOf and pattern'],
-    [PolicyCondition.parameter('tier', {}), '"parameter(tier)"', 'no equals, oneOf or pattern'],
-    [PolicyCondition.parameter('tier', { equals: '' }), '""', 'equals of parameter(tier): 0 characters'],
+    [PolicyCondition.parameter('tier', { exact: 'a', oneOf: ['a'] }), '"parameter(tier)"', 'more than one of exact, oneOf and pattern'],
+    [PolicyCondition.parameter('tier', {}), '"parameter(tier)"', 'no exact, oneOf or pattern'],
+    [PolicyCondition.parameter('tier', { exact: '' }), '""', 'exact of parameter(tier): 0 characters'],
     [PolicyCondition.parameter('tier', { oneOf: ['a,b'] }), '"a,b"', 'contains ","'],
     [PolicyCondition.parameter('tier', { oneOf: Array.from({ length: 21 }, (_, i) => `v${i}`) }), '21', 'number of oneOf values'],
-    [PolicyCondition.system('$context.apiId', { equals: 'x' }), '"$context.apiId"', 'not a system variable a condition may name'],
-    [PolicyCondition.system('$context.reqMethod', { pattern: '^P' }), '"system($context.reqMethod)"', 'equals or oneOf only'],
-    [PolicyCondition.system('$context.authorizer.frontend.user', { equals: 'x' }), '"$context.authorizer.frontend.user"',
+    [PolicyCondition.system('$context.apiId', { exact: 'x' }), '"$context.apiId"', 'not a system variable a condition may name'],
+    [PolicyCondition.system('$context.reqMethod', { pattern: '^P' }), '"system($context.reqMethod)"', 'exact or oneOf only'],
+    [PolicyCondition.system('$context.authorizer.frontend.user', { exact: 'x' }), '"$context.authorizer.frontend.user"',
       'the API has no custom or third-party authorizer'],
     [PolicyCondition.sourceIp(['10.0.0.1/8']), '"10.0.0.1/8"', 'sourceIp: not an IPv4 or IPv6 address or CIDR block'],
     [PolicyCondition.sourceIp([]), '"sourceIp([])"', 'no address'],

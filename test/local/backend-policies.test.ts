@@ -36,14 +36,14 @@ beforeAll(async () => {
     method: HttpMethod.GET, path: '/items/{id}', parameters: [RequestParameter.header('X-Tier')],
     backend: Backend.http(`${main.url}/main/{id}`),
     backendPolicies: [
-      { policyName: 'gold', backend: Backend.http(`${beta.url}/beta/{id}`), conditions: [PolicyCondition.parameter('X-Tier', { equals: 'gold' })] },
+      { policyName: 'gold', backend: Backend.http(`${beta.url}/beta/{id}`), conditions: [PolicyCondition.parameter('X-Tier', { exact: 'gold' })] },
       { policyName: 'elsewhere', backend: Backend.http(`${beta.url}/elsewhere/{id}`), conditions: [PolicyCondition.sourceIp(['10.0.0.0/8'])] },
     ],
   });
   group.addApi('Loopback', {
     method: HttpMethod.GET, path: '/loopback', backend: Backend.http(`${main.url}/main`),
     backendPolicies: [{ policyName: 'from_here', effect: PolicyEffect.ANY, backend: Backend.http(`${local.url}/local`),
-      conditions: [PolicyCondition.sourceIp(['127.0.0.0/8', '::1']), PolicyCondition.system('$context.reqMethod', { equals: 'DELETE' })] }],
+      conditions: [PolicyCondition.sourceIp(['127.0.0.0/8', '::1']), PolicyCondition.system('$context.reqMethod', { exact: 'DELETE' })] }],
   });
   app.synth();
   gateway = await startLocalGateway({ assembly: outdir, port: 0, region: 'eu-west-1', log: () => undefined });

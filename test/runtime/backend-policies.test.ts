@@ -26,16 +26,13 @@ let beta: TestServer;
 let gamma: TestServer;
 let slow: TestServer;
 let proxy: LoadedProxy;
+let authorized: LoadedProxy;
 let apis: Record<string, Api>;
 let logs: string[];
 
 beforeAll(async () => {
   [main, beta, gamma, slow] = await Promise.all([namedServer('main'), namedServer('beta'), namedServer('gamma'), slowServer(1500)]);
-  const synthesized = synthesizeGroup({ groupName: 'policies' }, (group, stack) => {
-    const authFn = new lambda.Function(stack, 'AuthFn', {
-      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>({})'),
-    });
-    const authorizer = group.addCustomAuthorizer('tiers', { handler: authFn });
+  const synthesized = synthesizeGroup({ groupName: 'policies' }, group => {
     apis = {
       orders: group.addApi('Orders', {
         method: HttpMethod.ANY, path: '/orders/{id}',
@@ -44,13 +41,13 @@ beforeAll(async () => {
         backendPolicies: [
           // ALL: both must hold.
           { policyName: 'gold_mobile', backend: Backend.http(`${beta.url}/beta/{id}`),
-            conditions: [PolicyCondition.parameter('tier', { equals: 'gold' }), PolicyCondition.parameter('X-Client', { oneOf: ['ios', 'android'] })] },
+            conditions: [PolicyCondition.parameter('tier', { exact: 'gold' }), PolicyCondition.parameter('X-Client', { oneOf: ['ios', 'android'] })] },
           // ANY: one is enough. Also matches gold+mobile requests, but comes second.
           { policyName: 'office_or_canary', effect: PolicyEffect.ANY, backend: Backend.http(`${gamma.url}/gamma/{id}`),
             conditions: [PolicyCondition.sourceIp(['10.1.0.0/16', '2001:db8::/32']), PolicyCondition.parameter('id', { pattern: '^canary-[0-9]+$' }),
-              PolicyCondition.parameter('tier', { equals: 'gold' })] },
+              PolicyCondition.parameter('tier', { exact: 'gold' })] },
           { policyName: 'deletes', backend: Backend.http(`${gamma.url}/deletes/{id}`),
-            conditions: [PolicyCondition.system('$context.reqMethod', { equals: 'DELETE' })] },
+            conditions: [PolicyCondition.system('$context.reqMethod', { exact: 'DELETE' })] },
           { policyName: 'legacy_path', backend: Backend.http(`${gamma.url}/legacy/{id}`),
             conditions: [PolicyCondition.system('reqPath', { pattern: '^/orders/old-' })] },
         ],
@@ -59,7 +56,7 @@ beforeAll(async () => {
         method: HttpMethod.GET, path: '/timed', parameters: [RequestParameter.query('mode')],
         backend: Backend.http(`${slow.url}/default`, { timeout: Duration.seconds(5) }),
         backendPolicies: [{ policyName: 'impatient', backend: Backend.http(`${slow.url}/impatient`, { timeout: Duration.millis(200) }),
-          conditions: [PolicyCondition.parameter('mode', { equals: 'impatient' })] }],
+          conditions: [PolicyCondition.parameter('mode', { exact: 'impatient' })] }],
       }),
       poly: group.addApi('Poly', {
         method: HttpMethod.GET, path: '/poly', parameters: [RequestParameter.query('q')],
@@ -68,15 +65,22 @@ beforeAll(async () => {
         backendPolicies: [{ policyName: 'poly', backend: Backend.http(`${beta.url}/beta`),
           conditions: [PolicyCondition.parameter('q', { pattern: '(.*a){8}b' })] }],
       }),
-      mocked: group.addApi('Mocked', {
-        method: HttpMethod.GET, path: '/mocked', auth: ApiAuth.custom(authorizer),
-        backend: Backend.mock({ body: 'standard' }),
-        backendPolicies: [{ policyName: 'premium', backend: Backend.mock({ body: 'premium' }),
-          conditions: [PolicyCondition.system('$context.authorizer.frontend.plan', { oneOf: ['gold', 'platinum'] })] }],
-      }),
     };
   });
   proxy = synthesized.load();
+  // A group with a custom authorizer: its APIs are reached through their own resources.
+  authorized = synthesizeGroup({ groupName: 'authorized' }, (group, stack) => {
+    const authFn = new lambda.Function(stack, 'AuthFn', {
+      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>({})'),
+    });
+    const authorizer = group.addCustomAuthorizer('tiers', { handler: authFn });
+    apis.mocked = group.addApi('Mocked', {
+      method: HttpMethod.GET, path: '/mocked', auth: ApiAuth.custom(authorizer),
+      backend: Backend.mock({ body: 'standard' }),
+      backendPolicies: [{ policyName: 'premium', backend: Backend.mock({ body: 'premium' }),
+        conditions: [PolicyCondition.system('$context.authorizer.frontend.plan', { oneOf: ['gold', 'platinum'] })] }],
+    });
+  }).load();
 });
 beforeEach(() => { logs = captureLogs(); });
 afterEach(() => { jest.restoreAllMocks(); });
@@ -98,7 +102,7 @@ describe('conditions and effects', () => {
     expect(await backendOf({ path: '/orders/7', query: { tier: 'silver' }, headers: { 'X-Client': 'ios' } })).toBe('main /main/7');
   });
 
-  test('ALL: every condition must hold (a parameter compared with equals, a header with oneOf)', async () => {
+  test('ALL: every condition must hold (a parameter compared with exact, a header with oneOf)', async () => {
     expect(await backendOf({ path: '/orders/7', query: { tier: 'gold' }, headers: { 'X-Client': 'android' }, sourceIp: '192.0.2.1' }))
       .toBe('beta /beta/7');
   });
@@ -128,9 +132,10 @@ describe('conditions and effects', () => {
 
   test('a frontend authorizer\'s context key: a mock policy backend answers', async () => {
     const verdict = { apigVerdict: 'ok', apigApi: apis.mocked.apiId };
-    const premium = await proxy.invoke(proxyEvent({ path: '/mocked', authorizer: { ...verdict, frontend_plan: 'gold' } }));
+    const call = (plan: string) => authorized.invoke({ ...proxyEvent({ path: '/mocked', authorizer: { ...verdict, frontend_plan: plan } }), resource: '/mocked' });
+    const premium = await call('gold');
     expect([premium.statusCode, premium.body]).toEqual([200, 'premium']);
-    const standard = await proxy.invoke(proxyEvent({ path: '/mocked', authorizer: { ...verdict, frontend_plan: 'bronze' } }));
+    const standard = await call('bronze');
     expect([standard.statusCode, standard.body]).toEqual([200, 'standard']);
   });
 });

@@ -101,7 +101,7 @@ function compileCondition(raw: unknown, where: string, ctx: PolicyCompileContext
     case 'system': {
       const getter = typeof doc.name === 'string' && CONDITION_VARIABLES.test(doc.name) ? systemValueGetter(doc.name) : undefined;
       if (!getter) { throw new Error(`${where}.name ${JSON.stringify(doc.name)} is not a system variable a condition may read`); }
-      if (doc.name === '$context.reqMethod' && doc.pattern !== undefined) { throw new Error(`${where}: the method compares with equals or oneOf only`); }
+      if (doc.name === '$context.reqMethod' && doc.pattern !== undefined) { throw new Error(`${where}: the method compares with exact or oneOf only`); }
       const matches = compileMatch(doc, where, ctx, policy);
       const scope = { apiId: ctx.apiId, apiName: ctx.apiName, defaultStage: '' };
       return call => {
