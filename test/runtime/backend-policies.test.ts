@@ -6,7 +6,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Api, ApiAuth, Backend, HttpMethod, PolicyCondition, PolicyEffect, RequestParameter } from '../../lib';
+import { Api, ApiAuth, Backend, BackendParameter, HttpMethod, ParameterLocation, PolicyCondition, PolicyEffect, RequestParameter } from '../../lib';
 import { proxyEvent } from '../support/events';
 import { closeAllServers, slowServer, startServer, TestServer } from '../support/http-servers';
 import { cleanWorkDirs, LoadedProxy } from '../support/proxy-harness';
@@ -57,6 +57,15 @@ beforeAll(async () => {
         backend: Backend.http(`${slow.url}/default`, { timeout: Duration.seconds(5) }),
         backendPolicies: [{ policyName: 'impatient', backend: Backend.http(`${slow.url}/impatient`, { timeout: Duration.millis(200) }),
           conditions: [PolicyCondition.parameter('mode', { exact: 'impatient' })] }],
+      }),
+      params: group.addApi('Params', {
+        method: HttpMethod.GET, path: '/params', parameters: [RequestParameter.query('v')],
+        backend: Backend.http(`${main.url}/main`, { parameters: [BackendParameter.constant('X-Invoke-User', 'main', { location: ParameterLocation.HEADER })] }),
+        backendPolicies: [{ policyName: 'version2', conditions: [PolicyCondition.parameter('v', { exact: '2' })],
+          backend: Backend.http(`${beta.url}/beta`, { parameters: [
+            BackendParameter.constant('X-Invoke-User', 'policy', { location: ParameterLocation.HEADER }),
+            BackendParameter.request('v', { name: 'version', location: ParameterLocation.QUERY }),
+          ] }) }],
       }),
       poly: group.addApi('Poly', {
         method: HttpMethod.GET, path: '/poly', parameters: [RequestParameter.query('q')],
@@ -138,6 +147,15 @@ describe('conditions and effects', () => {
     const standard = await call('bronze');
     expect([standard.statusCode, standard.body]).toEqual([200, 'standard']);
   });
+});
+
+test('a policy\'s backend has its own backend parameters (constant, request), a caller cannot override them', async () => {
+  expect(await backendOf({ path: '/params', query: { v: '2' }, headers: { 'X-Invoke-User': 'caller' } })).toBe('beta /beta');
+  const received = beta.requests.at(-1)!;
+  expect(received.headers['x-invoke-user']).toBe('policy');
+  expect(received.url).toBe('/beta?version=2');
+  expect(await backendOf({ path: '/params', query: { v: '1' }, headers: { 'X-Invoke-User': 'caller' } })).toBe('main /main');
+  expect(main.requests.at(-1)!.headers['x-invoke-user']).toBe('main');
 });
 
 describe('values that never match', () => {
