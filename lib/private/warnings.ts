@@ -18,6 +18,7 @@ export const WARN = {
   unusedResponse: 'cdk-api-groups:unusedResponse',
   noApis: 'cdk-api-groups:noApis',
   duplicateGatewayResponse: 'cdk-api-groups:duplicateGatewayResponse',
+  signatureNotCharged: 'cdk-api-groups:signedBodyNotCharged',
 } as const;
 
 /**

@@ -840,6 +840,52 @@ describe('apps, authorizers, access control and throttling', () => {
     })).not.toThrow();
   });
 
+  ruleTestEach(RULES.appKey, ['seven77', '-leading-dash', 'has.dot.inside', 'has space inside'], 'AppKey %p is refused', appKey => {
+    // Huawei's app_key: 8-200 of [A-Za-z0-9_-], first a letter or digit; it is echoed in refusals.
+    const group = newGroup();
+    expectValidationError(() => group.addApp('mobile', { appKey }), { path: 'Stack/Group/Appmobile', rule: RULES.appKey, value: JSON.stringify(appKey) });
+  });
+
+  ruleTest(RULES.appKey, 'an AppKey already used in the group is refused; a token AppKey is accepted', () => {
+    // The AppKey names the app of a signed request: it must name one.
+    const group = newGroup();
+    group.addApp('mobile', { appKey: 'mobile-key-01' });
+    expectValidationError(() => group.addApp('web', { appKey: 'mobile-key-01' }),
+      { path: 'Stack/Group/Appweb', rule: RULES.appKey, value: '"mobile-key-01"', detail: 'already the AppKey of app mobile' });
+    expect(() => group.addApp('token', { appKey: Lazy.string({ produce: () => 'token-key-001' }) })).not.toThrow();
+  });
+
+  ruleTestEach(RULES.appSecretValue, [
+    ['{"appSecret":"short"}', 'its appSecret has characters or a length not allowed'],
+    [JSON.stringify({ appSecret: 'with space inside' }), 'its appSecret has characters or a length not allowed'],
+    [JSON.stringify({ appCode: code(64) }), 'its value is not JSON with "appSecret"'],
+  ] as const, 'a supplied AppSecret secret with a bad literal value is refused (%#), without showing the value', ([value, detail]) => {
+    // Every signature of the app would fail; and the message must not leak the secret.
+    const group = newGroup();
+    const appSecret = literalSecret(group, value);
+    const e = expectValidationError(() => group.addApp('mobile', { appSecret }),
+      { path: 'Stack/Group/Appmobile', rule: RULES.appSecretValue, value: '"Stack/Secret"', detail });
+    expect(e.message).not.toContain(value);
+  });
+
+  ruleTest(RULES.appSecretValue, 'a supplied AppSecret secret generated without "appSecret", or with punctuation, is refused', () => {
+    // A plain generated password is not JSON; generated punctuation may fall outside Huawei's _-!@#$%.
+    const group = newGroup();
+    const stack = Stack.of(group);
+    expectValidationError(() => group.addApp('plain', { appSecret: new secretsmanager.Secret(stack, 'Plain') }), {
+      path: 'Stack/Group/Appplain', rule: RULES.appSecretValue, value: '"Stack/Plain"', detail: 'generated without generateStringKey "appSecret"',
+    });
+    const punctuated = new secretsmanager.Secret(stack, 'Punctuated', {
+      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'appSecret', passwordLength: 32 },
+    });
+    expectValidationError(() => group.addApp('punctuated', { appSecret: punctuated }),
+      { path: 'Stack/Group/Apppunctuated', rule: RULES.appSecretValue, value: '"Stack/Punctuated"', detail: 'set excludePunctuation' });
+    const good = new secretsmanager.Secret(stack, 'Good', {
+      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'appSecret', passwordLength: 40, excludePunctuation: true },
+    });
+    expect(() => group.addApp('good', { appSecret: good })).not.toThrow();
+  });
+
   ruleTest(RULES.apiAuth, 'ApiAuth.app() without an app is refused', () => {
     // Nobody could ever call the API.
     expectApiError({ auth: ApiAuth.app({ apps: [] }) }, { rule: RULES.apiAuth, value: '"ApiAuth.app({ apps: [] })"', detail: 'no app' });
@@ -1225,136 +1271,6 @@ describe('backend policies', () => {
       PolicyCondition.system('reqPath', { pattern: '^/orders/' }),
     ];
     expect(() => api(newGroup(), 'Fine', withPolicies([policy({ conditions })]))).not.toThrow();
-  });
-});
-
-// ---------------------------------------------------------------------------------------------
-// Backend parameters, per-environment addresses, asynchronous invocation (issue 13)
-
-describe('backend parameters', () => {
-  const { PATH, QUERY, HEADER } = ParameterLocation;
-  const withParams = (parameters: BackendParameter[], url = 'https://orders.example.com/v1/{id}'): Partial<ApiOptions> => ({
-    path: '/orders/{id}',
-    parameters: [RequestParameter.query('tier'), RequestParameter.header('X-Trace')],
-    backend: Backend.http(url, { parameters }),
-  });
-
-  ruleTestEach(RULES.backendParameter, ['1abc', 'a'.repeat(33), 'bad name', 'x-stage', 'X-Apig-Mine', 'x-sdk-date'],
-    'a name of 1-32 letters, digits, ".", "_" or "-" starting with a letter, not x-stage, x-apig-* or x-sdk-*: %p refused', name => {
-      expectApiError(withParams([BackendParameter.constant(name, 'v', { location: HEADER })]), { rule: RULES.backendParameter, value: JSON.stringify(name), detail: 'name' });
-    });
-
-  ruleTest(RULES.backendParameter, 'a header the backend connection needs cannot be a parameter', () => {
-    expectApiError(withParams([BackendParameter.constant('Content-Length', '1', { location: HEADER })]),
-      { rule: RULES.backendParameter, value: '"Content-Length"', detail: 'the proxy sets this header for the backend connection' });
-  });
-
-  ruleTest(RULES.backendParameter, 'at most 50 per backend', () => {
-    const many = Array.from({ length: 51 }, (_, i) => BackendParameter.constant(`p${i}`, 'v', { location: QUERY }));
-    expectApiError(withParams(many), { rule: RULES.backendParameter, value: '"51 parameters"', detail: 'at most 50 per backend' });
-  });
-
-  ruleTest(RULES.backendParameter, 'a PATH parameter must appear as {name} in the backend URL\'s path', () => {
-    expectApiError(withParams([BackendParameter.constant('version', 'v2', { location: PATH })]),
-      { rule: RULES.backendParameter, value: '"version"', detail: 'PATH parameter version has no {version} in the backend URL\'s path' });
-  });
-
-  ruleTest(RULES.backendParameter, 'a REQUEST parameter must name a declared request parameter or path variable', () => {
-    expectApiError(withParams([BackendParameter.request('user', { name: 'X-User', location: HEADER })]),
-      { rule: RULES.backendParameter, value: '"user"', detail: 'maps request parameter "user", which the API does not declare (declared: id, tier, X-Trace)' });
-  });
-
-  ruleTest(RULES.backendParameter, 'a constant is at most 255 characters', () => {
-    expectApiError(withParams([BackendParameter.constant('X-Long', 'v'.repeat(256), { location: HEADER })]),
-      { rule: RULES.backendParameter, value: '"vvvv', detail: 'longer than 255 characters' });
-  });
-
-  ruleTestEach(RULES.backendParameter, ['$context.nope', '$context.error.code', '$stageVariables.x', '$context.authorizer.backend.user'],
-    'a system variable must be one of the README\'s $context list: %p refused', variable => {
-      expectApiError(withParams([BackendParameter.system('X-Sys', variable, { location: HEADER })]),
-        { rule: RULES.backendParameter, value: JSON.stringify(variable), detail: 'system variable of X-Sys' });
-    });
-
-  ruleTest(RULES.backendParameter, 'two parameters with the same name and location are refused (header names ignore case)', () => {
-    expectApiError(withParams([
-      BackendParameter.constant('X-Invoke-User', 'a', { location: HEADER }),
-      BackendParameter.system('x-invoke-user', '$context.sourceIp', { location: HEADER }),
-    ]), { rule: RULES.backendParameter, value: '"x-invoke-user"', detail: 'declared twice in header (header names ignore case)' });
-  });
-
-  ruleTest(RULES.backendParameter, 'a mock takes no backend parameters (nothing would reach anything)', () => {
-    const options = { body: 'ok', parameters: [BackendParameter.constant('a', 'b', { location: QUERY })] } as never;
-    expectApiError({ backend: Backend.mock(options) }, { rule: RULES.backendParameter, value: '"Backend.mock({ parameters })"' });
-  });
-
-  test('every origin in every location is accepted, on HTTP and function backends', () => {
-    const parameters = [
-      BackendParameter.request('id', { name: 'orderId', location: QUERY }),
-      BackendParameter.request('tier', { name: 'tier', location: PATH }),
-      BackendParameter.request('x-trace', { name: 'trace', location: QUERY }),
-      BackendParameter.constant('X-Invoke-User', 'apigateway', { location: HEADER }),
-      BackendParameter.system('X-Source-Ip', '$context.sourceIp', { location: HEADER }),
-      BackendParameter.system('app', 'appName', { location: QUERY }),
-      BackendParameter.system('user', '$context.authorizer.frontend.userId', { location: QUERY }),
-    ];
-    const group = newGroup();
-    expect(() => api(group, 'Http', withParams(parameters, 'https://orders.example.com/v1/{tier}'))).not.toThrow();
-    const fn = lambda.Function.fromFunctionArn(Stack.of(group), 'Fn', fnArn);
-    expect(() => api(group, 'Fn', { ...withParams(parameters), method: HttpMethod.POST, backend: Backend.fn(fn, { parameters, invocation: FunctionInvocation.ASYNC }) })).not.toThrow();
-  });
-});
-
-describe('backend URLs with environment variables', () => {
-  test('${stageVariables.x} and #x# are not taken for path placeholders', () => {
-    const group = newGroup({ stageVariables: { host: 'orders.internal', base: 'v1' } });
-    expect(() => api(group, 'Stage', { backend: Backend.http('https://${stageVariables.host}/${stageVariables.base}/orders') })).not.toThrow();
-    expect(() => api(group, 'Huawei', { path: '/h', backend: Backend.http('https://#host#/#base#/orders') })).not.toThrow();
-    expect(() => Template.fromStack(Stack.of(group))).not.toThrow();
-  });
-
-  ruleTest(RULES.backendUrl, 'a request value never goes into the host', () => {
-    expectApiError({ path: '/orders/{tenant}', backend: Backend.http('https://{tenant}.example.com/orders') },
-      { rule: RULES.backendUrl, value: '"https://{tenant}.example.com/orders"', detail: 'placeholder {tenant} is in the host' });
-  });
-
-  ruleTest(RULES.backendUrl, 'a path parameter a backend parameter moves elsewhere is not also a placeholder', () => {
-    expectApiError({
-      path: '/orders/{id}',
-      backend: Backend.http('https://orders.example.com/{id}', { parameters: [BackendParameter.request('id', { name: 'id', location: ParameterLocation.QUERY })] }),
-    }, { rule: RULES.backendUrl, value: '"https://orders.example.com/{id}"', detail: 'a backend parameter moves the path parameter id elsewhere' });
-  });
-
-  ruleTest(RULES.backendAddress, 'an environment that publishes the API must define the URL\'s variable: the error names it, the variable and the API', () => {
-    const group = newGroup({ stageVariables: { host: 'orders.internal' } });
-    group.addEnvironment('TEST', { variables: { other: 'x' } });
-    api(group, 'Api', { backend: Backend.http('https://#host#/orders') });
-    expectSynthError(group, { path: 'Stack/Group/Api', rule: RULES.backendAddress, value: '"#host#"',
-      detail: 'environment TEST publishes the API but does not define the variable host used in the backend URL "https://#host#/orders"' });
-  });
-
-  ruleTest(RULES.backendAddress, 'an environment added after the API is checked too; one that does not publish the API is not', () => {
-    const group = newGroup({ stageVariables: { host: 'orders.internal' } });
-    const beta = group.addEnvironment('BETA', { variables: { host: 'beta.internal' } });
-    api(group, 'Listed', { backend: Backend.http('https://#host#/orders'), environments: [group.defaultEnvironment, beta] });
-    api(group, 'All', { path: '/all', backend: Backend.http('https://${stageVariables.host}/all') });
-    group.addEnvironment('LATE');
-    expectSynthError(group, { path: 'Stack/Group/All', rule: RULES.backendAddress, value: '"#host#"', detail: 'environment LATE' });
-  });
-
-  ruleTest(RULES.backendAddress, 'the URL with an environment\'s values must be an absolute http(s) URL', () => {
-    const group = newGroup({ stageVariables: { host: 'orders:http' } });
-    api(group, 'Api', { backend: Backend.http('http://#host#/orders') });
-    expectSynthError(group, { path: 'Stack/Group/Api', rule: RULES.backendAddress, value: '"http://orders:http/orders"',
-      detail: 'the backend URL in environment RELEASE is not an absolute http(s) URL' });
-  });
-});
-
-describe('function invocation', () => {
-  ruleTest(RULES.functionInvocation, 'SYNC or ASYNC', () => {
-    const group = newGroup();
-    const fn = lambda.Function.fromFunctionArn(Stack.of(group), 'Fn', fnArn);
-    expectValidationError(() => api(group, 'Api', { backend: Backend.fn(fn, { invocation: 'LATER' as FunctionInvocation }) }),
-      { path: 'Stack/Group/Api', rule: RULES.functionInvocation, value: '"LATER"' });
   });
 });
 

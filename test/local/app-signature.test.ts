@@ -10,7 +10,7 @@ import { AKSKSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner';
 import { App, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { ApiAuth, ApiGroup, Backend, HttpMethod } from 'cdk-api-groups';
-import { parseArguments } from '../../lib/local/cli';
+import { parseArguments, USAGE } from '../../lib/local/cli';
 import { LocalGateway, startLocalGateway } from '../../lib/local';
 import { closeAllServers, echoServer, TestServer } from '../support/http-servers';
 
@@ -174,4 +174,12 @@ describe('--app-secret, --app-secrets-file and CDK_API_GROUPS_APP_SECRETS', () =
     await expect(startLocalGateway({ assembly: outdir, port: 0, appSecrets: { mobile: { appKey: APP_KEY, appSecret: 'bad secret!' } } }))
       .rejects.toThrow(/AppSecret given for app mobile is not 8-128/);
   });
+});
+
+test('the README\'s copy of the help shows the signature options exactly as --help prints them', () => {
+  // why: users read the README's help block; it must not drift from the command
+  const block = USAGE.slice(USAGE.indexOf('  --app-secret '), USAGE.indexOf('  --iam-credentials'));
+  expect(block).toMatch(/--app-secrets-file <file>[\s\S]*CDK_API_GROUPS_APP_SECRETS/);
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  expect(readme).toContain(block);
 });
