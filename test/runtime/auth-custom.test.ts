@@ -70,6 +70,8 @@ beforeAll(async () => {
   });
   functions.register('counting', (event: any) => (event.headers['x-token'] === 'deny' ? deny({ code: 'counted' }) : allow({ code: 'counted' })));
   functions.register('record', () => allow());
+  // Denies by path, as a user's function may: it must see the path the API was matched on.
+  functions.register('by-path', (event: any) => (event.path === '/guarded/admin' ? deny({ code: 'admin-path' }) : allow()));
   for (const [name, handler] of Object.entries(BROKEN)) { functions.register(name, handler); }
   functions.register('backend-fn', (event: any) => ({ statusCode: 200, body: JSON.stringify({ authorizer: event.requestContext.authorizer }) }));
   restoreEnv = setEnv({ ...lambdaEnv(functions.endpoint), ...secretsManagerEnv(sm.endpoint) });
@@ -78,6 +80,7 @@ beforeAll(async () => {
     counting: authorizer('counting', { ttlSeconds: 60, identities: [{ in: 'header', name: 'X-Token' }] }),
     uncached: { ...authorizer('counting', { ttlSeconds: 0, identities: [{ in: 'header', name: 'X-Token' }] }), name: 'uncached' },
     record: authorizer('record', { userData: '{"tier":"gold"}', identities: [] }),
+    'by-path': authorizer('by-path', { identities: [] }),
   };
   for (const name of FAILING) {
     customAuthorizers[name] = authorizer(name, { identities: [] });
@@ -98,6 +101,7 @@ beforeAll(async () => {
       { id: 'counting', path: '/counting', auth: { type: 'CUSTOM', customAuthorizer: 'counting' } },
       { id: 'uncached', path: '/uncached', auth: { type: 'CUSTOM', customAuthorizer: 'uncached' } },
       { id: 'record', method: 'POST', path: '/record/{kind}/{rest+}', auth: { type: 'CUSTOM', customAuthorizer: 'record' } },
+      { id: 'guarded-admin', path: '/guarded/admin', auth: { type: 'CUSTOM', customAuthorizer: 'by-path' } },
       ...FAILING.flatMap(name => [
         { id: `f-${name}`, path: `/failing/${name}`, auth: { type: 'CUSTOM' as const, customAuthorizer: name } },
         { id: `r-${name}`, path: `/relaxed/${name}`, auth: { type: 'CUSTOM' as const, customAuthorizer: `relaxed-${name}` } },
@@ -232,14 +236,24 @@ describe('CUSTOM', () => {
     expect(event).toEqual({
       headers: expect.objectContaining({ 'x-custom': 'v', 'host': 'abc123defg.execute-api.eu-west-1.amazonaws.com' }),
       queryStringParameters: { q: '1' },
-      path: '/record/books/a/b%20c',
+      // The path the API was matched on (decoded, as the router decodes it), and the API's template.
+      path: '/record/books/a/b c',
       httpMethod: 'POST',
       pathParameters: { kind: 'books', rest: 'a/b c' },
-      requestContext: { requestId: 'rid-record', sourceIp: '198.51.100.4', stage: 'RELEASE', apiId: 'record' },
+      requestContext: { requestId: 'rid-record', sourceIp: '198.51.100.4', stage: 'RELEASE', apiId: 'record', resourcePath: '/record/{kind}/{rest+}' },
       user_data: '{"tier":"gold"}',
     });
     // The caller's AppCode is not the function's business.
     expect(JSON.stringify(event)).not.toContain(MOBILE);
+  });
+
+  // Issue 14 item 2: told the raw path `/guarded/%61dmin`, a function denying `/guarded/admin` allowed it,
+  // and the proxy, routing on the decoded path, served /guarded/admin.
+  test.each(['/guarded/admin', '/guarded/%61dmin', '/guarded/adm%69n/'])('a function that denies by path sees the path the API was matched on: %s', async path => {
+    const { result } = await gw.request({ path });
+    expect(functions.invocations.map(i => i.event.path)).toEqual(['/guarded/admin']);
+    expect(result.statusCode).toBe(500);
+    expect(result.body).toContain('AUTHORIZER_FAILURE');
   });
 });
 

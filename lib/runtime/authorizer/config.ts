@@ -25,6 +25,8 @@ import { compileThirdParty, ThirdPartyAuthorizer } from './third-party';
 
 export interface AuthorizerApi {
   readonly id: string;
+  /** The API's path template (told to a custom authorizer function). */
+  readonly path?: string;
   /** The API's name (for the access log). */
   readonly name: string;
   /** The resolved auth, or why it cannot be used. */
@@ -123,7 +125,7 @@ export function compileAuthorizerConfig(doc: unknown, details: ApiDetails, env: 
     if (compiled instanceof Error) { throw compiled; }
     return compiled;
   };
-  const resolveApi = (index: number): AuthorizerApi => {
+  const resolveApi = (index: number, path: string): AuthorizerApi => {
     const where = `apis[${index}]`;
     let id = '';
     let name = '';
@@ -137,6 +139,7 @@ export function compileAuthorizerConfig(doc: unknown, details: ApiDetails, env: 
       return {
         id,
         name,
+        path,
         auth,
         ...(ownResources ? { ownResources } : {}),
         thirdParty: auth.thirdParty !== undefined ? thirdPartyOf(auth.thirdParty) : undefined,
@@ -158,7 +161,7 @@ export function compileAuthorizerConfig(doc: unknown, details: ApiDetails, env: 
     routes[i] = {
       method: route[0],
       path: route[1],
-      target: new RoutedAuthorizerApi(() => resolveApi(i)),
+      target: new RoutedAuthorizerApi(() => resolveApi(i, route[1])),
       environments: route[3] === undefined ? undefined : publishedIn(route[3], `apis[${i}]`),
       prefix: isPrefixRoute(route[4], `apis[${i}]`),
     };

@@ -78,7 +78,7 @@ async function authenticate(req: RequestView, config: AuthorizerConfig, api: Aut
         const signed = await authenticateSignature(req, config, api, auth.signature !== false, codeGiven);
         if (signed.verdict !== VERDICT_OK || auth.custom === undefined) { return signed; }
         const second = await runCustomAuthorizer(auth.custom, {
-          req, pathParams: params, apiId: api.id, stage: req.stage || config.stage, timeoutMs: budget(auth.custom.timeoutMs, context),
+          req, pathParams: params, apiId: api.id, apiPath: api.path, stage: req.stage || config.stage, timeoutMs: budget(auth.custom.timeoutMs, context),
         });
         return { ...fromStep(api.id, second, signed.app), signature: signed.signature };
       }
@@ -103,6 +103,7 @@ async function authenticate(req: RequestView, config: AuthorizerConfig, api: Aut
     req,
     pathParams: params,
     apiId: api.id,
+    apiPath: api.path,
     stage: req.stage || config.stage,
     timeoutMs: budget(custom.timeoutMs, context),
   });

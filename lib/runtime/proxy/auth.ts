@@ -192,6 +192,7 @@ export function compileGuard(apiId: string, auth: ResolvedAuth | string, rules: 
             req,
             pathParams: call.params,
             apiId,
+            apiPath: req.api?.path,
             stage: req.stage || call.defaultStage,
             timeoutMs: call.timeoutFor(custom.timeoutMs),
           }).then(outcome => customResult(outcome, req) ?? access?.(req));

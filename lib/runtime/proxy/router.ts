@@ -124,6 +124,15 @@ function safeDecode(segment: string): string {
   }
 }
 
+/**
+ * The path as the router matches it: segments percent-decoded (a malformed escape kept as written),
+ * repeated and trailing slashes dropped. What a custom authorizer function is told, so that it
+ * decides on the very path the API was chosen on (`/custom/%61dmin` → `/custom/admin`).
+ */
+export function routedPath(path: string): string {
+  return `/${splitRawPath(path).map(safeDecode).join('/')}`;
+}
+
 /** Splits a path into its raw (still percent-encoded) segments: '/a/b%20c/' → ['a', 'b%20c'], '/' → []. */
 export function splitRawPath(path: string): string[] {
   let end = path.length;

@@ -5,7 +5,8 @@
  * takes that place).
  *
  * The function receives `{ headers, queryStringParameters, path, httpMethod, pathParameters,
- * requestContext: { requestId, sourceIp, stage, apiId }, user_data }` and returns
+ * requestContext: { requestId, sourceIp, stage, apiId, resourcePath }, user_data }` (`path` as the
+ * API was matched on it, decoded; `resourcePath` the API's path template) and returns
  * `{ statusCode: 200, body: '{"status":"allow"|"deny","context":{...}}' }`.
  *
  * - identity source missing or failing its validation → AUTHORIZER_IDENTITIES_FAILURE (the
@@ -25,6 +26,7 @@ import { CustomAuthorizerDocument } from '../../private/config-document';
 import { AUTHORIZER_KEY_PATTERN, authorizerContextKey } from '../../private/template';
 import { describeError } from '../proxy/errors';
 import { CREDENTIAL_HEADERS, RequestView } from '../proxy/request';
+import { routedPath } from '../proxy/router';
 import { isRecord } from '../proxy/types';
 import { TtlCache } from './cache';
 import { resolveDeployTime } from './deploy-time';
@@ -86,6 +88,8 @@ export interface CustomCall {
   readonly pathParams: Readonly<Record<string, string>>;
   /** The API's id in the group. */
   readonly apiId: string;
+  /** The API's path template (`/custom/{name}`), when known. */
+  readonly apiPath?: string;
   /** The stage (the event's, else the document's). */
   readonly stage: string;
   /** Longest wait: the authorizer's timeout, capped by the Lambda's remaining time. */
@@ -108,10 +112,15 @@ export function functionGraphEvent(auth: CustomAuthorizer, call: CustomCall): Re
   const event: Record<string, unknown> = {
     headers: firstValues(req.headers, CREDENTIAL_HEADERS),
     queryStringParameters: firstValues(req.query),
-    path: req.path,
+    // The path the API was matched on (decoded as the router decodes it), never the raw one: a
+    // function that decides by path must see what chose the API (`/custom/%61dmin` is `/custom/admin`).
+    path: routedPath(req.path),
     httpMethod: req.method,
     pathParameters: { ...call.pathParams },
-    requestContext: { requestId: req.requestId, sourceIp: req.sourceIp, stage: call.stage, apiId: call.apiId },
+    requestContext: {
+      requestId: req.requestId, sourceIp: req.sourceIp, stage: call.stage, apiId: call.apiId,
+      ...(call.apiPath !== undefined ? { resourcePath: call.apiPath } : {}),
+    },
   };
   if (auth.userData !== undefined) { event.user_data = auth.userData; }
   return event;
@@ -194,7 +203,7 @@ async function invoke(auth: CustomAuthorizer, call: CustomCall): Promise<Parsed>
 /** What the function's answer may depend on, besides `user_data` (fixed per authorizer). */
 function cacheKey(call: CustomCall, identityValues: readonly string[]): string {
   const params = Object.keys(call.pathParams).sort().map(name => [name, call.pathParams[name]]);
-  const facts = [call.apiId, call.stage, call.req.method, call.req.path, params, identityValues];
+  const facts = [call.apiId, call.stage, call.req.method, routedPath(call.req.path), params, identityValues];
   return createHash('sha256').update(JSON.stringify(facts)).digest('base64');
 }
 
