@@ -427,6 +427,7 @@ function readOperation(reader: DefinitionReader, input: OperationInput): Planned
       reader.report(pointer(at, 'x-apigateway-match-mode'), `match mode ${JSON.stringify(matchMode)}: allowed NORMAL (exact) and SWA (prefix)`);
     }
     readCors(reader, input, ext, planned);
+    readProtocols(reader, input);
 
     const base64 = operation['x-apigateway-is-send-fg-body-base64'];
     if (base64 !== undefined && base64 !== true) {
@@ -456,6 +457,26 @@ function readOperation(reader: DefinitionReader, input: OperationInput): Planned
       if (acl) { (planned as { accessControl?: AccessControl }).accessControl = acl; }
     }
   });
+}
+
+/**
+ * The API's request protocol: Swagger 2 `schemes` (the operation's, else the document's), OpenAPI 3
+ * the operation's `servers`. API Gateway serves HTTPS only, so an API Huawei serves over plain HTTP
+ * alone (the OTC mock example: `schemes: [http]`) is reported: its callers must switch to https.
+ */
+function readProtocols(reader: DefinitionReader, input: OperationInput): void {
+  const { operation, at } = input;
+  if (reader.swagger2) {
+    const own = operation.schemes !== undefined;
+    const schemes = own ? operation.schemes : reader.doc.schemes;
+    if (Array.isArray(schemes) && schemes.length > 0 && !schemes.some(v => String(v).toLowerCase() === 'https')) {
+      reader.report(own ? pointer(at, 'schemes') : '/schemes',
+        `${JSON.stringify(schemes)}: API Gateway serves HTTPS only, callers of this API must use https`, false);
+    }
+  } else if (Array.isArray(operation.servers) && operation.servers.length > 0
+    && !operation.servers.some(server => isRecord(server) && typeof server.url === 'string' && /^https:/i.test(server.url.trim()))) {
+    reader.report(pointer(at, 'servers'), 'no https server: API Gateway serves HTTPS only, callers of this API must use https', false);
+  }
 }
 
 /** CORS as the library's extension writes it: {allowOrigins, allowHeaders?, allowMethods?, allowCredentials?, exposeHeaders?, maxAgeSeconds?}. */
@@ -642,6 +663,11 @@ function readParameters(reader: DefinitionReader, input: OperationInput): { para
     if (Array.isArray(schema.enum)) { options.enumerations = schema.enum.map(v => String(v)); }
     const bounds = readBounds(reader, schemaAt, schema, number, isRecord(ext.bounds) ? ext.bounds : {});
     Object.assign(options, bounds);
+    if (schema.default !== undefined) {
+      // Huawei sends a parameter's default value to the backend when the request has none (OTC u/api_management/creating_an_api.rst).
+      reader.report(pointer(schemaAt, 'default'), `a default value (${JSON.stringify(schema.default)}, which Huawei sends to the backend when the ` +
+        'request has none) has no counterpart: the proxy sends only what the request has', false);
+    }
     if (schema.pattern !== undefined) {
       reader.report(pointer(schemaAt, 'pattern'), 'patterns have no counterpart (Huawei lists regular-expression validation as not supported)', false);
     }
