@@ -9,9 +9,10 @@
  * values percent-encoded as the client sent them. So the relative path is the tail of `event.path`
  * that the resource and its parameter values account for, which keeps the request's own encoding
  * (a `%2F` inside a parameter stays one segment). Parameter values that some tool decoded are
- * recognised too. An event whose resource does not fit its path (hand-made), or that has no usable
- * resource (test-console and hand-made events), is routed on `event.path` as it is; an event
- * without a path, on the path rebuilt from the resource and the values.
+ * recognised too. An event whose path does not account for its resource and values is routed on the
+ * path rebuilt from them, never on `event.path` as it is (behind a custom domain it carries the
+ * base path); only an event with no usable resource (test-console and hand-made events) is routed
+ * on `event.path`.
  */
 import { isRecord, ProxyEvent } from './types';
 
@@ -91,10 +92,11 @@ export function apiRelativePath(event: ProxyEvent): string {
       continue;
     }
     const value = params?.[name];
-    // A resource whose parameters the event does not carry cannot be rebuilt.
-    if (typeof value !== 'string' || value === '') { return received; }
-    values[name] = value;
+    // A parameter the event does not carry (API Gateway always does; a hand-made event may not) stands
+    // for an empty value: the path is still the resource's, never `event.path`, which may carry a base path.
+    values[name] = typeof value === 'string' ? value : '';
     if (g) {
+      // A greedy segment that is not the last: no resource API Gateway could have matched.
       if (i !== parts.length - 1) { return received; }
       greedy = name;
     } else {
@@ -110,7 +112,9 @@ export function apiRelativePath(event: ProxyEvent): string {
       const tail = segments.slice(start).join('/');
       return tail === '' ? '/' : `/${tail}${trailing}`;
     }
-    return received;
+    // The path does not account for the resource and its values (e.g. a greedy value of only
+    // slashes behind a base path: `/v1//`): rebuilt from them, never `event.path`, which may carry
+    // a custom domain's base path (issue 14 item 7).
   }
   let rebuilt = '';
   for (const piece of fixed) { rebuilt += `/${'text' in piece ? piece.text : values[piece.param]}`; }
