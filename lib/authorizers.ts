@@ -5,6 +5,7 @@ import type { ApiGroup } from './api-group';
 import { HttpMethod } from './http-method';
 import { LIMITS, RULES } from './limits';
 import { checkLiteral, checkLiteralNumber, Problem, problem, throwIf } from './private/checks';
+import { analyzePattern } from './private/safe-pattern';
 import type {
   CustomAuthorizerDocument, DeployTimeString, IdentityDocument, ThirdPartyAuthorizerDocument,
 } from './private/config-document';
@@ -77,10 +78,11 @@ export class IdentitySource {
       if (this.validation.length < 1 || this.validation.length > LIMITS.identityValidationLength) {
         found.push(problem(RULES.identityValidation, this.validation, `${this.location} ${this.name}: length ${this.validation.length}`));
       } else {
-        try {
-          new RegExp(this.validation);
-        } catch (e) {
-          found.push(problem(RULES.identityValidation, this.validation, `${this.location} ${this.name}: ${(e as Error).message}`));
+        // Refused when it is no regular expression, or one whose matching time a caller could make
+        // grow exponentially (nested quantifiers such as `(a+)+`, back-references): safe-pattern.ts.
+        const analysis = analyzePattern(this.validation);
+        if (analysis.problem !== undefined) {
+          found.push(problem(RULES.identityValidation, this.validation, `${this.location} ${this.name}: ${analysis.problem}`));
         }
       }
     }

@@ -169,7 +169,8 @@ export const RULES = {
   identityName: rule('identity-name', 'identity source name',
     '1-128 letters, digits, "-", "_" or "." (query parameters also "~"), unique per location (header names ignore case)', HUAWEI),
   identityValidation: rule('identity-validation', 'identity source validation',
-    `a valid ECMAScript regular expression of 1-${LIMITS.identityValidationLength} characters`, HUAWEI),
+    `a valid ECMAScript regular expression of 1-${LIMITS.identityValidationLength} characters, without nested quantifiers ` +
+    '(such as "(a+)+") or back-references, whose matching time a caller could make grow exponentially', HUAWEI),
   thirdPartyIdentities: rule('third-party-identities', 'identity sources of a third-party authorizer',
     `at most ${LIMITS.thirdPartyHeaders} headers and ${LIMITS.thirdPartyQueries} query parameters`, HUAWEI),
   thirdPartyAuthorizer: rule('third-party-authorizer', 'third-party authorizer',

@@ -971,7 +971,7 @@ describe('apps, authorizers, access control and throttling', () => {
     expect(() => custom(group, { identities: [IdentitySource.header('token'), IdentitySource.query('token')] }, 'both')).not.toThrow();
   });
 
-  ruleTestEach(RULES.identityValidation, ['(unclosed', '', 'x'.repeat(2049)], 'validation %p is refused', validation => {
+  ruleTestEach(RULES.identityValidation, ['(unclosed', '', 'x'.repeat(2049), '(a+)+', '(\\w+\\s?)+$', '(a|a)*b', '(x)\\1'], 'validation %p is refused', validation => {
     // The authorizer compiles it at cold start: a bad pattern would break every request.
     const group = newGroup();
     expectValidationError(() => custom(group, { identities: [IdentitySource.header('Authorization', { validation })] }),

@@ -81,6 +81,10 @@ beforeAll(async () => {
     uncached: { ...authorizer('counting', { ttlSeconds: 0, identities: [{ in: 'header', name: 'X-Token' }] }), name: 'uncached' },
     record: authorizer('record', { userData: '{"tier":"gold"}', identities: [] }),
     'by-path': authorizer('by-path', { identities: [] }),
+    // Several ambiguous parts, no nested quantifier: allowed, run under the time limit.
+    'polynomial': authorizer('record', { identities: [{ in: 'header', name: 'X-Token', validation: '(.*a){8}b' }] }),
+    // Exponential: the synth side refuses it; a hand-written document holding it leaves the API unusable.
+    'exponential': authorizer('record', { identities: [{ in: 'header', name: 'X-Token', validation: '(a+)+' }] }),
   };
   for (const name of FAILING) {
     customAuthorizers[name] = authorizer(name, { identities: [] });
@@ -102,6 +106,8 @@ beforeAll(async () => {
       { id: 'uncached', path: '/uncached', auth: { type: 'CUSTOM', customAuthorizer: 'uncached' } },
       { id: 'record', method: 'POST', path: '/record/{kind}/{rest+}', auth: { type: 'CUSTOM', customAuthorizer: 'record' } },
       { id: 'guarded-admin', path: '/guarded/admin', auth: { type: 'CUSTOM', customAuthorizer: 'by-path' } },
+      { id: 'polynomial', path: '/polynomial', auth: { type: 'CUSTOM', customAuthorizer: 'polynomial' } },
+      { id: 'exponential', path: '/exponential', auth: { type: 'CUSTOM', customAuthorizer: 'exponential' } },
       ...FAILING.flatMap(name => [
         { id: `f-${name}`, path: `/failing/${name}`, auth: { type: 'CUSTOM' as const, customAuthorizer: name } },
         { id: `r-${name}`, path: `/relaxed/${name}`, auth: { type: 'CUSTOM' as const, customAuthorizer: `relaxed-${name}` } },
@@ -172,6 +178,22 @@ describe('CUSTOM', () => {
     expect(functions.invocations).toHaveLength(0);
     // Header names are case-insensitive.
     expect((await gw.request({ path: '/orders/1', headers: { 'x-TOKEN': TOKEN }, query: { tenant: 't1' } })).result.statusCode).toBe(200);
+  });
+
+  // Issue 14 item 6: a validation pattern must not let a caller make the authorizer spin.
+  test('identity validation: an exponential pattern is refused (the API answers DEFAULT_5XX), a polynomial one is cut off, long values fail', async () => {
+    const exponential = await gw.request({ path: '/exponential', headers: { 'X-Token': `${'a'.repeat(30)}!` } });
+    expect(exponential.result.statusCode).toBe(500);
+    expect(exponential.result.body).toContain('DEFAULT_5XX');
+    // 1000 "a": matching would take far longer than the limit; cut off, it does not match.
+    const slow = await gw.request({ path: '/polynomial', headers: { 'X-Token': 'a'.repeat(1000) } });
+    expect([slow.result.statusCode, json(slow.result).type]).toEqual([401, 'AUTHORIZER_IDENTITIES_FAILURE']);
+    const long = await gw.request({ path: '/polynomial', headers: { 'X-Token': `${'a'.repeat(5000)}b` } });
+    expect([long.result.statusCode, json(long.result).type]).toEqual([401, 'AUTHORIZER_IDENTITIES_FAILURE']);
+    // A value the pattern matches still passes.
+    const ok = await gw.request({ path: '/polynomial', headers: { 'X-Token': 'aaaaaaaab' } });
+    expect(ok.result.statusCode).toBe(200);
+    expect(functions.invocations).toHaveLength(1);
   });
 
   test('AUTHORIZER_FAILURE: deny, with its context readable as $context.authorizer.frontend.<key>', async () => {
@@ -251,7 +273,7 @@ describe('CUSTOM', () => {
   // and the proxy, routing on the decoded path, served /guarded/admin.
   test.each(['/guarded/admin', '/guarded/%61dmin', '/guarded/adm%69n/'])('a function that denies by path sees the path the API was matched on: %s', async path => {
     const { result } = await gw.request({ path });
-    expect(functions.invocations.map(i => i.event.path)).toEqual(['/guarded/admin']);
+    expect(functions.invocations.map(i => (i.event as { path: string }).path)).toEqual(['/guarded/admin']);
     expect(result.statusCode).toBe(500);
     expect(result.body).toContain('AUTHORIZER_FAILURE');
   });
