@@ -481,3 +481,16 @@ describe('x-apigateway-orchestrations', () => {
     expect(JSON.parse(empty.exportDefinition(DefinitionFormat.HUAWEI))).toEqual(doc);
   });
 });
+
+test('x-apigateway-responses: the two orchestration types import and export like the other 17', () => {
+  // x-apigateway-responses: name → type → {status, body: {application/json: template}} (huawei-apig-notes §7.1); the API reference's
+  // types include ORCHESTRATION_PARAMETER_NOT_FOUND and ORCHESTRATION_FAILURE (ref §8).
+  const rules = {
+    ORCHESTRATION_PARAMETER_NOT_FOUND: { status: 422, body: { 'application/json': '{"missing":"$context.error.message"}' } },
+    ORCHESTRATION_FAILURE: { status: 409, body: { 'application/json': '{"unmapped":"$context.requestId"}' } },
+  };
+  const { group, warnings } = importDoc(oneApi({}, { components: { 'x-apigateway-responses': { default: rules } } }), { lenient: true });
+  expect(warnings).toEqual([]);
+  const exported = JSON.parse(group.exportDefinition(DefinitionFormat.HUAWEI));
+  expect(exported.components['x-apigateway-responses'].default).toEqual(rules);
+});
