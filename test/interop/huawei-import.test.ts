@@ -114,7 +114,8 @@ describe('OpenAPI 3.0 in JSON (shop-openapi3.json)', () => {
 
   test('at runtime: the parameters are validated and refusals rendered with the selected response', async () => {
     const call = (query: Record<string, string>, headers: Record<string, string> = {}, sourceIp = '203.0.113.5') =>
-      proxy.invoke(proxyEvent({ method: 'GET', path: '/orders', query, headers, sourceIp, requestId: 'rid-1' }));
+      // GET /orders has its own throttle, so API Gateway routes it through its own resource.
+      proxy.invoke({ ...proxyEvent({ method: 'GET', path: '/orders', query, headers, sourceIp, requestId: 'rid-1' }), resource: '/orders' });
     const tooMany = await call({ limit: '500' });
     expect(tooMany.statusCode).toBe(422);
     expect(tooMany.headers!['X-Error-Code']).toBe('APIG.0201');
@@ -169,7 +170,10 @@ describe('Swagger 2.0 in YAML (shop-swagger2.yaml)', () => {
     expect(short.statusCode).toBe(400);
     const ok = await proxy.invoke(proxyEvent({ path: '/items/abcd', query: { fields: 'price' }, authorizer: verdict }));
     expect([ok.statusCode, ok.body]).toEqual([200, '{"sku":"from-mock"}']);
-    const denied = await proxy.invoke(proxyEvent({ method: 'DELETE', path: '/items/abcd', sourceIp: '192.0.2.7' }));
+    // An API without authentication in a group with an authorizer has its own resource (it skips the authorizer).
+    const denied = await proxy.invoke({
+      ...proxyEvent({ method: 'DELETE', path: '/items/abcd', sourceIp: '192.0.2.7' }), resource: '/items/{sku}', pathParameters: { sku: 'abcd' },
+    });
     expect(denied.statusCode).toBe(403);
   });
 });
