@@ -65,7 +65,8 @@ test('an EXACT API on the same method and path keeps the resource; the PREFIX AP
   const template = templateOf(group);
   const config = proxyAsset(group, template).config;
   expect(config.apis.find(a => a.name === 'Prefix')!.ownResources).toEqual(['/docs/{proxy+}']);
-  expect(config.apis.find(a => a.name === 'Exact')!.ownResources).toBeUndefined();
+  // The EXACT IAM API is served only through its own resource too (the catch-all invariant, issue 14 item 1).
+  expect(config.apis.find(a => a.name === 'Exact')!.ownResources).toEqual(['/docs']);
 });
 
 describe('synth rules', () => {

@@ -116,11 +116,13 @@ test.each([
 
 test('IAM + custom: the proxy runs the custom authorizer after the signature (no Lambda authorizer on IAM methods)', async () => {
   // why: API Gateway allows one authorizer per method; IAM takes it
-  expect(json((await gw.request({ path: '/iam', iam: true, authorize: false, headers: { 'X-Token': 'abc' } })).result).api).toBe('iam');
-  expect(json((await gw.request({ path: '/iam', iam: true, authorize: false, headers: { 'X-Token': 'nope' } })).result))
+  expect(json((await gw.request({ path: '/iam', resource: '/iam', iam: true, authorize: false, headers: { 'X-Token': 'abc' } })).result).api).toBe('iam');
+  expect(json((await gw.request({ path: '/iam', resource: '/iam', iam: true, authorize: false, headers: { 'X-Token': 'nope' } })).result))
     .toEqual({ type: 'AUTHORIZER_FAILURE', code: 'APIG.0305', app: '', f: 'from-main' });
-  expect(json((await gw.request({ path: '/iam', authorize: false, headers: { 'X-Token': 'abc' } })).result))
+  expect(json((await gw.request({ path: '/iam', resource: '/iam', authorize: false, headers: { 'X-Token': 'abc' } })).result))
     .toMatchObject({ type: 'AUTH_HEADER_MISSING', code: 'APIG.0301' });
+  // Through the catch-all (an encoding API Gateway did not decode), the IAM API is no API of the request.
+  expect((await gw.request({ path: '/%69am', iam: true, authorize: false, headers: { 'X-Token': 'abc' } })).result.statusCode).toBe(404);
 });
 
 test('app names and the custom context are readable in refusals; no log line holds an AppCode', async () => {

@@ -246,7 +246,8 @@ export interface LocalGatewayChain {
    * The authorizer's result must be well-formed and allow the method ARN (else this throws: API
    * Gateway would answer 500 or 403 natively, which our authorizer must never cause).
    */
-  request(options: EventOptions & { authorize?: boolean }, context?: Partial<LambdaContextStub>): Promise<GatewayExchange>;
+  request(options: EventOptions & { authorize?: boolean; resource?: string; pathParameters?: Record<string, string> },
+    context?: Partial<LambdaContextStub>): Promise<GatewayExchange>;
 }
 
 /** Chains an authorizer and a proxy as API Gateway does. */
@@ -255,8 +256,13 @@ export function chain(authorizer: LoadedAuthorizer, proxy: LoadedProxy): LocalGa
     proxy,
     authorizer,
     async request(options, context) {
-      const { authorize = true, ...eventOptions } = options;
+      const { authorize = true, resource, pathParameters, ...eventOptions } = options;
       const event = proxyEvent(eventOptions);
+      // The resource API Gateway matched (default: the catch-all), as an API it exposes individually needs.
+      if (resource !== undefined) {
+        Object.assign(event, { resource, pathParameters: pathParameters ?? null });
+        Object.assign(event.requestContext, { resourcePath: resource });
+      }
       if (!authorize) { return { result: await proxy.invoke(event, context), proxyEvent: event }; }
       const input = authorizerEventFor(event);
       const authorization = await authorizer.invoke(input, context);

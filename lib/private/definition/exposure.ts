@@ -100,6 +100,9 @@ export interface ExposureOptions {
   readonly maxResources?: number;
 }
 
+/** Exposure reasons for which API Gateway enforces something on the API's own method only. */
+const ENFORCED: ReadonlySet<ExposureReason> = new Set<ExposureReason>(['iam', 'throttle', 'shadowed']);
+
 const CONCRETE_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
 
 /** Plans the document's resources and methods for `apis` (in definition order). */
@@ -325,8 +328,12 @@ function finish(apis: readonly ApiShape[], reasons: Map<ApiShape, ExposureReason
       reasons: reasons.get(api) ?? [],
       ...(nodeOf.has(api) ? { resourcePath: nodeOf.get(api)!.path } : {}),
       ...(notes.has(api) ? { note: notes.get(api) } : {}),
-      // The catch-all invariant (DESIGN section 11): an exposed API is served only through these.
-      ...(nodeOf.has(api) ? { ownResources: api.prefix ? ownNodesOf(tree, api).map(n => n.path) : [nodeOf.get(api)!.path] } : {}),
+      // The catch-all invariant (DESIGN section 11): an API exposed for something API Gateway enforces
+      // on its own method (IAM, its throttle, checks a neighbour's method would not make) is served
+      // only through these. One exposed only to skip the authorizer call (or a CORS OPTIONS API) loses
+      // nothing through the catch-all, and stays reachable there.
+      ...(nodeOf.has(api) && (reasons.get(api) ?? []).some(r => ENFORCED.has(r))
+        ? { ownResources: api.prefix ? ownNodesOf(tree, api).map(n => n.path) : [nodeOf.get(api)!.path] } : {}),
     })),
     resources,
     resourceCount: tree.resourceCount,

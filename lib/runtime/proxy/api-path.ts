@@ -11,8 +11,8 @@
  * (a `%2F` inside a parameter stays one segment). Parameter values that some tool decoded are
  * recognised too. An event whose path does not account for its resource and values is routed on the
  * path rebuilt from them, never on `event.path` as it is (behind a custom domain it carries the
- * base path); only an event with no usable resource (test-console and hand-made events) is routed
- * on `event.path`.
+ * base path); only an event with no usable resource or without the resource's parameters
+ * (test-console and hand-made events; API Gateway always sends both) is routed on `event.path`.
  */
 import { isRecord, ProxyEvent } from './types';
 
@@ -92,9 +92,10 @@ export function apiRelativePath(event: ProxyEvent): string {
       continue;
     }
     const value = params?.[name];
-    // A parameter the event does not carry (API Gateway always does; a hand-made event may not) stands
-    // for an empty value: the path is still the resource's, never `event.path`, which may carry a base path.
-    values[name] = typeof value === 'string' ? value : '';
+    // A resource whose parameters the event does not carry at all (API Gateway always sends them; a
+    // hand-made or test-console event may not) cannot be rebuilt: routed on event.path.
+    if (typeof value !== 'string') { return received; }
+    values[name] = value;
     if (g) {
       // A greedy segment that is not the last: no resource API Gateway could have matched.
       if (i !== parts.length - 1) { return received; }

@@ -1,7 +1,8 @@
 /**
  * The catch-all invariant (DESIGN section 11) for every API the REST API's document exposes
- * individually (IAM, its own throttle, a per-method API key, or its own path to skip the
- * authorizer): API Gateway enforces those on the API's own resources (its path; for a PREFIX API
+ * individually for something API Gateway enforces on its own method (IAM, its own throttle, checks
+ * a neighbour's method would not make; not an API given its own path only to skip the authorizer
+ * call): API Gateway enforces those on the API's own resources (its path; for a PREFIX API
  * also the greedy `{proxy+}` child below it, see lib/private/definition/exposure.ts) and nowhere
  * else. API Gateway matches the raw request text, while the router decodes fixed segments (`%6C` →
  * `l`) and ignores repeated and trailing slashes: a request the router gives to such an API but that
