@@ -271,7 +271,12 @@ function backendOf(declared: Backend, document: BackendDocument, fn: lambda.IFun
   const passed = parameters
     .filter(p => !moved.has(`${p.location}:${p.location === 'header' ? p.name.toLowerCase() : p.name}`))
     .map(p => ({ name: p.name, value: p.name, in: p.location, origin: 'REQUEST' }));
-  const backendParameters = [...passed, ...own.map(p => ({ name: p.name, value: p.value, in: p.in, origin: p.origin }))];
+  // A REQUEST parameter declared to its own name and location reads like a passed one: the library's extension says it was declared.
+  const declaredInPlace = (p: typeof own[number]) => p.origin === 'REQUEST' && p.from === p.in
+    && (p.in === 'header' ? p.name.toLowerCase() === p.value.toLowerCase() : p.name === p.value);
+  const backendParameters = [...passed, ...own.map(p => ({
+    name: p.name, value: p.value, in: p.in, origin: p.origin, ...(declaredInPlace(p) ? { [CDK_EXTENSION]: { declared: true } } : {}),
+  }))];
   const common = backendParameters.length > 0 ? { parameters: backendParameters } : {};
   switch (document.type) {
     case 'HTTP': {

@@ -955,7 +955,7 @@ function readBackendParameters(reader: DefinitionReader, at: string, backend: Js
     const bpAt = pointer(at, 'parameters', i);
     if (!isRecord(bp)) { reader.report(bpAt, 'not a backend parameter'); return; }
     for (const key of Object.keys(bp)) {
-      if (!['name', 'value', 'in', 'origin', 'description', 'remark'].includes(key)) { reader.report(pointer(bpAt, key), `unknown backend parameter field ${key}`); }
+      if (!['name', 'value', 'in', 'origin', 'description', 'remark', CDK_EXTENSION].includes(key)) { reader.report(pointer(bpAt, key), `unknown backend parameter field ${key}`); }
     }
     const location = PARAMETER_LOCATIONS[String(bp.in ?? '').toUpperCase()];
     if (!location) { reader.report(pointer(bpAt, 'in'), `${JSON.stringify(bp.in)}: allowed PATH, QUERY, HEADER`); return; }
@@ -968,7 +968,9 @@ function readBackendParameters(reader: DefinitionReader, at: string, backend: Js
         const same = name === value || (location === ParameterLocation.HEADER && name.toLowerCase() === value.toLowerCase());
         const inPlace = parameters.some(p => p.location === location && p.name.toLowerCase() === value.toLowerCase())
           || (location === ParameterLocation.PATH && pathNames.includes(value));
-        if (same && inPlace) { return; }
+        // The library's export marks a parameter declared to its own name and location (x-cdk-api-groups.declared).
+        const declared = isRecord(bp[CDK_EXTENSION]) && (bp[CDK_EXTENSION] as Json).declared === true;
+        if (same && inPlace && !declared) { return; }
         out.push(BackendParameter.request(value, { name, location }));
         return;
       }

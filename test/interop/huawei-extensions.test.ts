@@ -494,3 +494,19 @@ test('x-apigateway-responses: the two orchestration types import and export like
   const exported = JSON.parse(group.exportDefinition(DefinitionFormat.HUAWEI));
   expect(exported.components['x-apigateway-responses'].default).toEqual(rules);
 });
+
+test('a request parameter declared to its own name and location comes back declared', () => {
+  // Huawei writes a parameter passed as it came as {name: q, value: q, in: query, origin: REQUEST}: one the user declared so is marked.
+  const doc = exportOf(group => group.addApi('A', {
+    method: HttpMethod.GET, path: '/a', parameters: [RequestParameter.query('q'), RequestParameter.query('r')],
+    backend: Backend.http('https://users.example.com/users', { parameters: [BackendParameter.request('q', { name: 'q', location: ParameterLocation.QUERY })] }),
+  }));
+  expect(doc.paths['/a'].get['x-apigateway-backend'].parameters).toEqual([
+    { name: 'r', value: 'r', in: 'query', origin: 'REQUEST' },
+    { 'name': 'q', 'value': 'q', 'in': 'query', 'origin': 'REQUEST', 'x-cdk-api-groups': { declared: true } },
+  ]);
+  const stack = new Stack(new App(), 'Stack');
+  const group = new ApiGroup(stack, 'Group');
+  group.importHuaweiDefinition(HuaweiDefinition.fromString(JSON.stringify(doc)));
+  expect(JSON.parse(group.exportDefinition(DefinitionFormat.HUAWEI)).paths).toEqual(doc.paths);
+});
