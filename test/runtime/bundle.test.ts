@@ -30,7 +30,9 @@ test('the bundle is deterministic and holds no machine-specific path', () => {
 test('the AWS SDK is not bundled but required from the runtime', () => {
   // why: Lambda's Node runtime provides @aws-sdk/*; bundling it would add megabytes
   expect(code).toContain('require("@aws-sdk/client-lambda")');
-  expect(code).not.toMatch(/@smithy|@aws-sdk\/(?!client-lambda)/);
+  // Secrets Manager: the proxy verifies app signatures over the body, with the app's AppSecret.
+  expect(code).toContain('require("@aws-sdk/client-secrets-manager")');
+  expect(code).not.toMatch(/@smithy|@aws-sdk\/(?!client-lambda|client-secrets-manager)/);
   expect(code.length).toBeLessThan(100 * 1024);
 });
 
