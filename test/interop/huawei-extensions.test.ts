@@ -9,7 +9,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
   Api, ApiAuth, ApiGroup, ApiGroupProps, Backend, BackendParameter, DefinitionFormat, FunctionInvocation, HttpMethod, HuaweiDefinition,
-  HuaweiImportOptions, MappedParameter, MatchMode, OrchestrationStrategy, ParameterLocation, ParameterType, PolicyCondition, PolicyEffect,
+  HuaweiImportOptions, IdentitySource, MappedParameter, MatchMode, OrchestrationStrategy, ParameterLocation, ParameterType, PolicyCondition, PolicyEffect,
   RequestParameter,
 } from '../../lib';
 import { readConfigFiles } from '../../lib/private/config-files';
@@ -509,4 +509,31 @@ test('a request parameter declared to its own name and location comes back decla
   const group = new ApiGroup(stack, 'Group');
   group.importHuaweiDefinition(HuaweiDefinition.fromString(JSON.stringify(doc)));
   expect(JSON.parse(group.exportDefinition(DefinitionFormat.HUAWEI)).paths).toEqual(doc.paths);
+});
+
+test('frontend authorizer values: frontend_authorizer policy conditions and SYSTEM backend parameters, imported and exported', () => {
+  // condition_origin frontend_authorizer + its parameter name ($context.authorizer.frontend.<key>), and SYSTEM backend parameters of
+  // the same context (ref §2 "SYSTEM values", §3 condition_origin).
+  const document = oneApi({
+    'security': [{ jwt: [] }],
+    'x-apigateway-backend': {
+      type: 'HTTP', httpEndpoints: HTTP_ENDPOINT,
+      parameters: [{ name: 'X-User', value: '$context.authorizer.frontend.userId', in: 'HEADER', origin: 'SYSTEM' }],
+    },
+    'x-apigateway-backend-policies': [{
+      name: 'admins', type: 'HTTP', effectMode: 'ALL', httpEndpoints: { ...HTTP_ENDPOINT, address: 'admin.example.com' },
+      conditions: [{ origin: 'frontend_authorizer', parameter: 'role', type: 'exact', value: 'admin' }],
+    }],
+  }, { components: { securitySchemes: { jwt: { 'type': 'apiKey', 'name': 'unused', 'in': 'header', 'x-apigateway-auth-type': 'AUTHORIZER' } } } });
+  const stack = new Stack(new App(), 'Stack');
+  const group = new ApiGroup(stack, 'Group');
+  const jwt = group.addCustomAuthorizer('jwt', {
+    handler: lambda.Function.fromFunctionArn(stack, 'Auth', 'arn:aws:lambda:eu-west-1:123456789012:function:auth'),
+    identities: [IdentitySource.header('Authorization')],
+  });
+  const [api] = group.importHuaweiDefinition(HuaweiDefinition.fromString(JSON.stringify(document)), { authorizers: { jwt } });
+  expect(api.backendPolicies[0].conditions.map(c => [c.origin, c.name, c.exact])).toEqual([['SYSTEM', '$context.authorizer.frontend.role', 'admin']]);
+  const exported = JSON.parse(group.exportDefinition(DefinitionFormat.HUAWEI)).paths['/a'].get;
+  expect(exported['x-apigateway-backend-policies'][0].conditions).toEqual([{ origin: 'frontend_authorizer', parameter: 'role', type: 'exact', value: 'admin' }]);
+  expect(exported['x-apigateway-backend'].parameters).toEqual([{ name: 'X-User', value: '$context.authorizer.frontend.userId', in: 'header', origin: 'SYSTEM' }]);
 });
