@@ -7,6 +7,7 @@ import { CfnResource, Duration, Lazy, SecretValue, Stack, Token } from 'aws-cdk-
 import { Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
@@ -571,7 +572,7 @@ describe('backends', () => {
     // It could never be filled in: the backend would receive "{orderId}" literally.
     expectApiError({ path: '/orders/{id}', backend: Backend.http('https://orders.example.com/orders/{orderId}') }, {
       rule: RULES.backendUrl, value: '"https://orders.example.com/orders/{orderId}"',
-      detail: 'placeholder {orderId} is not a path parameter (the path has {id})',
+      detail: 'placeholder {orderId} is neither a path parameter nor a PATH backend parameter (the API has {id})',
     });
   });
 
@@ -581,7 +582,7 @@ describe('backends', () => {
     const host = Lazy.string({ produce: () => 'internal.example.com' });
     expect(() => api(group, 'Accepted', { path: '/orders/{id}', backend: Backend.http(`https://${host}/orders/{id}`) })).not.toThrow();
     expectValidationError(() => api(group, 'Api', { path: '/items/{id}', backend: Backend.http(`https://${host}/items/{sku}`) }),
-      { path: 'Stack/Group/Api', rule: RULES.backendUrl, value: '/items/{sku}"', detail: 'placeholder {sku} is not a path parameter' });
+      { path: 'Stack/Group/Api', rule: RULES.backendUrl, value: '/items/{sku}"', detail: 'placeholder {sku} is neither a path parameter nor a PATH backend parameter' });
   });
 
   ruleTestEach(RULES.mockBackend, [700, 99, 200.5], 'mock status %p is refused', statusCode => {
@@ -1473,6 +1474,23 @@ describe('parameter orchestration rules', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+
+describe('what API Gateway and IAM accept (issue 14)', () => {
+  ruleTest(RULES.exposedPath, 'an IAM API whose path holds "*" cannot be imported by API Gateway', () => {
+    // More cases (own throttle, the catch-all fallback) in importable-paths.test.ts.
+    const group = newGroup();
+    api(group, 'Odd', { path: '/files*', auth: ApiAuth.iam() });
+    expectSynthError(group, { path: 'Stack/Group', rule: RULES.exposedPath, value: '"Stack/Group/Odd: GET /files*"', detail: 'refuses the segment "files*"' });
+  });
+
+  ruleTest(RULES.invokeGrantSize, 'grants that cannot fit IAM\'s sizes are refused (more in invoke-grants.test.ts)', () => {
+    const group = newGroup();
+    for (let i = 0; i < 200; i++) { api(group, `R${i}`, { path: `/r${i}`, auth: ApiAuth.iam() }); }
+    group.grantInvoke(new iam.User(Stack.of(group), 'Auditor'));
+    expectValidationError(() => Template.fromStack(Stack.of(group)),
+      { path: 'Stack/Group', rule: RULES.invokeGrantSize, value: '"200 ARNs for Stack/Auditor"', detail: 'the grantee is not a role' });
+  });
+});
 
 test('every rule of lib/limits.ts has at least one test', () => {
   // A rule added to the table without a test must fail the suite.
