@@ -106,5 +106,7 @@ test('the library acknowledges its own design; what remains is the user\'s to de
   expect(byLibrary).toEqual([
     'AwsSolutions-APIG2 Group/RestApi/Resource',
     'AwsSolutions-SMG4 Group/Appmobile/AppCode/Resource',
+    // The AppSecret's secret (app signatures): rotated by replacing it, as the AppCode's.
+    'AwsSolutions-SMG4 Group/Appmobile/AppSecret/Resource',
   ]);
 });

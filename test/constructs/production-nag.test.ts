@@ -68,6 +68,7 @@ describe('the production example', () => {
       'AwsSolutions-IAM5[Resource::*] Shop/AuthorizerRole',
       'AwsSolutions-IAM5[Resource::*] Shop/ProxyRole',
       'AwsSolutions-SMG4 Shop/Appmobile/AppCode',
+      'AwsSolutions-SMG4 Shop/Appmobile/AppSecret',
     ]);
     expect(result.suppressed).toEqual(result.acknowledged);
   });
