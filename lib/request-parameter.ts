@@ -61,6 +61,7 @@ export interface RequestParameterOptions {
    * @default - no upper bound
    */
   readonly maxLength?: number;
+
   /**
    * Parameter orchestration rules of the API's group run on this parameter's value after
    * validation, in priority order (at most one none_value rule, first; at most one default rule,
