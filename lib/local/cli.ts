@@ -11,6 +11,7 @@ import { LocalGatewayError } from './assembly';
 import { diffMain } from './diff-command';
 import { exportMain } from './export-command';
 import { LocalAppSecret, LocalGateway, LocalGatewayOptions, startLocalGateway } from './gateway';
+import { secretSources } from './secret-sources';
 import { SigV4Credentials } from './sigv4';
 
 export const USAGE = `Usage: cdk-api-groups local [options]
@@ -31,6 +32,9 @@ Options:
                                (default 3000; 0 = free ports chosen by the system)
   --app-code <app>=<code>      the AppCode of an app (64-180 characters); repeatable. Apps without one
                                get a generated AppCode, printed at start-up (AppCodes never leave this machine)
+  --app-codes-file <file>      read --app-code values from a file, one <app>=<code> a line (blank lines and
+                               lines starting with # ignored), so that no AppCode is on the command line;
+                               CDK_API_GROUPS_APP_CODES may hold the same lines
   --app-secret <app>=<AppKey>:<AppSecret>
                                the AppKey (the app's, as synthesized) and AppSecret of an app, for signed
                                requests (SDK-HMAC-SHA256); repeatable. Apps without one get a generated
@@ -40,8 +44,13 @@ Options:
                                command line; CDK_API_GROUPS_APP_SECRETS may hold the same lines
   --iam-credentials <id>:<secret>
                                the only credentials whose SigV4 signatures IAM APIs accept (region: the
-                               stack's, service execute-api). Default: AWS_ACCESS_KEY_ID and
-                               AWS_SECRET_ACCESS_KEY when both are set; otherwise IAM APIs accept no signature
+                               stack's, service execute-api). Default: the file or variable below, else
+                               AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY when both are set; otherwise IAM
+                               APIs accept no signature
+  --iam-credentials-file <file>
+                               read the --iam-credentials value from a file (one <id>:<secret> line; blank
+                               lines and lines starting with # ignored); CDK_API_GROUPS_IAM_CREDENTIALS may
+                               hold the same line
   --environment <name>         serve this environment (stage) of every group: its variables, its rate
                                limit and the APIs published in it (default: each group's default one)
   --stage-variable <name>=<value>
@@ -62,13 +71,16 @@ Each group is served at the root of its port: http://127.0.0.1:3000/orders is
 https://<api-id>.execute-api.<region>.amazonaws.com/<stage>/orders once deployed; behind a custom
 domain, at its base path: http://127.0.0.1:3000/v1/payment/orders is https://<domain>/v1/payment/orders.
 One line per request: method, path, API, status, gateway response type, latency. Ctrl-C stops.
+Secrets (AppCodes, AppSecrets, IAM credentials) can stay off the command line, which other users of
+this machine can read (ps): give them in a file or an environment variable; a flag wins over a file,
+a file over the variable.
 `;
 
 class UsageError extends Error {}
 
 export interface CliArguments {
   readonly options: LocalGatewayOptions;
-  /** The accepted IAM credentials (from --iam-credentials or the environment). */
+  /** The accepted IAM credentials (from --iam-credentials, its file or variable, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY). */
   readonly credentials?: SigV4Credentials;
   readonly verbose: boolean;
   readonly help: boolean;
@@ -96,21 +108,13 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
   let port: number | undefined;
   const appCodes: Record<string, string> = {};
   const appSecrets: Record<string, LocalAppSecret> = {};
-  const addAppSecret = (text: string, where: string): void => {
-    const [name, pairText] = pair(text, where, '=');
-    const [appKey, appSecret] = pair(pairText, where, ':');
-    appSecrets[name] = { appKey, appSecret };
-  };
-  // Lowest precedence first: the environment, then files, then --app-secret.
-  const fromLines = (text: string, where: string): void => {
-    for (const line of text.split(/\r?\n/)) {
-      const trimmed = line.trim();
-      if (trimmed !== '' && !trimmed.startsWith('#')) { addAppSecret(trimmed, where); }
-    }
-  };
-  if (env.CDK_API_GROUPS_APP_SECRETS) { fromLines(env.CDK_API_GROUPS_APP_SECRETS, 'CDK_API_GROUPS_APP_SECRETS'); }
+  // Secrets may also come from files and environment variables (secret-sources.ts): a flag wins over a file, a file over the variable.
+  const appCodeArgs: string[] = [];
+  const appCodeFiles: string[] = [];
   const appSecretFiles: string[] = [];
   const appSecretArgs: string[] = [];
+  const iamCredentialArgs: string[] = [];
+  const iamCredentialFiles: string[] = [];
   let credentials: SigV4Credentials | undefined;
   const stageVariables: Record<string, string> = {};
   let region: string | undefined;
@@ -151,18 +155,12 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
         port = Number(text);
         break;
       }
-      case '--app-code': {
-        const [name, code] = pair(value(), '--app-code', '=');
-        appCodes[name] = code;
-        break;
-      }
+      case '--app-code': appCodeArgs.push(value()); break;
+      case '--app-codes-file': appCodeFiles.push(value()); break;
       case '--app-secret': appSecretArgs.push(value()); break;
       case '--app-secrets-file': appSecretFiles.push(value()); break;
-      case '--iam-credentials': {
-        const [accessKeyId, secretAccessKey] = pair(value(), '--iam-credentials', ':');
-        credentials = { accessKeyId, secretAccessKey };
-        break;
-      }
+      case '--iam-credentials': iamCredentialArgs.push(value()); break;
+      case '--iam-credentials-file': iamCredentialFiles.push(value()); break;
       case '--stage-variable': {
         const [name, v] = pair(value(), '--stage-variable', '=');
         stageVariables[name] = v;
@@ -174,16 +172,33 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
     }
   }
   if (app !== undefined && assembly !== undefined) { throw new UsageError('--app and --assembly cannot be used together'); }
-  for (const file of appSecretFiles) {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      throw new UsageError(`--app-secrets-file ${file} cannot be read`);
+  const usageError = (message: string): Error => new UsageError(message);
+  const codeSources = { flag: '--app-code', flagValues: appCodeArgs, fileOption: '--app-codes-file', files: appCodeFiles, variable: 'CDK_API_GROUPS_APP_CODES' };
+  for (const source of secretSources(codeSources, env, usageError)) {
+    for (const text of source.values) {
+      const [name, code] = pair(text, source.where, '=');
+      appCodes[name] = code;
     }
-    fromLines(text, `--app-secrets-file ${file}`);
   }
-  for (const text of appSecretArgs) { addAppSecret(text, '--app-secret'); }
+  const secretSourcesOfApps = { flag: '--app-secret', flagValues: appSecretArgs, fileOption: '--app-secrets-file', files: appSecretFiles, variable: 'CDK_API_GROUPS_APP_SECRETS' };
+  for (const source of secretSources(secretSourcesOfApps, env, usageError)) {
+    for (const text of source.values) {
+      const [name, pairText] = pair(text, source.where, '=');
+      const [appKey, appSecret] = pair(pairText, source.where, ':');
+      appSecrets[name] = { appKey, appSecret };
+    }
+  }
+  // One pair of IAM credentials: the highest source's (the last --iam-credentials given); a file or the variable holds exactly one.
+  const iamSources = secretSources({ flag: '--iam-credentials', flagValues: iamCredentialArgs, fileOption: '--iam-credentials-file',
+    files: iamCredentialFiles, variable: 'CDK_API_GROUPS_IAM_CREDENTIALS' }, env, usageError);
+  const iam = iamSources[iamSources.length - 1];
+  if (iam) {
+    if (iam.where !== '--iam-credentials' && iam.values.length > 1) {
+      throw new UsageError(`${iam.where} holds ${iam.values.length} lines: it takes one <id>:<secret> line`);
+    }
+    const [accessKeyId, secretAccessKey] = pair(iam.values[iam.values.length - 1], iam.where, ':');
+    credentials = { accessKeyId, secretAccessKey };
+  }
   if (executeApi && (basePath !== undefined || domainName !== undefined)) { throw new UsageError('--execute-api cannot be used with --base-path or --domain-name'); }
   if (!credentials && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
     credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
@@ -296,7 +311,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const given = gateway.apps.filter(a => !a.generated);
   if (given.length > 0) {
-    process.stdout.write(`AppCodes given with --app-code (not shown): ${given.map(a => `${a.group}/${a.app}`).join(', ')}\n`);
+    process.stdout.write(`AppCodes given (not shown): ${given.map(a => `${a.group}/${a.app}`).join(', ')}\n`);
   }
   // The same for AppSecrets: only generated ones are printed, never one given.
   const signing = gateway.apps.filter(a => a.appKey !== undefined);
@@ -310,7 +325,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (gateway.groups.some(g => g.iam)) {
     process.stdout.write(parsed.credentials
       ? `IAM APIs accept SigV4 signatures of access key ${parsed.credentials.accessKeyId} (service execute-api)\n`
-      : 'IAM APIs accept no signature: pass --iam-credentials <id>:<secret> (or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)\n');
+      : 'IAM APIs accept no signature: pass --iam-credentials <id>:<secret>, --iam-credentials-file or CDK_API_GROUPS_IAM_CREDENTIALS (or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)\n');
   }
   process.stdout.write('Ctrl-C stops.\n');
   return new Promise<number>(() => { /* runs until a signal */ });

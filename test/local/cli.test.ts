@@ -6,7 +6,9 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { synthesize } from '../../lib/local/assembly';
+import { NodeSha256 } from './node-sha256';
 
 const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'lib', 'local', 'cli.js');
@@ -21,10 +23,10 @@ interface Run {
   readonly exited: Promise<number | null>;
 }
 
-function run(args: string[], cwd = root): Run {
+function run(args: string[], cwd = root, env: NodeJS.ProcessEnv = {}): Run {
   const child = spawn(process.execPath, [cli, ...args], {
     cwd,
-    env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' },
+    env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const r: Run = {
@@ -172,12 +174,72 @@ test('only generated AppCodes are printed, never one given with --app-code', asy
   running.push(r);
   await waitFor(r, /^Ctrl-C stops\.$/m);
   expect(r.stdout).not.toContain(given);
-  expect(r.stdout).toMatch(/^AppCodes given with --app-code \(not shown\): secured\/mobile$/m);
+  expect(r.stdout).toMatch(/^AppCodes given \(not shown\): secured\/mobile$/m);
   const generated = [...r.stdout.matchAll(/^ {2}secured\/(\w+) +([A-Za-z0-9]{64})$/gm)].map(m => m[1]).sort();
   expect(generated).toEqual(['backoffice', 'partner']);
   r.child.kill('SIGINT');
   expect(await r.exited).toBe(0);
 }, 90_000);
+
+test('AppCodes and IAM credentials from a file or an environment variable, never on the command line: a flag wins over a file, a file over the variable', async () => {
+  // why (issue 14 item 8): a command line is readable by every user of the machine (ps); a file or the environment is not
+  const secured = path.join(work, 'secured-secrets.out');
+  await synthesize({ app: 'npx tsx --tsconfig ../tsconfig.json app.ts', cwd: path.join(root, 'examples', 'secured'), outdir: secured });
+  const mobileCode = `FromFile${'1'.repeat(60)}`;
+  const partnerCode = `FromEnv${'2'.repeat(60)}`;
+  const codesFile = path.join(work, 'app-codes.txt');
+  fs.writeFileSync(codesFile, `# local AppCodes\n\nmobile=${mobileCode}\npartner=Overridden${'3'.repeat(60)}\n`);
+  const iamFile = path.join(work, 'iam.txt');
+  fs.writeFileSync(iamFile, '# the accepted credentials\nAKIDFROMFILE:file-secret\n');
+  const args = ['local', '--assembly', secured, '--port', '0', '--region', 'eu-west-1', '--app-codes-file', codesFile, '--iam-credentials-file', iamFile];
+  const r = run(args, root, {
+    CDK_API_GROUPS_APP_CODES: `partner=${partnerCode}\nbackoffice=FromEnvToo${'4'.repeat(60)}`,
+    CDK_API_GROUPS_IAM_CREDENTIALS: 'AKIDFROMENV:env-secret',
+  });
+  running.push(r);
+  const [, url] = await waitFor(r, /^ {2}secured {2}\S+ {2}(http:\/\/127\.0\.0\.1:\d+\/)$/m);
+  await waitFor(r, /^Ctrl-C stops\.$/m);
+  // Every given AppCode stays unprinted: mobile and partner from the file, backoffice from the variable.
+  expect(r.stdout).toMatch(/^AppCodes given \(not shown\): (secured\/\w+, ){2}secured\/\w+$/m);
+  for (const app of ['mobile', 'partner', 'backoffice']) { expect(r.stdout).toMatch(new RegExp(`^AppCodes given.*secured/${app}\\b`, 'm')); }
+  expect(r.stdout).not.toMatch(/FromFile|FromEnv|Overridden/);
+  expect(r.stdout).toMatch(/^IAM APIs accept SigV4 signatures of access key AKIDFROMFILE \(service execute-api\)$/m);
+
+  // The file's AppCode for mobile authenticates.
+  const orders = async (code: string): Promise<number> => (await fetch(`${url}orders`, { headers: { 'X-Apig-AppCode': code } })).status;
+  expect(await orders(`Wrong${'0'.repeat(60)}`)).toBe(401);
+  expect(await orders(mobileCode)).not.toBe(401);
+  // partner: the file (higher than the variable) gave it Overridden..., so the variable's code is refused.
+  expect(await orders(partnerCode)).toBe(401);
+  expect(await orders(`Overridden${'3'.repeat(60)}`)).not.toBe(401);
+  expect(await orders(`FromEnvToo${'4'.repeat(60)}`)).not.toBe(401);
+
+  // The IAM API accepts the file's credentials only (the file wins over the variable).
+  const reports = async (credentials: { accessKeyId: string; secretAccessKey: string }): Promise<number> => {
+    const target = new URL(`${url}reports`);
+    const signer = new SignatureV4({ credentials, region: 'eu-west-1', service: 'execute-api', sha256: NodeSha256 });
+    const signed = await signer.sign({ method: 'GET', protocol: 'http:', hostname: target.hostname, port: Number(target.port), path: '/reports', headers: { host: target.host } });
+    return (await fetch(target, { headers: signed.headers as Record<string, string> })).status;
+  };
+  expect(await reports({ accessKeyId: 'AKIDFROMENV', secretAccessKey: 'env-secret' })).toBe(401);
+  expect([401, 403]).not.toContain(await reports({ accessKeyId: 'AKIDFROMFILE', secretAccessKey: 'file-secret' }));
+  r.child.kill('SIGINT');
+  expect(await r.exited).toBe(0);
+
+  // A flag wins over its file; a credentials file with two lines, or an unreadable file, is a usage error.
+  const flagged = run([...args, '--iam-credentials', 'AKIDFROMFLAG:flag-secret']);
+  running.push(flagged);
+  await waitFor(flagged, /^IAM APIs accept SigV4 signatures of access key AKIDFROMFLAG /m);
+  flagged.child.kill('SIGINT');
+  expect(await flagged.exited).toBe(0);
+  fs.writeFileSync(iamFile, 'AKIDONE:one\nAKIDTWO:two\n');
+  const two = run(['local', '--assembly', secured, '--iam-credentials-file', iamFile]);
+  expect(await two.exited).toBe(2);
+  expectOneLine(two.stderr, /--iam-credentials-file \S+ holds 2 lines: it takes one <id>:<secret> line/);
+  const missing = run(['local', '--assembly', secured, '--app-codes-file', path.join(work, 'missing.txt')]);
+  expect(await missing.exited).toBe(2);
+  expectOneLine(missing.stderr, /--app-codes-file \S+missing\.txt cannot be read/);
+}, 120_000);
 
 test('--base-path serves the group behind a custom domain: the base path in the URL, the domain\'s 403 elsewhere', async () => {
   const r = run(['local', '--assembly', assembly, '--port', '0', '--base-path', 'v1/shop', '--domain-name', 'api.shop.example.com']);
