@@ -105,13 +105,19 @@ test('a slow function → BACKEND_TIMEOUT (504) close to the configured timeout'
   expect(ms).toBeLessThan(400 + 1500);
 });
 
-test.each(['not-an-object', 'string-status', 'object-body', 'no-status', 'nested-header'])(
+test.each(['not-an-object', 'object-body', 'nested-header'])(
   'a malformed result (%s) → BACKEND_UNAVAILABLE (502)', async name => {
     // why: API Gateway would answer its bare 502; the group's response must render instead
     const r = await proxy.invoke(proxyEvent({ path: `/${name}` }));
     expect(r.statusCode).toBe(502);
     expect(json(r).error_code).toBe('APIG.0201');
   });
+
+test('a numeric-string status and a missing status are accepted, as API Gateway accepts them', async () => {
+  // why: AWS-recorded (test/fixtures/lambda-proxy-results): "201" → 201, no statusCode → 200
+  expect(await proxy.invoke(proxyEvent({ path: '/string-status' }))).toMatchObject({ statusCode: 200, body: 'x' });
+  expect(await proxy.invoke(proxyEvent({ path: '/no-status' }))).toMatchObject({ statusCode: 200, body: 'x' });
+});
 
 test('an unknown function (ResourceNotFoundException) → BACKEND_UNAVAILABLE (502)', async () => {
   const r = await proxy.invoke(proxyEvent({ path: '/missing' }));

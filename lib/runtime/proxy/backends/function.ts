@@ -1,6 +1,7 @@
 /**
  * FUNCTION backend: invokes a Lambda function synchronously with the API Gateway proxy event
- * (as if the function were the API's own integration) and passes its proxy result through.
+ * (as if the function were the API's own integration) and passes its proxy result through,
+ * judged as API Gateway's Lambda proxy integration judges it (function-result.ts).
  *
  * The Lambda client (lib/runtime/shared/lambda-client.ts) is loaded on the first call only.
  */
@@ -11,11 +12,10 @@ import { exceedsLambdaLimit, LAMBDA_PAYLOAD_LIMIT } from '../body';
 import {
   backendResponseTooLarge, backendTimeout, backendUnavailable, GatewayError, internalError, requestTooLarge,
 } from '../gateway-error';
-import { isToken, stripControlCharacters } from '../headers';
-import { isHttpStatus } from '../render';
 import { RequestView, withoutCredentialHeaders } from '../request';
 import { MediaTypeMatcher } from '../media-types';
 import { isRecord, ProxyResult } from '../types';
+import { judgeFunctionResult } from './function-result';
 import { Backend, BackendCall } from './backend';
 import { BackendParameters, compileBackendParameters } from './backend-parameters';
 import { withMappedParameter } from '../orchestration';
@@ -56,51 +56,6 @@ function functionEvent(call: BackendCall, isBinary: MediaTypeMatcher, parameters
   // Backend parameters in the event's headers, query and path parameters, as FunctionGraph gets them.
   const withParameters = parameters ? parameters.resolve(call).applyToEvent(out) : out;
   return call.orchestrated ? withMappedParameter(withParameters, call.orchestrated) : withParameters;
-}
-
-function headerText(value: unknown): string | undefined {
-  switch (typeof value) {
-    case 'string': return stripControlCharacters(value);
-    case 'number':
-    case 'boolean': return String(value);
-    default: return undefined;
-  }
-}
-
-/** Reads the function's answer as API Gateway does: anything but a proxy result is malformed. */
-function proxyResultOf(payload: unknown): ProxyResult | undefined {
-  if (!isRecord(payload) || !isHttpStatus(payload.statusCode)) { return undefined; }
-  const body = payload.body ?? '';
-  if (typeof body !== 'string') { return undefined; }
-  const base64 = payload.isBase64Encoded ?? false;
-  if (typeof base64 !== 'boolean') { return undefined; }
-  const headers: Record<string, string> = {};
-  if (payload.headers !== undefined && payload.headers !== null) {
-    if (!isRecord(payload.headers)) { return undefined; }
-    for (const name of Object.keys(payload.headers)) {
-      const value = headerText(payload.headers[name]);
-      if (value === undefined) { return undefined; }
-      if (isToken(name)) { headers[name] = value; }
-    }
-  }
-  const result: ProxyResult = { statusCode: payload.statusCode, headers, body, isBase64Encoded: base64 };
-  if (payload.multiValueHeaders !== undefined && payload.multiValueHeaders !== null) {
-    if (!isRecord(payload.multiValueHeaders)) { return undefined; }
-    const multi: Record<string, string[]> = {};
-    for (const name of Object.keys(payload.multiValueHeaders)) {
-      const values = payload.multiValueHeaders[name];
-      if (!Array.isArray(values)) { return undefined; }
-      const texts: string[] = [];
-      for (const v of values) {
-        const text = headerText(v);
-        if (text === undefined) { return undefined; }
-        texts.push(text);
-      }
-      if (isToken(name)) { multi[name] = texts; }
-    }
-    result.multiValueHeaders = multi;
-  }
-  return result;
 }
 
 /**
@@ -160,8 +115,10 @@ export function compileFunctionBackend(doc: FunctionBackendDocument, functionNam
       } catch {
         return backendUnavailable('function result is not JSON');
       }
-      const result = proxyResultOf(parsed);
-      if (!result) { return backendUnavailable('function result is not a proxy result'); }
+      // Judged as API Gateway's Lambda proxy integration does; what it would answer 502
+      // ("Internal server error", a malformed Lambda proxy response) is BACKEND_UNAVAILABLE.
+      const result = judgeFunctionResult(parsed);
+      if (typeof result === 'string') { return backendUnavailable(`malformed Lambda proxy response: ${result}`); }
       return exceedsLambdaLimit(result) ? backendResponseTooLarge() : result;
     },
   };
