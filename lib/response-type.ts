@@ -53,9 +53,16 @@ export class ResponseType {
   public static readonly BACKEND_UNAVAILABLE = new ResponseType('BACKEND_UNAVAILABLE', 502, 'APIG.0201', 'Backend unavailable.',
     ['INTEGRATION_FAILURE']);
 
-  /** Any other 4xx error. No default status: the original status is kept. */
+  /**
+   * Any other 4xx error. No default status: the original status is kept.
+   *
+   * API Gateway's REQUEST_TOO_LARGE (a payload over 10 MB) is not among its native sources: API
+   * Gateway does not support customising that response (its "important notes for REST APIs",
+   * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html),
+   * so it always answers with its own 413 body.
+   */
   public static readonly DEFAULT_4XX = new ResponseType('DEFAULT_4XX', undefined, 'APIG.0201', 'Bad request.',
-    ['DEFAULT_4XX', 'REQUEST_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE']);
+    ['DEFAULT_4XX', 'UNSUPPORTED_MEDIA_TYPE']);
 
   /** Any other 5xx error. No default status: the original status is kept. */
   public static readonly DEFAULT_5XX = new ResponseType('DEFAULT_5XX', undefined, 'APIG.0601', 'Internal server error.',
@@ -120,7 +127,9 @@ export class ResponseType {
   }
 
   /**
-   * The AWS API Gateway response types (all 21) and the response type each one is translated from.
+   * The AWS API Gateway response types the group's `default` response is translated into (20 of
+   * AWS's 21: not REQUEST_TOO_LARGE, which API Gateway does not let anyone customise) and the
+   * response type each one is translated from.
    *
    * @returns pairs of [AWS type, response type name]
    */

@@ -16,7 +16,8 @@
  * - header mappings: `'literal'`, `method.request.header|querystring|path|multivalueheader|
  *   multivaluequerystring.<name>`, `context.<name>`, `stageVariables.<name>`; an empty value sends
  *   no header;
- * - `x-amzn-RequestId` and `x-amzn-ErrorType` are added, as API Gateway does.
+ * - `x-amzn-RequestId` and `x-amzn-ErrorType` are added, as API Gateway does;
+ * - REQUEST_TOO_LARGE is always AWS's default (UNCUSTOMISABLE_TYPES).
  */
 import type { GatewayResponseModel } from './rest-api';
 
@@ -44,6 +45,9 @@ export const NATIVE_TYPES: Record<string, { readonly status: number; readonly me
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported Media Type', errorType: 'UnsupportedMediaTypeException' },
   WAF_FILTERED: { status: 403, message: 'Forbidden', errorType: 'WAFFilteredException' },
 };
+
+/** AWS types whose gateway response API Gateway does not let anyone customise. */
+export const UNCUSTOMISABLE_TYPES: ReadonlySet<string> = new Set(['REQUEST_TOO_LARGE']);
 
 /** What a native response may refer to about the request. */
 export interface NativeContext {
@@ -179,8 +183,12 @@ export function renderNativeResponse(
   const info = NATIVE_TYPES[type] ?? NATIVE_TYPES.DEFAULT_5XX;
   const text = message === undefined ? info.message : message;
   const family = info.status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX';
-  const own = responses.get(type);
-  const fallback = type === family ? undefined : responses.get(family);
+  // API Gateway does not support customising REQUEST_TOO_LARGE (important notes for REST APIs,
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html):
+  // neither its own response nor DEFAULT_4XX applies, AWS's default body and headers do.
+  const customisable = !UNCUSTOMISABLE_TYPES.has(type);
+  const own = customisable ? responses.get(type) : undefined;
+  const fallback = !customisable || type === family ? undefined : responses.get(family);
   const chosen = own ?? fallback;
   const statusText = own?.statusCode ?? fallback?.statusCode;
   const status = statusText !== undefined && /^[1-5]\d\d$/.test(statusText) ? Number(statusText) : info.status;

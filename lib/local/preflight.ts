@@ -34,8 +34,14 @@ export function originOverrides(template: string): Array<{ header: string; origi
   return out;
 }
 
-/** API Gateway's answer for a MOCK integration. */
-export function answerMock(responses: readonly MockResponseModel[], ctx: NativeContext): MockAnswer {
+/**
+ * API Gateway's answer for a MOCK integration. `binaryAnswer`: the request's Accept names a binary
+ * media type of the REST API. AWS's response conversion table ("Content type conversions in API
+ * Gateway") then turns the mock's text into a base64-decoded blob unless the integration response
+ * says CONVERT_TO_TEXT; mapping templates are applied to text, so without it the origin-echo
+ * template is not honoured (the first origin's literal is sent), as this emulation reads the table.
+ */
+export function answerMock(responses: readonly MockResponseModel[], ctx: NativeContext, binaryAnswer = false): MockAnswer {
   const response = responses.find(r => r.selectionPattern === undefined || r.selectionPattern === '') ?? responses[0];
   if (!response) { return { status: 200, headers: {}, body: '' }; }
   const headers: Record<string, string> = {};
@@ -46,7 +52,8 @@ export function answerMock(responses: readonly MockResponseModel[], ctx: NativeC
     if (value !== '') { headers[m[1]] = value; }
   }
   const origin = [...ctx.headers].reverse().find(([name]) => name.toLowerCase() === 'origin')?.[1] ?? '';
-  for (const template of Object.values(response.templates)) {
+  const templates = binaryAnswer && response.contentHandling !== 'CONVERT_TO_TEXT' ? {} : response.templates;
+  for (const template of Object.values(templates)) {
     for (const override of originOverrides(template)) {
       if (origin !== '' && override.origins.includes(origin)) { headers[override.header] = origin; }
     }

@@ -125,6 +125,7 @@ export function readBody(body: Record<string, unknown>, root: ResourceNode, ctx:
           selectionPattern: pattern === 'default' ? undefined : pattern,
           parameters: strings(r.responseParameters),
           templates: strings(r.responseTemplates),
+          ...(typeof r.contentHandling === 'string' ? { contentHandling: r.contentHandling } : {}),
         }));
       return { type: 'MOCK', responses };
     }

@@ -17,6 +17,8 @@ export interface MockResponseModel {
   readonly parameters: Record<string, string>;
   /** Content type → VTL template. */
   readonly templates: Record<string, string>;
+  /** `CONVERT_TO_TEXT` / `CONVERT_TO_BINARY` of the integration response, when set. */
+  readonly contentHandling?: string;
 }
 
 export type IntegrationModel =
@@ -290,6 +292,7 @@ export function readRestApi(template: CfnTemplate, resolver: CfnResolver, restAp
           selectionPattern: typeof ir.SelectionPattern === 'string' ? ir.SelectionPattern : undefined,
           parameters: stringMap(ir.ResponseParameters),
           templates: stringMap(ir.ResponseTemplates),
+          ...(typeof ir.ContentHandling === 'string' ? { contentHandling: ir.ContentHandling } : {}),
         })),
       };
     }

@@ -301,7 +301,10 @@ export function groupHandler(options: GroupServerOptions): (req: http.IncomingMe
 
     const integration = method.integration;
     if (integration.type === 'MOCK') {
-      const answer = answerMock(integration.responses, ctx);
+      // The answer is binary when the first media type of Accept is a binary media type (AWS's content
+      // type conversion tables): then the MOCK's response template is applied only with CONVERT_TO_TEXT.
+      const accept = (lastHeader(x.headers, 'accept') ?? '').split(',')[0].split(';')[0].trim();
+      const answer = answerMock(integration.responses, ctx, accept !== '' && isBinary(accept, model.binaryMediaTypes));
       writeAnswer(res, answer.status, { ...answer.headers, ...gatewayHeaders(x) }, answer.body);
       finish(x, answer.status, undefined, undefined);
       return;
@@ -317,7 +320,9 @@ export function groupHandler(options: GroupServerOptions): (req: http.IncomingMe
     // Lambda takes at most 6 MB (6,291,456 bytes) per synchronous invoke, and the event carries the
     // body base64-encoded (binary media types) plus headers and context: bodies from about 4.5 MB
     // are refused before the function runs. Recorded on AWS (koki-develop/lgtm-generator#10):
-    // 413, x-amzn-ErrorType BadRequestException, {"message": "Request Too Long"}.
+    // 413, x-amzn-ErrorType BadRequestException, {"message": "Request Too Long"}. Answered as
+    // REQUEST_TOO_LARGE, whose gateway response API Gateway does not let anyone customise
+    // (gateway-responses.ts): AWS's own body, not the group's DEFAULT_4XX rule.
     if (Buffer.byteLength(payload, 'utf8') > LAMBDA_PAYLOAD_LIMIT) {
       respondNative(res, x, 'REQUEST_TOO_LARGE', 'Request Too Long', undefined, { errorType: 'BadRequestException' });
       return;

@@ -189,7 +189,13 @@ export function nativeCorsHeaders(cors: CorsOptions | undefined): Record<string,
   return headers;
 }
 
-/** The 21 AWS gateway responses translated from `response` (the group's `default`). */
+/**
+ * The AWS gateway responses translated from `response` (the group's `default`): 20 of AWS's 21
+ * types. REQUEST_TOO_LARGE is never written: API Gateway documents that customising the default
+ * 413 REQUEST_TOO_LARGE response is not supported (important notes for REST APIs,
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html), so a
+ * payload over 10 MB gets AWS's own `{"message":"Request Too Long"}` whatever the document says.
+ */
 export function nativeResponses(response: GatewayResponse, cors: CorsOptions | undefined): NativeResponse[] {
   const corsHeaders = nativeCorsHeaders(cors);
   const out: NativeResponse[] = [];
@@ -201,6 +207,13 @@ export function nativeResponses(response: GatewayResponse, cors: CorsOptions | u
       const translated = translateHeader(value, type, awsType);
       if (translated !== undefined) { headers[name] = translated; }
     }
+    // `context.requestId` is NOT among the sources AWS documents for a gateway response's header
+    // mappings (x-amazon-apigateway-gateway-responses.responseParameters: "from the incoming request
+    // parameters or using literal strings"; only method.request.* and 'literal' are shown), and no
+    // export of API Gateway's own nor a deployed public template proving that it imports was found
+    // (only CDK/Terraform code that writes it). Kept for now, stated in the README; the documented
+    // alternative is no header: API Gateway adds its id to its own answers as x-amzn-RequestId and
+    // the default body carries it (request_id).
     headers['X-Request-Id'] = 'context.requestId';
     out.push({
       awsType,

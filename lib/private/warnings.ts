@@ -19,6 +19,8 @@ export const WARN = {
   noApis: 'cdk-api-groups:noApis',
   duplicateGatewayResponse: 'cdk-api-groups:duplicateGatewayResponse',
   signatureNotCharged: 'cdk-api-groups:signedBodyNotCharged',
+  backendHost: 'cdk-api-groups:backendHost',
+  requestTooLarge: 'cdk-api-groups:requestTooLargeNotCustomisable',
 } as const;
 
 /**
@@ -33,6 +35,15 @@ export function warnAboutNativeRendering(response: GatewayResponse): void {
         `${type.name} has status ${status}: API Gateway's own ${type.name.slice(-3)} errors translated from it ` +
         `(${type.awsSources.join(', ')}) then answer with ${status} instead of their original statuses`);
     }
+  }
+  // API Gateway does not support customising REQUEST_TOO_LARGE (important notes for REST APIs,
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html):
+  // a DEFAULT_4XX rule, which covers Huawei's own 413 (APIG.0201 "Request entity too large."), does
+  // not reach API Gateway's 413 for a payload over 10 MB.
+  if (response.isDefault && response.rules.some(r => r.type === ResponseType.DEFAULT_4XX)) {
+    Annotations.of(response).addWarningV2(WARN.requestTooLarge,
+      'the DEFAULT_4XX rule does not apply to a payload over 10 MB: API Gateway answers it with its own REQUEST_TOO_LARGE response ' +
+      '(413, {"message":"Request Too Long"}, without the rule\'s body, headers or CORS headers), which API Gateway does not let anyone customise');
   }
   // Only types with AWS sources render natively; a rule of any other type is the proxy's alone.
   for (const rule of response.rules.filter(r => r.type.awsSources.length > 0)) {

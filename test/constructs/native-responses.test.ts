@@ -1,5 +1,5 @@
 /**
- * API Gateway's own gateway responses (the 21 AWS types), translated from the group's `default`
+ * API Gateway's own gateway responses (20 of the 21 AWS types: REQUEST_TOO_LARGE cannot be customised), translated from the group's `default`
  * response. These answer the errors API Gateway raises before the proxy runs (throttling, IAM,
  * payload size, WAF...), so they must look like the group's other errors.
  */
@@ -29,7 +29,6 @@ const TABLE: ReadonlyArray<readonly [aws: string, huawei: string, status: string
   ['INVALID_SIGNATURE', 'AUTH_FAILURE', '401', 'APIG.0301'],
   ['MISSING_AUTHENTICATION_TOKEN', 'AUTH_HEADER_MISSING', '401', 'APIG.0301'],
   ['QUOTA_EXCEEDED', 'THROTTLED', '429', 'APIG.0308'],
-  ['REQUEST_TOO_LARGE', 'DEFAULT_4XX', undefined, 'APIG.0201'],
   ['RESOURCE_NOT_FOUND', 'NOT_FOUND', '404', 'APIG.0101'],
   ['THROTTLED', 'THROTTLED', '429', 'APIG.0308'],
   ['UNAUTHORIZED', 'UNAUTHORIZED', '401', 'APIG.0304'],
@@ -76,7 +75,7 @@ function headersOf(template: Template, awsType: string): Record<string, string> 
 // ---------------------------------------------------------------------------------------------
 
 describe('one gateway response per AWS type', () => {
-  test('exactly 21 gateway responses, one for each AWS type, in the group\'s REST API document', () => {
+  test('exactly 20 gateway responses, one for each AWS type but REQUEST_TOO_LARGE, in the group\'s REST API document', () => {
     // An AWS type left out would answer with AWS's own {"message": ...} body instead of the group's format.
     // GIVEN
     const g = group();
@@ -123,7 +122,6 @@ describe('one gateway response per AWS type', () => {
       },
     });
     expect(nativeResponse(template, 'DEFAULT_4XX').StatusCode).toBeUndefined();
-    expect(nativeResponse(template, 'REQUEST_TOO_LARGE').StatusCode).toBeUndefined();
     expect(nativeResponse(template, 'UNSUPPORTED_MEDIA_TYPE').StatusCode).toBeUndefined();
     expect(nativeResponse(template, 'DEFAULT_5XX').StatusCode).toBeUndefined();
     expect(nativeResponse(template, 'API_CONFIGURATION_ERROR').StatusCode).toBeUndefined();
@@ -342,10 +340,10 @@ describe('synth-time warnings', () => {
     const template = templateOf(g);
     const annotations = Annotations.fromStack(Stack.of(g));
     // THEN
-    for (const aws of ['DEFAULT_4XX', 'REQUEST_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE']) { expect(nativeResponse(template, aws).StatusCode).toBe('400'); }
+    for (const aws of ['DEFAULT_4XX', 'UNSUPPORTED_MEDIA_TYPE']) { expect(nativeResponse(template, aws).StatusCode).toBe('400'); }
     for (const aws of ['DEFAULT_5XX', 'API_CONFIGURATION_ERROR']) { expect(nativeResponse(template, aws).StatusCode).toBe('500'); }
     annotations.hasWarning('/Stack/Group/DefaultResponse', Match.stringLikeRegexp(
-      '^DEFAULT_4XX has status 400: API Gateway\'s own 4XX errors translated from it \\(DEFAULT_4XX, REQUEST_TOO_LARGE, ' +
+      '^DEFAULT_4XX has status 400: API Gateway\'s own 4XX errors translated from it \\(DEFAULT_4XX, ' +
       'UNSUPPORTED_MEDIA_TYPE\\) then answer with 400 instead of their original statuses \\[ack: cdk-api-groups:defaultStatusRemapsNative\\]$'));
     annotations.hasWarning('/Stack/Group/DefaultResponse', Match.stringLikeRegexp(
       '^DEFAULT_5XX has status 500: .*\\(DEFAULT_5XX, API_CONFIGURATION_ERROR.*\\[ack: cdk-api-groups:defaultStatusRemapsNative\\]$'));

@@ -176,6 +176,12 @@ function preflightOperation(resource: PlannedResource, cors: CorsOptions): Recor
       responses: {
         default: {
           statusCode: answer.statusCode,
+          // The answer too: a preflight's Accept (browsers send */*) matches the binary media types,
+          // and AWS's response conversion table then makes the mock's answer a binary blob, to which
+          // the origin-echo template (several allowed origins) is not applied as text. CONVERT_TO_TEXT
+          // is the documented setting that keeps it text ("Content type conversions in API Gateway",
+          // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings-workflow.html).
+          contentHandling: 'CONVERT_TO_TEXT',
           responseParameters,
           ...(answer.responseTemplates ? { responseTemplates: answer.responseTemplates } : {}),
         },
