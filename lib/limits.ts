@@ -134,7 +134,7 @@ export const RULES = {
   mockBackend: rule('mock-backend', 'mock backend', 'a status code from 100 to 599 and header names of letters, digits, "_" or "-"', LIBRARY),
   stageName: rule('stage-name', 'stage name', '1-128 letters, digits, "-" or "_"', AWS),
   stageVariables: rule('stage-variables', 'stage variable',
-    `at most ${LIMITS.stageVariables} per stage; name of 1-64 letters, digits or "_"; value of 1-${LIMITS.stageVariableValueLength} ` +
+    `at most ${LIMITS.stageVariables} per stage; name of 1-64 letters, digits or "_", not "__proto__" (the AWS CDK drops it from the template); value of 1-${LIMITS.stageVariableValueLength} ` +
     'characters from A-Z a-z 0-9 - . _ ~ : / ? # & = ,', `${AWS} and ${HUAWEI}`),
   groupName: rule('group-name', 'group name', '3-255 characters of letters, digits and "-_./():", starting with a letter or digit', HUAWEI),
   apiName: rule('api-name', 'API name', '3-255 characters of letters, digits and "-_./:()", starting with a letter or digit', HUAWEI),

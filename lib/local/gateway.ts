@@ -24,6 +24,7 @@ import { CustomDomain, domainMappings, normalizeBasePath } from './custom-domain
 import { FunctionPool, FunctionSpec, isNodeRuntime } from './lambda-runner';
 import { lambdaEnv, RawJson, startLocalLambda } from './local-lambda';
 import { secretNameOf, secretsManagerEnv, startLocalSecretsManager } from './local-secrets-manager';
+import { keyed, ownValue } from '../private/own-keys';
 import { formatRequestLog, RequestLogEntry } from './log';
 import { localId, readRestApi, RestApiModel } from './rest-api';
 import { installFallbackSdk } from './sdk-fallback';
@@ -428,7 +429,8 @@ async function start(options: LocalGatewayOptions, note: (line: string) => void,
   }
 
   // Groups: the REST API model and the configuration document.
-  const appCodes: Record<string, string> = {};
+  // App names are data (`constructor` is an app, not Object.prototype.constructor).
+  const appCodes = keyed<string>();
   const apps: LocalApp[] = [];
   const secrets: Array<{ arn: string; value: string }> = [];
   // One local secret per ARN: an app whose AppSecret is in its AppCodes' secret gets both fields in it.
@@ -452,14 +454,14 @@ async function start(options: LocalGatewayOptions, note: (line: string) => void,
     warnings.push(...model.warnings.map(w => `group ${g.meta.group}: ${w}`));
     for (const app of Object.values(config.apps ?? {})) {
       const arn = typeof app.secretArn === 'string' ? app.secretArn : proxy.environment[app.secretArn.env];
-      const given = options.appCodes?.[app.name];
+      const given = options.appCodes === undefined ? undefined : ownValue(options.appCodes, app.name);
       const code = given ?? appCodes[app.name] ?? generateAppCode();
       appCodes[app.name] = code;
       const resolved = (v: string | { readonly env: string } | undefined): string | undefined =>
         (v === undefined ? undefined : typeof v === 'string' ? v : proxy.environment[v.env]);
       const appKey = resolved(app.appKey);
       const appSecretArn = resolved(app.appSecretArn);
-      const givenSecret = options.appSecrets?.[app.name];
+      const givenSecret = options.appSecrets === undefined ? undefined : ownValue(options.appSecrets, app.name);
       if (givenSecret !== undefined && appKey !== undefined && givenSecret.appKey !== appKey) {
         throw new LocalGatewayError(`the AppKey given for app ${app.name} is not its AppKey: group ${g.meta.group} synthesized ${appKey} ` +
           '(choose it with addApp(name, { appKey }))');

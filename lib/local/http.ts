@@ -3,6 +3,7 @@
  * characters above U+00FF and control characters), hop-by-hop and length headers left to node.
  */
 import * as http from 'http';
+import { keyed } from '../private/own-keys';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/g;
@@ -18,7 +19,8 @@ export function latin1Safe(value: string): string {
 
 /** Headers (name → one or more values) ready for `writeHead`; invalid names and node-managed headers dropped. */
 export function outgoingHeaders(headers: Record<string, string | string[]>): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+  // Without a prototype: a header named `__proto__` is a header.
+  const out: Record<string, string | string[]> = keyed();
   for (const [name, value] of Object.entries(headers)) {
     if (!TOKEN.test(name) || MANAGED.has(name.toLowerCase())) { continue; }
     out[name] = Array.isArray(value) ? value.map(latin1Safe) : latin1Safe(value);

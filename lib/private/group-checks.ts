@@ -24,6 +24,8 @@ export function groupPropsProblems(p: ApiGroupProps, groupName: string, stageNam
   if (variables.length > LIMITS.stageVariables) { found.push(problem(RULES.stageVariables, `${variables.length} variables`)); }
   for (const [key, value] of variables) {
     if (!STAGE_VARIABLE_NAME_PATTERN.test(key)) { found.push(problem(RULES.stageVariables, key, 'name')); }
+    // The AWS CDK writes the template through plain objects, where this name would vanish silently.
+    if (key === '__proto__') { found.push(problem(RULES.stageVariables, key, 'a name the AWS CDK cannot write into the template')); }
     if (!Token.isUnresolved(value) && (value.length > LIMITS.stageVariableValueLength || !STAGE_VALUE.test(value))) {
       found.push(problem(RULES.stageVariables, value, `value of ${key}`));
     }

@@ -9,6 +9,7 @@ import type { BackendBindContext } from '../backend';
 import { apiRoutingDocument, corsDocument } from './api-cors';
 import { backendPolicyDocuments } from './backend-policies';
 import { orchestrationDocumentOf } from './orchestration-binding';
+import { keyed } from './own-keys';
 import {
   ApiDocument, AppDocument, CONFIG_DOCUMENT_VERSION, ConfigDocument, CustomAuthorizerDocument, DeployTimeString,
   ErrorDefaultsDocument, RuleDocument, ThirdPartyAuthorizerDocument,
@@ -55,19 +56,20 @@ function publishedIn(api: Api, all: readonly string[]): { environments?: string[
 /** Builds the group's configuration document (DESIGN section 7), every rule resolved. */
 export function buildRuntimeConfig(input: RuntimeConfigInput): ConfigDocument {
   const types = ResponseType.all();
-  const errors: Record<string, ErrorDefaultsDocument> = {};
+  // Every keyed object without a prototype (own-keys.ts): a name such as `__proto__` is data.
+  const errors = keyed<ErrorDefaultsDocument>();
   for (const t of types) {
     errors[t.name] = { code: t.defaultErrorCode, message: t.defaultErrorMessage };
   }
-  const responses: Record<string, Record<string, RuleDocument>> = {};
+  const responses = keyed<Record<string, RuleDocument>>();
   for (const response of input.responses) {
-    const rules: Record<string, RuleDocument> = {};
+    const rules = keyed<RuleDocument>();
     for (const t of types) {
       const rule = response.ruleFor(t);
       rules[t.name] = {
         ...(rule.statusCode !== undefined ? { status: rule.statusCode } : {}),
         body: rule.body,
-        headers: rule.headers,
+        headers: Object.assign(keyed<string>(), rule.headers),
       };
     }
     responses[response.responseName] = rules;
@@ -92,13 +94,13 @@ export function buildRuntimeConfig(input: RuntimeConfigInput): ConfigDocument {
     if (!input.deployTimeValue) { throw new Error(`cdk-api-groups: no deploy-time value support for ${value}`); }
     return input.deployTimeValue(value);
   };
-  const apps: Record<string, AppDocument> = {};
+  const apps = keyed<AppDocument>();
   for (const app of input.apps ?? []) {
     apps[app.appName] = app._toDocument(deployTimeValue, input.refusalUsageKey !== undefined);
   }
-  const customAuthorizers: Record<string, CustomAuthorizerDocument> = {};
+  const customAuthorizers = keyed<CustomAuthorizerDocument>();
   for (const a of input.customAuthorizers ?? []) { customAuthorizers[a.authorizerName] = a._toDocument(deployTimeValue); }
-  const thirdPartyAuthorizers: Record<string, ThirdPartyAuthorizerDocument> = {};
+  const thirdPartyAuthorizers = keyed<ThirdPartyAuthorizerDocument>();
   for (const a of input.thirdPartyAuthorizers ?? []) { thirdPartyAuthorizers[a.authorizerName] = a._toDocument(deployTimeValue); }
   return {
     version: CONFIG_DOCUMENT_VERSION,

@@ -624,6 +624,13 @@ describe('group properties', () => {
     expectGroupError({ stageVariables: { 'my-var': 'x' } }, { rule: RULES.stageVariables, value: '"my-var"', detail: 'name' });
   });
 
+  ruleTest(RULES.stageVariables, 'a stage variable named __proto__ is refused; constructor is a variable like any other', () => {
+    // The AWS CDK writes the template through plain objects: __proto__ would vanish from the stage silently.
+    const proto = Object.defineProperty({}, '__proto__', { value: 'x', enumerable: true, writable: true, configurable: true });
+    expectGroupError({ stageVariables: proto }, { rule: RULES.stageVariables, value: '"__proto__"', detail: 'a name the AWS CDK cannot write into the template' });
+    expect(() => newGroup({ stageVariables: { constructor: 'x' } as never })).not.toThrow();
+  });
+
   ruleTestEach(RULES.stageVariables, ['a b', 'x'.repeat(513), ''], 'stage variable value %p is refused', value => {
     // API Gateway refuses the stage at deploy time otherwise.
     expectGroupError({ stageVariables: { v: value } },

@@ -20,6 +20,7 @@ import { createHash } from 'crypto';
 import * as http from 'http';
 import * as https from 'https';
 import type { ThirdPartyAuthorizerDocument } from '../../private/config-document';
+import { setOwn } from '../../private/own-keys';
 import { cancelDeadline, Deadline, startDeadline } from '../proxy/deadlines';
 import { describeError, errorCode } from '../proxy/errors';
 import { isValidHeaderValue } from '../proxy/headers';
@@ -224,7 +225,7 @@ export async function runThirdParty(auth: ThirdPartyAuthorizer, req: RequestView
     const value = identities.values[i];
     if (id.in === 'header') {
       if (!isValidHeaderValue(value)) { return { verdict: 'THIRD_AUTH_IDENTITIES_FAILURE', reason: `identity header ${id.name} cannot be sent` }; }
-      headers[id.lower] = value;
+      setOwn(headers, id.lower, value);
     } else {
       path += `${separator}${encodeComponent(id.name)}=${encodeComponent(value)}`;
       separator = '&';

@@ -16,6 +16,7 @@
 import {
   ApiDocument, ApiRouteDocument, CONFIG_DOCUMENT_VERSION, ConfigDocument, ErrorDefaultsDocument, ParameterDocument,
 } from '../../private/config-document';
+import { keyed } from '../../private/own-keys';
 import { ApiDetails } from '../shared/api-details';
 import { AuthCatalog } from '../shared/auth-config';
 import { loadDocument } from '../shared/document-file';
@@ -105,7 +106,7 @@ function fail(message: string): never {
 
 function errorDefaults(doc: Record<string, unknown>): Record<string, ErrorDefaultsDocument> {
   if (!isRecord(doc.errors)) { fail('errors is not an object'); }
-  const out: Record<string, ErrorDefaultsDocument> = {};
+  const out = keyed<ErrorDefaultsDocument>();
   for (const type of Object.keys(doc.errors)) {
     const e = doc.errors[type];
     if (!isRecord(e) || typeof e.code !== 'string' || typeof e.message !== 'string') { fail(`errors.${type} needs a string code and message`); }
@@ -125,7 +126,7 @@ function compileResponses(doc: Record<string, unknown>, errors: Record<string, E
   const compileSet = (name: string): Record<string, CompiledRule> => {
     const rules = responses[name];
     if (!isRecord(rules)) { fail(`responses.${name} is not an object`); }
-    const set: Record<string, CompiledRule> = {};
+    const set = keyed<CompiledRule>();
     for (const type of Object.keys(rules)) {
       const defaults = errors[type] ?? fail(`responses.${name}.${type}: no errors.${type} entry`);
       try {
@@ -142,7 +143,7 @@ function compileResponses(doc: Record<string, unknown>, errors: Record<string, E
   }
   const compiled = new Map<string, RuleSet>([[DEFAULT_RESPONSE, defaults]]);
   for (const name of Object.keys(responses)) {
-    if (name !== DEFAULT_RESPONSE) { compiled.set(name, { ...defaults, ...compileSet(name) }); }
+    if (name !== DEFAULT_RESPONSE) { compiled.set(name, Object.assign(keyed<CompiledRule>(), defaults, compileSet(name))); }
   }
   return compiled;
 }

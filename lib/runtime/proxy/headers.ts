@@ -4,6 +4,7 @@
  * `multiValueHeaders`, the latter winning, so a header must be replaced in both).
  */
 import { ProxyResult } from './types';
+import { setOwn } from '../../private/own-keys';
 
 // RFC 9110 section 7.6.1 hop-by-hop headers; `proxy-*` is matched by prefix.
 export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
@@ -83,7 +84,7 @@ export function setResultHeader(result: ProxyResult, name: string, value: string
       if (key.toLowerCase() === lower) { delete multi[key]; }
     }
   }
-  result.headers[name] = value;
+  setOwn(result.headers, name, value);
 }
 
 /** The value of a header on a result (first in any case), or undefined. */

@@ -4,6 +4,7 @@
  * start; rendering only walks precomputed pieces.
  */
 import { ErrorDefaultsDocument, RuleDocument } from '../../private/config-document';
+import { ownValue, setOwn } from '../../private/own-keys';
 import { CorsPolicy } from './cors';
 import { GatewayError } from './gateway-error';
 import { isToken } from './headers';
@@ -23,6 +24,11 @@ export interface CompiledRule {
 
 /** Rules of one response, by response type. */
 export type RuleSet = Readonly<Record<string, CompiledRule>>;
+
+/** The rule of `type` in `rules` (own keys only: a type such as `constructor` is never a property lookup). */
+export function ruleOf(rules: RuleSet, type: string): CompiledRule | undefined {
+  return ownValue(rules, type);
+}
 
 /** Where a gateway error is rendered: the matched API (if any) and the group's settings. */
 export interface RenderScope {
@@ -75,7 +81,7 @@ export const FALLBACK_RULES: RuleSet = {
 };
 
 export function renderGatewayError(err: GatewayError, req: RequestView, scope: RenderScope): ProxyResult {
-  const rule = scope.rules[err.type] ?? FALLBACK_RULES.DEFAULT_5XX;
+  const rule = ruleOf(scope.rules, err.type) ?? FALLBACK_RULES.DEFAULT_5XX;
   const status = rule.status ?? err.status;
   const context: RenderContext = {
     req,
@@ -87,7 +93,8 @@ export function renderGatewayError(err: GatewayError, req: RequestView, scope: R
     errorMessage: err.message ?? (err.detail === undefined ? rule.message : `${rule.message} ${err.detail}`),
   };
   const headers: Record<string, string> = {};
-  for (const [name, template] of rule.headers) { headers[name] = template.render(context); }
+  // Own properties: a header named `__proto__` is a header, not Object.prototype's setter.
+  for (const [name, template] of rule.headers) { setOwn(headers, name, template.render(context)); }
   headers['Content-Type'] = 'application/json';
   headers['X-Request-Id'] = req.requestIdHeader;
   const result: ProxyResult = { statusCode: status, headers, body: rule.body.render(context), isBase64Encoded: false };

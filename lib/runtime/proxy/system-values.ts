@@ -6,6 +6,7 @@
  * means the same everywhere. Names are validated by lib/private/system-variables.ts.
  */
 import { parseSystemVariable, SystemVariable } from '../../private/system-variables';
+import { ownValue } from '../../private/own-keys';
 import { authorizerContextKey } from '../../private/template';
 import type { RequestView } from './request';
 
@@ -46,7 +47,7 @@ export function authorizerValueGetter(key: string): SystemValueGetter {
 /** The getter of a parsed system variable. */
 export function getterOf(variable: SystemVariable): SystemValueGetter {
   if (variable.kind === 'authorizer') { return authorizerValueGetter(variable.key); }
-  return CONTEXT_VALUE_GETTERS[variable.name] ?? (() => '');
+  return ownValue(CONTEXT_VALUE_GETTERS, variable.name) ?? (() => '');
 }
 
 /**

@@ -4,6 +4,7 @@
  * is never scanned again, so a value holding `$context.requestId` stays literal.
  */
 import { parseTemplate, VariableRef } from '../../private/template';
+import { ownValue } from '../../private/own-keys';
 import { cleanHeaderValue } from './headers';
 import { authorizerValueGetter, CONTEXT_VALUE_GETTERS, SystemValueScope } from './system-values';
 
@@ -28,7 +29,7 @@ const EMPTY_GETTER: Getter = () => '';
 
 function getterFor(ref: VariableRef): Getter {
   switch (ref.kind) {
-    case 'context': return CONTEXT_GETTERS[ref.name] ?? EMPTY_GETTER;
+    case 'context': return ownValue(CONTEXT_GETTERS, ref.name) ?? EMPTY_GETTER;
     case 'authorizer':
       // No backend authorizer exists yet: its keys render empty.
       return ref.source === 'backend' ? EMPTY_GETTER : authorizerValueGetter(ref.key);

@@ -23,6 +23,7 @@
  */
 import { createHash } from 'crypto';
 import { CustomAuthorizerDocument } from '../../private/config-document';
+import { setOwn } from '../../private/own-keys';
 import { AUTHORIZER_KEY_PATTERN, authorizerContextKey } from '../../private/template';
 import { describeError } from '../proxy/errors';
 import { CREDENTIAL_HEADERS, RequestView } from '../proxy/request';
@@ -101,7 +102,7 @@ function firstValues(map: Map<string, string[]>, skip?: readonly string[]): Reco
   const out: Record<string, string> = {};
   for (const [name, values] of map) {
     if (skip !== undefined && skip.includes(name)) { continue; }
-    if (name !== '__proto__') { out[name] = values[0]; }
+    setOwn(out, name, values[0]);
   }
   return out;
 }

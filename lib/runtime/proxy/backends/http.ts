@@ -5,6 +5,7 @@
 import * as http from 'http';
 import * as https from 'https';
 import { HttpBackendDocument } from '../../../private/config-document';
+import { setOwn } from '../../../private/own-keys';
 import { encodeBody, exceedsLambdaLimit, LAMBDA_PAYLOAD_LIMIT } from '../body';
 import { cancelDeadline, Deadline, startDeadline } from '../deadlines';
 import { describeError, errorCode, isBackendUnavailable } from '../errors';
@@ -268,7 +269,7 @@ function responseResult(res: http.IncomingMessage, body: Buffer): ProxyResult | 
     const first = spelling.get(lower);
     if (first === undefined) {
       spelling.set(lower, name);
-      headers[name] = value;
+      setOwn(headers, name, value);
     } else {
       multiValueHeaders ??= {};
       const values = multiValueHeaders[first];

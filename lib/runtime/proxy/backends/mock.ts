@@ -1,5 +1,6 @@
 /** MOCK backend: a fixed answer from the configuration. */
 import { MockBackendDocument } from '../../../private/config-document';
+import { setOwn } from '../../../private/own-keys';
 import { isToken, stripControlCharacters } from '../headers';
 import { isHttpStatus } from '../render';
 import { isRecord } from '../types';
@@ -23,7 +24,7 @@ export function compileMockBackend(doc: MockBackendDocument): Backend {
     invoke() {
       // A fresh headers object per call: the proxy adds X-Request-Id and CORS to it.
       const h: Record<string, string> = {};
-      for (const [name, value] of headers) { h[name] = value; }
+      for (const [name, value] of headers) { setOwn(h, name, value); }
       return { statusCode, headers: h, body, isBase64Encoded: false };
     },
   };

@@ -1,0 +1,66 @@
+/**
+ * `cdk-api-groups local` with names that are also JavaScript's (issue 14 item 3): an app named
+ * `constructor`, a response named `__proto__` with a header of that name, an environment variable
+ * named `constructor`, over HTTP. The local gateway looks every such name up as data.
+ */
+import * as path from 'path';
+import * as fs from 'fs';
+import { App, Stack } from 'aws-cdk-lib';
+import { ApiAuth, ApiGroup, Backend, HttpMethod, RequestParameter, ResponseType } from 'cdk-api-groups';
+import { startLocalGateway } from '../../lib/local';
+
+const work = path.join(__dirname, '..', '.work', `local-prototype-names-${process.pid}`);
+const outdir = path.join(work, 'cdk.out');
+
+function own(name: string, value: string): { [name: string]: string } {
+  return Object.defineProperty({}, name, { value, enumerable: true, writable: true, configurable: true });
+}
+
+beforeAll(() => {
+  const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
+  const stack = new Stack(app, 'ProtoTest');
+  const group = new ApiGroup(stack, 'Group', { groupName: 'proto-test' });
+  const env = group.addEnvironment('TEST', { variables: { constructor: 'from-env' } as never });
+  const response = group.addGatewayResponse('__proto__', {
+    rules: [{ type: ResponseType.REQUEST_PARAMETERS_FAILURE, statusCode: 470, body: '{"v":"$stageVariables.constructor","w":"$stageVariables.toString"}', headers: own('__proto__', 'h') }],
+  });
+  const ctor = group.addApp('constructor');
+  group.addApi('AppApi', { method: HttpMethod.GET, path: '/app', backend: Backend.mock({ body: 'app' }), auth: ApiAuth.app({ apps: [ctor] }), environments: [group.defaultEnvironment, env] });
+  group.addApi('Checked', {
+    method: HttpMethod.GET, path: '/checked', backend: Backend.mock({ body: 'checked' }), gatewayResponse: response,
+    parameters: [RequestParameter.query('constructor', { required: true })], environments: [group.defaultEnvironment, env],
+  });
+  app.synth();
+}, 60_000);
+
+afterAll(() => { fs.rmSync(work, { recursive: true, force: true }); });
+
+test('an app named constructor gets its own AppCode and authenticates with it', async () => {
+  // why: `constructor` is an app's name, not Object.prototype.constructor
+  const gateway = await startLocalGateway({ assembly: outdir, port: 0, region: 'eu-west-1', log: () => undefined });
+  try {
+    const base = gateway.groups[0].url.replace(/\/$/, '');
+    const app = gateway.apps.find(a => a.app === 'constructor')!;
+    expect(typeof app.appCode).toBe('string');
+    const ok = await fetch(`${base}/app`, { headers: { 'X-Apig-AppCode': app.appCode } });
+    expect([ok.status, await ok.text()]).toEqual([200, 'app']);
+    expect((await fetch(`${base}/app`)).status).toBe(401);
+  } finally {
+    await gateway.close();
+  }
+});
+
+test('a response named __proto__ answers with its header; an environment variable named constructor renders', async () => {
+  // why: response, header and variable names are data in the local gateway as in the deployed proxy
+  const gateway = await startLocalGateway({ assembly: outdir, port: 0, region: 'eu-west-1', environment: 'TEST', log: () => undefined });
+  try {
+    const base = gateway.groups[0].url.replace(/\/$/, '');
+    const r = await fetch(`${base}/checked`);
+    expect(r.status).toBe(470);
+    expect(r.headers.get('__proto__')).toBe('h');
+    expect(await r.json()).toEqual({ v: 'from-env', w: '' });
+    expect((await fetch(`${base}/checked?constructor=1`)).status).toBe(200);
+  } finally {
+    await gateway.close();
+  }
+});

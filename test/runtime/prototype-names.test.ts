@@ -1,0 +1,165 @@
+/**
+ * Names that are also JavaScript's (issue 14 item 3, DESIGN section 7: "every keyed object is built
+ * without a prototype"): a response, a rule header, a mock header, an app, an authorizer, a request
+ * or backend parameter named `__proto__`, `constructor`, `toString` or `hasOwnProperty` is data, never
+ * a property lookup. A group declared with the constructs, synthesized, and its bundled authorizer
+ * and proxy loaded from the cloud assembly, chained as API Gateway runs them.
+ */
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import {
+  ApiAuth, Backend, BackendParameter, HttpMethod, IdentitySource, ParameterLocation, RequestParameter, ResponseType,
+} from '../../lib';
+import { readConfigFiles } from '../../lib/private/config-files';
+import { closeAllServers, startServer, TestServer } from '../support/http-servers';
+import { functionArn, lambdaEnv, LocalLambda, startLocalLambda } from '../support/local-lambda';
+import { LocalSecretsManager, secretArn, secretsManagerEnv, startLocalSecretsManager } from '../support/local-secrets-manager';
+import { chain, cleanWorkDirs, loadAuthorizerFromDir, LocalGatewayChain } from '../support/proxy-harness';
+import { synthesizeGroup, SynthesizedGroup } from '../support/synth-group';
+import { appCode } from './documents';
+import { captureLogs, json, setEnv } from './helpers';
+
+/** An object whose only own key is `name` (an object literal's `__proto__:` would set the prototype instead). */
+function own(name: string, value: string): { [name: string]: string } {
+  return Object.defineProperty({}, name, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** The own value of `name` in `map` (undefined when it is not an own property). */
+function ownValue(map: unknown, name: string): unknown {
+  return map !== null && typeof map === 'object' && Object.prototype.hasOwnProperty.call(map, name)
+    ? (map as Record<string, unknown>)[name] : undefined;
+}
+
+const CONSTRUCTOR_CODE = appCode('app-constructor', 72);
+const NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+
+let sm: LocalSecretsManager;
+let functions: LocalLambda;
+let backend: TestServer;
+let synthesized: SynthesizedGroup;
+let gw: LocalGatewayChain;
+let restoreEnv: () => void;
+
+beforeAll(async () => {
+  [sm, functions] = await Promise.all([startLocalSecretsManager(), startLocalLambda()]);
+  backend = await startServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ url: req.url, constructor: req.headers.constructor ?? null }));
+  });
+  sm.put('constructor', JSON.stringify({ appCode: CONSTRUCTOR_CODE }));
+  functions.register('to-string', (event: any) => ({
+    statusCode: 200,
+    body: JSON.stringify({ status: event.headers['x-token'] === 'nope' ? 'deny' : 'allow', context: { constructor: 'ctx' } }),
+  }));
+  synthesized = synthesizeGroup({ groupName: 'prototype-names' }, (group, stack: Stack) => {
+    // Four custom responses (the group's limit), one per name, each with its own status and body.
+    const responses = NAMES.map((name, i) => group.addGatewayResponse(name, {
+      rules: [{
+        type: ResponseType.REQUEST_PARAMETERS_FAILURE,
+        statusCode: 461 + i,
+        body: `{"response":"${name}","type":"$context.error.type","var":"$stageVariables.__proto__","ctor":"$stageVariables.constructor"}`,
+        headers: own(name, `header-${name}`),
+      }],
+    }));
+    NAMES.forEach((name, i) => group.addApi(`Response${i}`, {
+      method: HttpMethod.GET, path: `/responses/${i}`, backend: Backend.mock({ body: 'ok' }), gatewayResponse: responses[i],
+      parameters: [RequestParameter.query('constructor', { required: true })],
+    }));
+    group.addApi('MockHeaders', {
+      method: HttpMethod.GET, path: '/mock', backend: Backend.mock({ body: 'mock', headers: { ...own('__proto__', 'm1'), ...own('constructor', 'm2') } }),
+    });
+    const app = group.addApp('constructor', { secret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'CtorSecret', secretArn('constructor')) });
+    group.addApi('AppApi', { method: HttpMethod.GET, path: '/app', backend: Backend.mock({ body: '{"api":"app"}' }), auth: ApiAuth.app({ apps: [app] }) });
+    const custom = group.addCustomAuthorizer('toString', {
+      handler: lambda.Function.fromFunctionArn(stack, 'ToString', functionArn('to-string')),
+      identities: [IdentitySource.header('X-Token')],
+    });
+    group.addApi('CustomApi', { method: HttpMethod.GET, path: '/custom', backend: Backend.mock({ body: '{"api":"custom"}' }), auth: ApiAuth.custom(custom) });
+    group.addApi('Parameters', {
+      method: HttpMethod.GET, path: '/parameters', parameters: [RequestParameter.query('constructor')],
+      backend: Backend.http(`${backend.url}/backend`, {
+        parameters: [
+          BackendParameter.constant('constructor', 'c1', { location: ParameterLocation.HEADER }),
+          BackendParameter.request('constructor', { name: 'toString', location: ParameterLocation.QUERY }),
+        ],
+      }),
+    });
+  });
+  restoreEnv = setEnv({ ...lambdaEnv(functions.endpoint), ...secretsManagerEnv(sm.endpoint) });
+  captureLogs();
+  gw = chain(loadAuthorizerFromDir(authorizerAssetDir(synthesized)), synthesized.load());
+  jest.restoreAllMocks();
+}, 60_000);
+beforeEach(() => { captureLogs(); });
+afterEach(() => { jest.restoreAllMocks(); });
+afterAll(async () => {
+  restoreEnv?.();
+  await Promise.all([sm?.close(), functions?.close(), closeAllServers()]);
+  cleanWorkDirs();
+});
+
+function authorizerAssetDir(s: SynthesizedGroup): string {
+  const fn = s.group.authorizerFunction!;
+  const stack = Stack.of(s.group);
+  const resource = s.template.Resources[stack.resolve(stack.getLogicalId(fn.node.defaultChild as never))];
+  const hash = /^([0-9a-f]{64})\.zip$/.exec(resource.Properties.Code.S3Key)![1];
+  return path.join(path.dirname(s.assetDir), `asset.${hash}`);
+}
+
+test('the configuration document holds every such name as its own key', () => {
+  // why: a name that disappears from the document made every API of the group answer 500
+  const doc = readConfigFiles(synthesized.assetDir) as any;
+  for (const name of NAMES) {
+    expect(Object.keys(doc.responses)).toContain(name);
+    expect(Object.keys(ownValue(doc.responses, name) as object)).toContain('REQUEST_PARAMETERS_FAILURE');
+  }
+  expect(Object.keys(doc.apps)).toEqual(['constructor']);
+  expect(Object.keys(doc.customAuthorizers)).toEqual(['toString']);
+  const mock = doc.apis.find((a: any) => a.path === '/mock');
+  expect(Object.keys(mock.backend.headers)).toEqual(['__proto__', 'constructor']);
+});
+
+test.each(NAMES.map((name, i) => [name, i]))('a response named %s renders its own rule, with its header', async (name, i) => {
+  // why: a response name is data; each API answers its own response's status, body and headers
+  const { result } = await gw.request({ path: `/responses/${i}`, stageVariables: own('__proto__', 'var-value') });
+  expect(result.statusCode).toBe(461 + (i as number));
+  expect(json(result)).toEqual({ response: name, type: 'REQUEST_PARAMETERS_FAILURE', var: 'var-value', ctor: '' });
+  expect(ownValue(result.headers, name as string)).toBe(`header-${name}`);
+});
+
+test('a mock header named __proto__ or constructor is sent', async () => {
+  // why: mock headers are data; Object.prototype's setter would drop __proto__
+  const { result } = await gw.request({ path: '/mock' });
+  expect(result.statusCode).toBe(200);
+  expect(ownValue(result.headers, '__proto__')).toBe('m1');
+  expect(ownValue(result.headers, 'constructor')).toBe('m2');
+});
+
+test('an app named constructor authenticates by AppCode; a wrong AppCode is refused', async () => {
+  // why: the app is found by its own name, never by Object.prototype.constructor
+  const ok = await gw.request({ path: '/app', headers: { 'X-Apig-AppCode': CONSTRUCTOR_CODE } });
+  expect([ok.result.statusCode, json(ok.result)]).toEqual([200, { api: 'app' }]);
+  expect(ownValue(ok.authorization?.context, 'appName')).toBe('constructor');
+  const bad = await gw.request({ path: '/app', headers: { 'X-Apig-AppCode': appCode('nobody') } });
+  expect(bad.result.statusCode).toBe(401);
+});
+
+test('a custom authorizer named toString runs, allows and denies; its context key constructor travels', async () => {
+  // why: the authorizer is found by its own name, never by Object.prototype.toString
+  const ok = await gw.request({ path: '/custom', headers: { 'X-Token': 'abc' } });
+  expect([ok.result.statusCode, json(ok.result)]).toEqual([200, { api: 'custom' }]);
+  expect(ownValue(ok.authorization?.context, 'frontend_constructor')).toBe('ctx');
+  const denied = await gw.request({ path: '/custom', headers: { 'X-Token': 'nope' } });
+  expect(denied.result.statusCode).toBe(500);
+});
+
+test('request and backend parameters named constructor and toString reach the backend', async () => {
+  // why: parameter names are data: a missing one is missing, a present one is sent
+  const { result } = await gw.request({ path: '/parameters', query: { constructor: 'q1' } });
+  expect(result.statusCode).toBe(200);
+  expect(json(result)).toEqual({ url: '/backend?toString=q1', constructor: 'c1' });
+  const absent = await gw.request({ path: '/parameters' });
+  expect(json(absent.result)).toEqual({ url: '/backend', constructor: 'c1' });
+});
