@@ -14,6 +14,7 @@
  * base path); only an event with no usable resource or without the resource's parameters
  * (test-console and hand-made events; API Gateway always sends both) is routed on `event.path`.
  */
+import { decodeSegment, withoutTrailingSlashes } from '../shared/path-text';
 import { isRecord, ProxyEvent } from './types';
 
 const GREEDY = /^\{([^{}]+)\+\}$/;
@@ -21,31 +22,18 @@ const PARAM = /^\{([^{}]+)\}$/;
 
 type Piece = { readonly text: string } | { readonly param: string };
 
-function decoded(text: string): string {
-  if (text.indexOf('%') < 0) { return text; }
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
 
 /** True when the raw (percent-encoded) text stands for `value`, given as sent or decoded. */
 function stands(raw: string, value: string): boolean {
-  return raw === value || decoded(raw) === value;
+  return raw === value || decodeSegment(raw) === value;
 }
 
 /** True when the raw segments, joined, stand for the greedy value (sent as is or decoded). */
 function greedyStands(segments: readonly string[], value: string): boolean {
   const raw = segments.join('/');
-  return raw === value || decoded(raw) === value || segments.map(decoded).join('/') === value;
+  return raw === value || decodeSegment(raw) === value || segments.map(decodeSegment).join('/') === value;
 }
 
-function withoutTrailingSlashes(text: string): string {
-  let end = text.length;
-  while (end > 0 && text.charCodeAt(end - 1) === 47 /* / */) { end--; }
-  return text.slice(0, end);
-}
 
 /** Where the resource's fixed pieces start in `segments` (the greedy tail, if any, after them), or -1. */
 function tailStart(segments: readonly string[], fixed: readonly Piece[], greedy: string | undefined,

@@ -22,6 +22,7 @@
  * template's own path) and after its static, `{param}` and greedy children (on a longer path). As
  * the walk is depth-first with backtracking, the deepest (longest) matching prefix wins.
  */
+import { decodeSegment } from '../shared/path-text';
 
 /** One declared route, as the router needs it. */
 export interface RouteSpec<T> {
@@ -115,14 +116,6 @@ function newNode<T>(): Node<T> {
   return { statics: new Map() };
 }
 
-function safeDecode(segment: string): string {
-  if (segment.indexOf('%') < 0) { return segment; }
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
 
 /**
  * The path as the router matches it: segments percent-decoded (a malformed escape kept as written),
@@ -130,7 +123,7 @@ function safeDecode(segment: string): string {
  * decides on the very path the API was chosen on (`/custom/%61dmin` → `/custom/admin`).
  */
 export function routedPath(path: string): string {
-  return `/${splitRawPath(path).map(safeDecode).join('/')}`;
+  return `/${splitRawPath(path).map(decodeSegment).join('/')}`;
 }
 
 /** Splits a path into its raw (still percent-encoded) segments: '/a/b%20c/' → ['a', 'b%20c'], '/' → []. */
@@ -160,7 +153,7 @@ export class Router<T> {
 
   public match(method: string, path: string): RouteMatch<T> {
     const raw = splitRawPath(path);
-    const segments = raw.map(safeDecode);
+    const segments = raw.map(decodeSegment);
     const state: WalkState<T> = { method, segments, values: [], positions: [], pathSeen: false, greedyAt: -1, prefixAt: -1 };
     const end = walk(this.root, 0, state);
     if (!end) { return state.pathSeen ? NO_METHOD : NO_PATH; }
@@ -223,7 +216,7 @@ function expand<T>(node: Node<T>): void {
       child = node.param ??= newNode();
       params = [...params, p[1]];
     } else {
-      const key = safeDecode(segment);
+      const key = decodeSegment(segment);
       const known = node.statics.get(key);
       if (known) {
         child = known;

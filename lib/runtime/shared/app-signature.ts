@@ -30,6 +30,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'crypto';
 import type { RequestView } from '../proxy/request';
 import { isRecord } from '../proxy/types';
+import { decodeSegment } from './path-text';
 import { headerSent } from './sent-once';
 
 export const SIGNATURE_ALGORITHM = 'SDK-HMAC-SHA256';
@@ -190,18 +191,9 @@ export function rfc3986(text: string): string {
   return encoded.replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-function decodedSegment(segment: string): string {
-  if (segment.indexOf('%') < 0) { return segment; }
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
-
 /** The canonical URI of a path as sent: each segment decoded then encoded, `/` at the end. */
 export function canonicalUri(path: string): string {
-  const uri = path.split('/').map(s => rfc3986(decodedSegment(s))).join('/');
+  const uri = path.split('/').map(s => rfc3986(decodeSegment(s))).join('/');
   return uri.endsWith('/') ? uri : `${uri}/`;
 }
 
