@@ -31,12 +31,9 @@ export type InvokeOutcome =
   /** The SDK itself could not be loaded: the caller's own failure, not the function's. */
   | { readonly kind: 'no-sdk'; readonly reason: string };
 
-/**
- * Invokes `functionName` synchronously (RequestResponse), giving up after `timeoutMs`. Never
- * rejects. The abort signal stops the SDK; the race keeps the timeout exact even if the SDK is
- * slow to honour the abort.
- */
-export async function invokeWithTimeout(functionName: string, payload: Uint8Array, timeoutMs: number): Promise<InvokeOutcome> {
+/** One Invoke call, bounded by `timeoutMs`: the output, or why there is none. Never rejects. */
+async function send(functionName: string, invocationType: 'RequestResponse' | 'Event', payload: Uint8Array, timeoutMs: number)
+  : Promise<{ readonly output: InvokeCommandOutput } | { readonly kind: 'timeout' } | { readonly kind: 'unavailable' | 'no-sdk'; readonly reason: string }> {
   let lambda: ReturnType<typeof lambdaClient>;
   try {
     lambda = lambdaClient();
@@ -45,12 +42,24 @@ export async function invokeWithTimeout(functionName: string, payload: Uint8Arra
   }
   let output: InvokeCommandOutput | typeof TIMED_OUT;
   try {
-    const command = new lambda.sdk.InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: payload });
+    const command = new lambda.sdk.InvokeCommand({ FunctionName: functionName, InvocationType: invocationType, Payload: payload });
     output = await raceDeadline(timeoutMs, signal => lambda.client.send(command, { abortSignal: signal }));
   } catch (err) {
-    return { kind: 'unavailable', reason: `function invoke failed: ${describeError(err)}` };
+    const what = invocationType === 'Event' ? 'function invoke (Event)' : 'function invoke';
+    return { kind: 'unavailable', reason: `${what} failed: ${describeError(err)}` };
   }
-  if (output === TIMED_OUT) { return { kind: 'timeout' }; }
+  return output === TIMED_OUT ? { kind: 'timeout' } : { output };
+}
+
+/**
+ * Invokes `functionName` synchronously (RequestResponse), giving up after `timeoutMs`. Never
+ * rejects. The abort signal stops the SDK; the race keeps the timeout exact even if the SDK is
+ * slow to honour the abort.
+ */
+export async function invokeWithTimeout(functionName: string, payload: Uint8Array, timeoutMs: number): Promise<InvokeOutcome> {
+  const sent = await send(functionName, 'RequestResponse', payload, timeoutMs);
+  if (!('output' in sent)) { return sent; }
+  const output = sent.output;
   if (output.FunctionError) { return { kind: 'function-error', functionError: output.FunctionError.slice(0, 64) }; }
   return { kind: 'ok', payload: output.Payload ?? new Uint8Array() };
 }
@@ -70,20 +79,8 @@ export type AsyncInvokeOutcome =
  * the event, without waiting for the function. Never rejects.
  */
 export async function invokeAsyncWithTimeout(functionName: string, payload: Uint8Array, timeoutMs: number): Promise<AsyncInvokeOutcome> {
-  let lambda: ReturnType<typeof lambdaClient>;
-  try {
-    lambda = lambdaClient();
-  } catch (err) {
-    return { kind: 'no-sdk', reason: `cannot load @aws-sdk/client-lambda: ${describeError(err)}` };
-  }
-  let output: InvokeCommandOutput | typeof TIMED_OUT;
-  try {
-    const command = new lambda.sdk.InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: payload });
-    output = await raceDeadline(timeoutMs, signal => lambda.client.send(command, { abortSignal: signal }));
-  } catch (err) {
-    return { kind: 'unavailable', reason: `function invoke (Event) failed: ${describeError(err)}` };
-  }
-  if (output === TIMED_OUT) { return { kind: 'timeout' }; }
-  if (output.StatusCode !== 202) { return { kind: 'unavailable', reason: `function invoke (Event) answered ${String(output.StatusCode)}` }; }
+  const sent = await send(functionName, 'Event', payload, timeoutMs);
+  if (!('output' in sent)) { return sent; }
+  if (sent.output.StatusCode !== 202) { return { kind: 'unavailable', reason: `function invoke (Event) answered ${String(sent.output.StatusCode)}` }; }
   return { kind: 'accepted' };
 }
