@@ -39,7 +39,7 @@ import { UsagePlans } from './usage-plans';
 /** API Gateway's payload limit. */
 export const PAYLOAD_LIMIT = 10 * 1024 * 1024;
 
-const PROXY_RESULT_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded', 'cookies']);
+const PROXY_RESULT_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded']);
 const INTERNAL_ERROR_BODY = '{"message": "Internal server error"}';
 /** What API Gateway sends for the custom domain when no base path mapping matches the request. */
 const FORBIDDEN_BODY = '{"message":"Forbidden"}';
@@ -132,45 +132,54 @@ function sourceIpOf(req: http.IncomingMessage): string {
 
 type ProxyAnswer = { status: number; headers: Record<string, string | string[]>; body: Buffer } | string;
 
-/** Reads a Lambda proxy result; a string says what is malformed. */
-export function readProxyResult(payload: string): ProxyAnswer {
+/**
+ * Reads a Lambda proxy result as API Gateway's REST Lambda proxy integration does; a string says
+ * what is malformed (API Gateway: 502 "Internal server error"). Recorded on AWS (LocalStack's
+ * AWS-validated snapshots, test/fixtures/lambda-proxy-results/ORIGIN.md): only the keys
+ * `statusCode`, `headers`, `multiValueHeaders`, `body`, `isBase64Encoded` (`cookies` is HTTP
+ * APIs'); `statusCode` a number or a numeric string, 200 when absent; `headers` may be null, a
+ * boolean value is sent as text; a `multiValueHeaders` value must be a list; a name in both maps
+ * (in any case) is one header, the list then the single value, spelled as in `multiValueHeaders`;
+ * `Content-Type: application/json` when the result sets none; with `isBase64Encoded: true` the
+ * body is decoded only when `decodeBase64` says the API returns binary (an API without binary
+ * media types answers the base64 text).
+ */
+export function readProxyResult(payload: string, decodeBase64 = true): ProxyAnswer {
   let result: unknown;
   try { result = JSON.parse(payload); } catch { return 'the result is not JSON'; }
   if (typeof result !== 'object' || result === null || Array.isArray(result)) { return 'the result is not an object'; }
   const r = result as Record<string, unknown>;
   const extra = Object.keys(r).filter(k => !PROXY_RESULT_KEYS.has(k));
   if (extra.length > 0) { return `unexpected keys ${extra.join(', ')}`; }
-  const status = typeof r.statusCode === 'string' && /^\d+$/.test(r.statusCode) ? Number(r.statusCode) : r.statusCode;
+  const status = r.statusCode === undefined || r.statusCode === null ? 200
+    : typeof r.statusCode === 'string' && /^\d{1,3}$/.test(r.statusCode) ? Number(r.statusCode) : r.statusCode;
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) { return 'statusCode is not an HTTP status'; }
   if (r.body !== undefined && r.body !== null && typeof r.body !== 'string') { return 'body is not a string'; }
-  if (r.isBase64Encoded !== undefined && typeof r.isBase64Encoded !== 'boolean') { return 'isBase64Encoded is not a boolean'; }
-  const headers: Record<string, string | string[]> = {};
-  const lowerToName = new Map<string, string>();
-  const put = (name: string, values: string[]) => {
-    const previous = lowerToName.get(name.toLowerCase());
-    if (previous !== undefined) { delete headers[previous]; }
-    lowerToName.set(name.toLowerCase(), name);
-    headers[name] = values.length === 1 ? values[0] : values;
-  };
+  if (r.isBase64Encoded !== undefined && r.isBase64Encoded !== null && typeof r.isBase64Encoded !== 'boolean') { return 'isBase64Encoded is not a boolean'; }
+  const single = new Map<string, [string, string]>();
   if (r.headers !== undefined && r.headers !== null) {
     if (typeof r.headers !== 'object' || Array.isArray(r.headers)) { return 'headers is not an object'; }
     for (const [name, value] of Object.entries(r.headers)) {
       if (value === null || typeof value === 'object') { return `header ${name} is not a string`; }
-      put(name, [String(value)]);
+      single.set(name.toLowerCase(), [name, String(value)]);
     }
   }
+  const headers: Record<string, string | string[]> = Object.create(null);
   if (r.multiValueHeaders !== undefined && r.multiValueHeaders !== null) {
     if (typeof r.multiValueHeaders !== 'object' || Array.isArray(r.multiValueHeaders)) { return 'multiValueHeaders is not an object'; }
     for (const [name, values] of Object.entries(r.multiValueHeaders)) {
       if (!Array.isArray(values) || values.some(v => v === null || typeof v === 'object')) { return `multiValueHeaders.${name} is not a list of strings`; }
-      // API Gateway: for a header in both, the multi-value one wins.
-      if (values.length > 0) { put(name, values.map(String)); }
+      const texts = values.map(String);
+      const also = single.get(name.toLowerCase());
+      if (also) { texts.push(also[1]); single.delete(name.toLowerCase()); }
+      if (texts.length > 0) { headers[name] = texts.length === 1 ? texts[0] : texts; }
     }
   }
-  if (!lowerToName.has('content-type')) { headers['Content-Type'] = 'application/json'; }
+  for (const [name, value] of single.values()) { headers[name] = value; }
+  if (!Object.keys(headers).some(n => n.toLowerCase() === 'content-type')) { headers['Content-Type'] = 'application/json'; }
   const text = typeof r.body === 'string' ? r.body : '';
-  const body = r.isBase64Encoded === true ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
-  return { status, headers, body };
+  const body = r.isBase64Encoded === true && decodeBase64 ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
+  return { status, headers: { ...headers }, body };
 }
 
 /** The request handler of one group. */
@@ -338,7 +347,7 @@ export function groupHandler(options: GroupServerOptions): (req: http.IncomingMe
       integrationFailure(res, x, described.api, `function error from the integration: ${outcome.errorType}: ${outcome.errorMessage}${stack}`);
       return;
     }
-    const answer = readProxyResult(outcome.payload);
+    const answer = readProxyResult(outcome.payload, model.binaryMediaTypes.length > 0);
     if (typeof answer === 'string') {
       integrationFailure(res, x, described.api, `malformed Lambda proxy response: ${answer}`);
       return;

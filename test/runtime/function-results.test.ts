@@ -21,7 +21,7 @@ import { captureLogs, json, setEnv } from './helpers';
 interface RecordedCase {
   readonly name: string;
   readonly result: unknown;
-  readonly expect: { readonly status: number; readonly body: string; readonly headers?: Record<string, string> };
+  readonly expect: { readonly status: number; readonly body?: string; readonly json?: unknown; readonly headers?: Record<string, string> };
 }
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'lambda-proxy-results', 'aws-recorded.json');
