@@ -24,6 +24,7 @@ import { parseSystemVariable, SYSTEM_VARIABLE_HELP } from '../private/system-var
 import { checkBody, checkHeaders, checkStatusCode } from '../private/checks';
 import { ApiGroupValidationError } from '../errors';
 import { HttpMethod } from '../http-method';
+import { LIMITS, RULES } from '../limits';
 import { MappedParameter, OrchestrationRule, OrchestrationRuleOptions, OrchestrationStrategy } from '../orchestration-rule';
 import { ParameterType, RequestParameter, RequestParameterOptions } from '../request-parameter';
 import type { ResponseRule } from '../response-rule';
@@ -32,12 +33,12 @@ import { FUNCTION_REFERENCE_PREFIX } from './deploy-time';
 import type { HuaweiDefinition } from './huawei-definition';
 import type { HuaweiImportOptions } from './huawei-import-options';
 import { CDK_EXTENSION, FunctionOrigin, rememberFunctionOrigin, TIME_UNITS, thirdPartySchemeName } from './huawei-names';
+import { HUAWEI_IMPORT_RULE } from './huawei-import-rule';
 import { pointer } from './json-pointer';
 
 type Json = Record<string, unknown>;
 
-/** Rule id of import problems, printed as `[huawei-import]`. */
-export const HUAWEI_IMPORT_RULE = 'huawei-import';
+export { HUAWEI_IMPORT_RULE };
 
 /** One item that cannot be imported: where it is and why. */
 interface ImportProblem {
@@ -60,6 +61,17 @@ const OPERATION_METHODS: Record<string, HttpMethod> = {
   'get': HttpMethod.GET, 'post': HttpMethod.POST, 'put': HttpMethod.PUT, 'delete': HttpMethod.DELETE,
   'head': HttpMethod.HEAD, 'patch': HttpMethod.PATCH, 'options': HttpMethod.OPTIONS, 'x-apigateway-any-method': HttpMethod.ANY,
 };
+
+/**
+ * `map[key]` when `map` has `key` as its own property: a document's names (`constructor`,
+ * `toString`, `__proto__`) never reach what every object inherits.
+ */
+function own<T>(map: { readonly [key: string]: T } | undefined, key: string): T | undefined {
+  return map !== undefined && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+}
+
+/** How many problems are listed (in the error, or one warning each): the rest are counted. */
+export const LISTED_PROBLEMS = 50;
 
 function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -148,7 +160,8 @@ export function importHuaweiDefinition(group: ApiGroup, props: ApiGroupProps, de
   const doc = reader.doc;
   checkGroupExtension(reader, group, props);
   for (const key of Object.keys(doc)) {
-    if (UNSUPPORTED_EXTENSIONS[key]) { reader.report(pointer('', key), UNSUPPORTED_EXTENSIONS[key], false); }
+    const unsupported = own(UNSUPPORTED_EXTENSIONS, key);
+    if (unsupported) { reader.report(pointer('', key), unsupported, false); }
   }
 
   const schemes = reader.swagger2
@@ -162,6 +175,11 @@ export function importHuaweiDefinition(group: ApiGroup, props: ApiGroupProps, de
 
   const planned: PlannedApi[] = [];
   const paths = isRecord(doc.paths) ? doc.paths : {};
+  // The group holds at most LIMITS.apisPerGroup APIs: operations beyond what it can still take are
+  // not read (a 100,000-operation document is refused or cut in one problem, not 99,000).
+  const room = Math.max(0, LIMITS.apisPerGroup - group.apis.length);
+  let importable = 0;
+  let beyond: { at: string; count: number } | undefined;
   for (const [path, item] of Object.entries(paths)) {
     const itemAt = pointer('', 'paths', path);
     if (!isRecord(item)) { reader.report(itemAt, 'not a path item object'); continue; }
@@ -169,17 +187,28 @@ export function importHuaweiDefinition(group: ApiGroup, props: ApiGroupProps, de
     for (const [key, operation] of Object.entries(item)) {
       if (key === 'parameters' || key === 'summary' || key === 'description' || key === 'servers' || key === CDK_EXTENSION) { continue; }
       const at = pointer(itemAt, key);
-      const method = OPERATION_METHODS[key];
+      const method = own(OPERATION_METHODS, key);
+      if (method && importable >= room) {
+        beyond = { at: beyond?.at ?? at, count: (beyond?.count ?? 0) + 1 };
+        continue;
+      }
       if (!method) {
         reader.report(at, key.startsWith('x-') ? `unknown extension ${key}` : `method ${key.toUpperCase()} is not supported: allowed GET, POST, PUT, DELETE, HEAD, PATCH, OPTIONS and ANY (x-apigateway-any-method)`);
         continue;
       }
       if (!isRecord(operation)) { reader.report(at, 'not an operation object'); continue; }
-      planned.push(readOperation(reader, {
+      const api = readOperation(reader, {
         at, path, method, operation, common, commonAt: pointer(itemAt, 'parameters'),
         ratelimits, accessControls, authorizers, orchestrations, options, props, group,
-      }));
+      });
+      planned.push(api);
+      if (!api.fatal) { importable++; }
     }
+  }
+  if (beyond) {
+    reader.report(beyond.at, `${beyond.count} operation${beyond.count === 1 ? '' : 's'} from here on ${beyond.count === 1 ? 'is' : 'are'} left out: ` +
+      `a group holds at most ${LIMITS.apisPerGroup} APIs (rule ${RULES.apisPerGroup.id}), the group has ${group.apis.length} ` +
+      `and the ${importable} read before ${beyond.count === 1 ? 'it' : 'them'} fill it`, false);
   }
 
   const lenient = options.lenient ?? false;
@@ -230,15 +259,26 @@ export function importHuaweiDefinition(group: ApiGroup, props: ApiGroupProps, de
   }
   const all = [...reader.problems, ...declared];
   if (!lenient) { throwIfAny(group, definition, declared); }
-  for (const p of all) {
+  // The first LISTED_PROBLEMS items get a warning each, the rest one warning that counts them.
+  for (const p of all.slice(0, LISTED_PROBLEMS)) {
     Annotations.of(group).addWarningV2('cdk-api-groups:huaweiImport', `${definition.source}: ${p.pointer || '/'}: ${p.message}`);
+  }
+  if (all.length > LISTED_PROBLEMS) {
+    Annotations.of(group).addWarningV2('cdk-api-groups:huaweiImport', `${definition.source}: ${notListed(all.length)}`);
   }
   return added;
 }
 
+/** The line that counts the problems beyond the first LISTED_PROBLEMS. */
+function notListed(total: number): string {
+  const rest = total - LISTED_PROBLEMS;
+  return `${rest} more item${rest === 1 ? '' : 's'} cannot be imported (${total} in all; the first ${LISTED_PROBLEMS} are listed)`;
+}
+
 function throwIfAny(group: ApiGroup, definition: HuaweiDefinition, problems: ImportProblem[]): void {
   if (problems.length === 0) { return; }
-  const lines = problems.map(p => `  ${p.pointer || '/'}: ${p.message}`);
+  const lines = problems.slice(0, LISTED_PROBLEMS).map(p => `  ${p.pointer || '/'}: ${p.message}`);
+  if (problems.length > LISTED_PROBLEMS) { lines.push(`  ... ${notListed(problems.length)}`); }
   throw new ApiGroupValidationError(group.node.path, HUAWEI_IMPORT_RULE,
     `${definition.source}: ${problems.length} item${problems.length === 1 ? '' : 's'} cannot be imported ` +
     `(map them with the import options, or import with lenient: true to leave them out with a warning each):\n${lines.join('\n')}\n`);
@@ -342,7 +382,7 @@ function readRule(reader: DefinitionReader, at: string, type: ResponseType, rule
     reader.report(pointer(at, 'body'), 'not a map of media type to template');
     ok = false;
   }
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = Object.create(null);
   if (rule.headers !== undefined) {
     if (!Array.isArray(rule.headers)) {
       reader.report(pointer(at, 'headers'), 'not a list of {key, value}');
@@ -392,8 +432,18 @@ interface OperationInput {
   readonly group: ApiGroup;
 }
 
+/**
+ * A construct id for a Huawei name. The constructs library keeps children in a plain object, so a
+ * name that every object inherits (`constructor`, `toString`, `__proto__`) gets a prefix.
+ */
 function constructIdOf(name: string): string {
-  return name.replace(/\//g, '_');
+  const id = name.replace(/\//g, '_');
+  return id in Object.prototype ? `api_${id}` : id;
+}
+
+/** Whether `group` has a child with this id (its own: not what a plain object inherits). */
+function hasChild(group: ApiGroup, id: string): boolean {
+  return group.node.children.some(c => c.node.id === id);
 }
 
 function readOperation(reader: DefinitionReader, input: OperationInput): PlannedApi {
@@ -406,10 +456,11 @@ function readOperation(reader: DefinitionReader, input: OperationInput): Planned
     backend: () => undefined, auth: () => undefined, backendPolicies: () => [], declareParameters: () => planned.parameters, fatal: false,
   };
   return reader.withApi(planned, () => {
-    if (input.group.node.tryFindChild(id)) { reader.report(at, `the group already has a construct with id "${id}"`); }
+    if (hasChild(input.group, id)) { reader.report(at, `the group already has a construct with id "${id}"`); }
     for (const key of Object.keys(operation)) {
       if (!key.startsWith('x-apigateway-') || DOCUMENTATION_EXTENSIONS.has(key)) { continue; }
-      if (UNSUPPORTED_EXTENSIONS[key]) { reader.report(pointer(at, key), UNSUPPORTED_EXTENSIONS[key]); continue; }
+      const unsupported = own(UNSUPPORTED_EXTENSIONS, key);
+      if (unsupported) { reader.report(pointer(at, key), unsupported); continue; }
       if (!['x-apigateway-backend', 'x-apigateway-response', 'x-apigateway-ratelimit', 'x-apigateway-access-control', 'x-apigateway-cors',
         'x-apigateway-match-mode', 'x-apigateway-is-send-fg-body-base64', 'x-apigateway-backend-policies'].includes(key)) {
         reader.report(pointer(at, key), `unknown extension ${key}`);
@@ -594,7 +645,7 @@ function readPolicyCondition(reader: DefinitionReader, at: string, condition: un
     case 'request_parameter':
       return PolicyCondition.parameter(parameter, match);
     case 'system': {
-      const variable = SYSTEM_CONDITIONS[parameter] ?? parameter;
+      const variable = own(SYSTEM_CONDITIONS, parameter) ?? parameter;
       return PolicyCondition.system(variable, match);
     }
     case 'frontend_authorizer':
@@ -717,7 +768,7 @@ class OrchestrationResolver {
     } else {
       const ext = this.reader.doc[CDK_EXTENSION];
       const defs = isRecord(ext) && isRecord(ext.orchestrationRules) ? ext.orchestrationRules : {};
-      const def = defs[ruleName];
+      const def = own(defs, ruleName);
       if (!isRecord(def)) {
         this.reader.report(at, `orchestration rule ${JSON.stringify(ruleName)} is not defined in the group: a Huawei definition names its ` +
           'orchestration rules without defining them, define it with group.addOrchestrationRule() before importing');
@@ -856,7 +907,7 @@ function readBackendObject(reader: DefinitionReader, input: OperationInput, at: 
       let base: string | undefined;
       if (vpc) {
         const name = endpoint.name;
-        base = typeof name === 'string' ? input.options.vpcChannels?.[name] : undefined;
+        base = typeof name === 'string' ? own(input.options.vpcChannels, name) : undefined;
         if (base === undefined) {
           reader.report(pointer(endpointAt, 'name'), `VPC channel ${JSON.stringify(name)} is not mapped: give its base URL in options.vpcChannels`);
           return () => undefined;
@@ -906,7 +957,7 @@ function readBackendObject(reader: DefinitionReader, input: OperationInput, at: 
       }
       const alias = typeof endpoint['alias-urn'] === 'string' && endpoint['alias-urn'] !== '' ? endpoint['alias-urn'] : undefined;
       const urn = alias ?? endpoint['function-urn'];
-      const fn = typeof urn === 'string' ? input.options.functions?.[urn] : undefined;
+      const fn = typeof urn === 'string' ? own(input.options.functions, urn) : undefined;
       if (!fn) {
         reader.report(pointer(endpointAt, alias ? 'alias-urn' : 'function-urn'),
           `FunctionGraph function ${JSON.stringify(urn ?? null)} is not mapped: give its Lambda function in options.functions`);
@@ -957,7 +1008,7 @@ function readBackendParameters(reader: DefinitionReader, at: string, backend: Js
     for (const key of Object.keys(bp)) {
       if (!['name', 'value', 'in', 'origin', 'description', 'remark', CDK_EXTENSION].includes(key)) { reader.report(pointer(bpAt, key), `unknown backend parameter field ${key}`); }
     }
-    const location = PARAMETER_LOCATIONS[String(bp.in ?? '').toUpperCase()];
+    const location = own(PARAMETER_LOCATIONS, String(bp.in ?? '').toUpperCase());
     if (!location) { reader.report(pointer(bpAt, 'in'), `${JSON.stringify(bp.in)}: allowed PATH, QUERY, HEADER`); return; }
     if (typeof bp.name !== 'string' || typeof bp.value !== 'string') { reader.report(bpAt, 'name and value must be strings'); return; }
     const name = bp.name;
@@ -1070,7 +1121,7 @@ class AuthorizerResolver {
     private readonly schemes: { at: string; value: Json } | undefined) {}
 
   public kindOf(name: string, at: string): AuthKind | undefined {
-    const scheme = this.schemes?.value[name];
+    const scheme = own(this.schemes?.value, name);
     const schemeAt = this.schemes ? pointer(this.schemes.at, name) : at;
     if (!isRecord(scheme)) { this.reader.report(at, `security scheme ${JSON.stringify(name)} is not defined`); return undefined; }
     const type = scheme['x-apigateway-auth-type'];
@@ -1094,7 +1145,7 @@ class AuthorizerResolver {
 
   /** Whether an AppSigv1 scheme also accepts AppCodes (`x-apigateway-auth-opt: {appcode-auth-type: header}`). */
   public acceptsAppCode(name: string): boolean {
-    const scheme = this.schemes?.value[name];
+    const scheme = own(this.schemes?.value, name);
     const opt = isRecord(scheme) ? scheme['x-apigateway-auth-opt'] : undefined;
     return isRecord(opt) && opt['appcode-auth-type'] === 'header';
   }
@@ -1103,7 +1154,7 @@ class AuthorizerResolver {
     const known = this.customs.get(name);
     if (known) { return known; }
     let make: () => CustomAuthorizer | undefined;
-    const given = this.options.authorizers?.[name] ?? this.group.customAuthorizers.find(a => a.authorizerName === name);
+    const given = own(this.options.authorizers, name) ?? this.group.customAuthorizers.find(a => a.authorizerName === name);
     if (given) {
       make = () => given;
     } else {
@@ -1121,7 +1172,7 @@ class AuthorizerResolver {
 
   /** A custom authorizer defined from `x-apigateway-authorizer`, its function mapped through options.functions. */
   private definedCustom(name: string, at: string): () => CustomAuthorizer | undefined {
-    const scheme = this.schemes?.value[name] as Json;
+    const scheme = own(this.schemes?.value, name) as Json;
     const schemeAt = pointer(this.schemes!.at, name);
     const def = scheme['x-apigateway-authorizer'];
     const defAt = pointer(schemeAt, 'x-apigateway-authorizer');
@@ -1144,7 +1195,7 @@ class AuthorizerResolver {
     }
     const alias = typeof def.authorizer_alias_uri === 'string' && def.authorizer_alias_uri !== '' ? def.authorizer_alias_uri : undefined;
     const uri = alias ?? def.authorizer_uri;
-    const fn: lambda.IFunction | undefined = typeof uri === 'string' ? this.options.functions?.[uri] : undefined;
+    const fn: lambda.IFunction | undefined = typeof uri === 'string' ? own(this.options.functions, uri) : undefined;
     if (!fn) {
       this.reader.report(pointer(defAt, alias ? 'authorizer_alias_uri' : 'authorizer_uri'),
         `custom authorizer ${JSON.stringify(name)}: FunctionGraph function ${JSON.stringify(uri ?? null)} is not mapped: ` +
@@ -1182,12 +1233,12 @@ class AuthorizerResolver {
     const name = schemeName.slice(thirdPartySchemeName('').length);
     const known = this.thirds.get(name);
     if (known) { return known; }
-    const given = this.options.thirdPartyAuthorizers?.[name] ?? this.group.thirdPartyAuthorizers.find(a => a.authorizerName === name);
+    const given = own(this.options.thirdPartyAuthorizers, name) ?? this.group.thirdPartyAuthorizers.find(a => a.authorizerName === name);
     let make: () => ThirdPartyAuthorizer | undefined = () => given;
     if (!given) {
       const ext = this.reader.doc[CDK_EXTENSION];
       const defs = isRecord(ext) && isRecord(ext.thirdPartyAuthorizers) ? ext.thirdPartyAuthorizers : {};
-      const def = defs[name];
+      const def = own(defs, name);
       const defAt = pointer('', CDK_EXTENSION, 'thirdPartyAuthorizers', name);
       if (!isRecord(def) || typeof def.url !== 'string' || def.url === 'deploy-time value') {
         this.reader.report(at, `third-party authorizer ${JSON.stringify(name)} is not mapped: give it in options.thirdPartyAuthorizers` +
@@ -1222,42 +1273,46 @@ class AuthorizerResolver {
 /**
  * `x-apigateway-ratelimit` names a policy of `x-apigateway-ratelimits` ({api-limit, interval, unit
  * SECOND|MINUTE|HOUR|DAY, user-limit, app-limit, ip-limit, shared, special[]}): its api-limit per
- * interval is the API's rate. Per-user, per-app and per-IP limits have no per-API counterpart.
+ * interval is the API's rate. Per-user, per-app and per-IP limits, a limit shared by several APIs
+ * and special limits have no per-API counterpart: each is reported, and (in a lenient import) the
+ * API keeps the rest of the throttle, its api-limit and the library's burst.
  */
 function readRatelimit(reader: DefinitionReader, input: OperationInput, ext: Json): { rateLimit?: number; burstLimit?: number } | undefined {
   const name = input.operation['x-apigateway-ratelimit'];
   const burst = typeof ext.throttleBurst === 'number' ? { burstLimit: ext.throttleBurst } : {};
-  if (name === undefined) { return Object.keys(burst).length > 0 ? burst : undefined; }
+  const keptBurst = Object.keys(burst).length > 0 ? burst : undefined;
+  if (name === undefined) { return keptBurst; }
   const at = pointer(input.at, 'x-apigateway-ratelimit');
-  const policy = typeof name === 'string' ? input.ratelimits?.value[name] : undefined;
-  if (!isRecord(policy)) { reader.report(at, `request throttling policy ${JSON.stringify(name)} is not defined in x-apigateway-ratelimits`, false); return undefined; }
+  const policy = typeof name === 'string' ? own(input.ratelimits?.value, name) : undefined;
+  if (!isRecord(policy)) { reader.report(at, `request throttling policy ${JSON.stringify(name)} is not defined in x-apigateway-ratelimits`, false); return keptBurst; }
   const policyAt = pointer(input.ratelimits!.at, name as string);
-  let ok = true;
-  for (const key of ['user-limit', 'app-limit', 'ip-limit']) {
-    if (policy[key] !== undefined) {
-      reader.report(pointer(policyAt, key), `${key} has no per-API counterpart: the API's throttle limits all its callers together (per-app limits are the apps' own throttles)`, false);
-      ok = false;
-    }
-  }
-  if (policy.shared === true) { reader.report(pointer(policyAt, 'shared'), 'a limit shared by several APIs has no counterpart: each API gets its own', false); ok = false; }
-  if (Array.isArray(policy.special) && policy.special.length > 0) {
-    reader.report(pointer(policyAt, 'special'), 'excluded apps and users (special limits) have no counterpart', false);
-    ok = false;
-  }
   const limit = policy['api-limit'];
   const interval = policy.interval ?? 1;
   const unit = String(policy.unit ?? 'SECOND').toUpperCase();
-  if (typeof limit !== 'number' || typeof interval !== 'number' || interval <= 0 || TIME_UNITS[unit] === undefined) {
-    reader.report(policyAt, 'api-limit, interval and unit (SECOND, MINUTE, HOUR or DAY) are needed', false);
-    return undefined;
+  const seconds = own(TIME_UNITS, unit);
+  const rate = typeof limit === 'number' && typeof interval === 'number' && interval > 0 && seconds !== undefined
+    ? limit / (interval * seconds) : undefined;
+  const kept = rate !== undefined ? ` (the API keeps the policy's api-limit, ${limit} per ${interval} ${unit})` : '';
+  for (const key of ['user-limit', 'app-limit', 'ip-limit']) {
+    if (policy[key] !== undefined) {
+      reader.report(pointer(policyAt, key), `${key} has no per-API counterpart: the API's throttle limits all its callers together ` +
+        `(per-app limits are the apps' own throttles)${kept}`, false);
+    }
   }
-  if (!ok) { return undefined; }
-  return { rateLimit: limit / (interval * TIME_UNITS[unit]), ...burst };
+  if (policy.shared === true) { reader.report(pointer(policyAt, 'shared'), `a limit shared by several APIs has no counterpart: each API gets its own${kept}`, false); }
+  if (Array.isArray(policy.special) && policy.special.length > 0) {
+    reader.report(pointer(policyAt, 'special'), `excluded apps and users (special limits) have no counterpart${kept}`, false);
+  }
+  if (rate === undefined) {
+    reader.report(policyAt, 'api-limit, interval and unit (SECOND, MINUTE, HOUR or DAY) are needed', false);
+    return keptBurst;
+  }
+  return { rateLimit: rate, ...burst };
 }
 
 /** `x-apigateway-access-controls.<name>`: {acl-type PERMIT|DENY, entity-type IP, value comma-separated}. */
 function readAccessControl(reader: DefinitionReader, controls: { at: string; value: Json } | undefined, name: string, at: string): AccessControl | undefined {
-  const policy = controls?.value[name];
+  const policy = own(controls?.value, name);
   if (!isRecord(policy)) { reader.report(at, `access control policy ${JSON.stringify(name)} is not defined in x-apigateway-access-controls`); return undefined; }
   const policyAt = pointer(controls!.at, name);
   if (policy['entity-type'] !== 'IP') {
