@@ -17,6 +17,7 @@ import { corsProblems } from './private/cors-checks';
 import { matchModeProblems } from './private/match-mode-checks';
 import { LIMITS, RULES } from './limits';
 import { backendLatencyMetric, gatewayErrorsMetric, latencyMetric, requestsMetric } from './monitoring/metrics';
+import { warnAboutBackendHosts } from './private/backend-host-risks';
 import { backendPolicyProblems, PolicyConditionContext } from './private/backend-policies';
 import { checkLiteral, formatAll, Problem, problem, throwIf } from './private/checks';
 import { orchestrationProblems } from './private/orchestration-binding';
@@ -250,6 +251,7 @@ export class Api extends Construct {
     for (const found of backendPolicyProblems(this.backendPolicies, this.backend.kind, group._backendContext(this),
       this._policyConditionContext())) { throwIf(this, found); }
     for (const found of this.authProblems(group)) { throwIf(this, found); }
+    warnAboutBackendHosts(this, this.backend, this.backendPolicies);
     for (const found of this.accessControl?._problems() ?? []) { throwIf(this, found); }
     for (const found of throttleProblems(this.throttle, 'API')) { throwIf(this, found); }
     if (this.environments) {

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { ApiGroup } from './api-group';
 import { HttpMethod } from './http-method';
 import { LIMITS, RULES } from './limits';
+import { warnAboutHost } from './private/backend-host-risks';
 import { checkLiteral, checkLiteralNumber, Problem, problem, throwIf } from './private/checks';
 import { analyzePattern } from './private/safe-pattern';
 import type {
@@ -426,6 +427,7 @@ export class ThirdPartyAuthorizer extends Construct {
       found.push(problem(RULES.thirdPartyIdentities, `${headers} headers and ${queries} query parameters`));
     }
     for (const f of found) { throwIf(this, f); }
+    warnAboutHost(this, 'third-party authorizer URL', this.url);
     group._registerAuthorizer(this, this.authorizerName);
   }
 

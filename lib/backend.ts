@@ -161,6 +161,11 @@ export abstract class Backend {
   public _environmentProblems(_environments: ReadonlyArray<BackendEnvironment>): Problem[] {
     return [];
   }
+
+  /** @internal the URL the backend calls, for the host warnings (backend-host-risks.ts); none for functions and mocks */
+  public _hostUrl(): string | undefined {
+    return undefined;
+  }
 }
 
 /** @internal an environment, as a backend's address needs it */
@@ -277,6 +282,10 @@ class HttpBackend extends Backend {
       }
     }
     return found;
+  }
+
+  public _hostUrl(): string | undefined {
+    return this.url;
   }
 
   public _bind(ctx: BackendBindContext): BackendDocument {
