@@ -13,6 +13,7 @@
  * `buildProxyEvent` is what the local gateway sends for a request; `proxyEvent` builds one from
  * a few options with the fixed identity of a recorded request (the runtime tests' fixture).
  */
+import { keyed } from '../private/own-keys';
 
 /** A REST proxy event; fields as API Gateway sends them. */
 export interface RestProxyEvent {
@@ -103,8 +104,9 @@ export function requestTime(epochMs: number): string {
 export function multiMap(pairs: ReadonlyArray<readonly [string, string]>, caseInsensitive: boolean): {
   single: Record<string, string>; multi: Record<string, string[]>;
 } {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  // Without a prototype: a header or query parameter named `__proto__` is data.
+  const single: Record<string, string> = keyed();
+  const multi: Record<string, string[]> = keyed();
   const spelling = new Map<string, string>();
   for (const [name, value] of pairs) {
     const key = caseInsensitive ? name.toLowerCase() : name;

@@ -5,9 +5,11 @@
  */
 import * as path from 'path';
 import * as fs from 'fs';
+import * as http from 'http';
 import { App, Stack } from 'aws-cdk-lib';
 import { ApiAuth, ApiGroup, Backend, HttpMethod, RequestParameter, ResponseType } from 'cdk-api-groups';
 import { startLocalGateway } from '../../lib/local';
+import { closeAllServers, startServer, TestServer } from '../support/http-servers';
 
 const work = path.join(__dirname, '..', '.work', `local-prototype-names-${process.pid}`);
 const outdir = path.join(work, 'cdk.out');
@@ -16,7 +18,14 @@ function own(name: string, value: string): { [name: string]: string } {
   return Object.defineProperty({}, name, { value, enumerable: true, writable: true, configurable: true });
 }
 
-beforeAll(() => {
+let echo: TestServer;
+
+beforeAll(async () => {
+  echo = await startServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    const at = req.rawHeaders.findIndex((v, i) => i % 2 === 0 && v.toLowerCase() === '__proto__');
+    res.end(JSON.stringify({ url: req.url, proto: at < 0 ? null : req.rawHeaders[at + 1] }));
+  });
   const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
   const stack = new Stack(app, 'ProtoTest');
   const group = new ApiGroup(stack, 'Group', { groupName: 'proto-test' });
@@ -30,10 +39,36 @@ beforeAll(() => {
     method: HttpMethod.GET, path: '/checked', backend: Backend.mock({ body: 'checked' }), gatewayResponse: response,
     parameters: [RequestParameter.query('constructor', { required: true })], environments: [group.defaultEnvironment, env],
   });
+  group.addApi('Echo', { method: HttpMethod.GET, path: '/echo', backend: Backend.http(`${echo.url}/echo`), environments: [group.defaultEnvironment, env] });
   app.synth();
 }, 60_000);
 
-afterAll(() => { fs.rmSync(work, { recursive: true, force: true }); });
+afterAll(async () => {
+  await closeAllServers();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+test('a caller\'s header and query parameter named __proto__ reach an HTTP backend', async () => {
+  // why: what a caller sends is data, whatever its name
+  const gateway = await startLocalGateway({ assembly: outdir, port: 0, region: 'eu-west-1', log: () => undefined });
+  try {
+    const base = gateway.groups[0].url.replace(/\/$/, '');
+    // fetch() does not send a header of that name: node's http client does.
+    const r = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request(`${base}/echo?__proto__=q`, res => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString('utf8') }));
+      });
+      req.on('error', reject);
+      req.setHeader('__proto__', 'h');
+      req.end();
+    });
+    expect([r.status, JSON.parse(r.text)]).toEqual([200, { url: '/echo?__proto__=q', proto: 'h' }]);
+  } finally {
+    await gateway.close();
+  }
+});
 
 test('an app named constructor gets its own AppCode and authenticates with it', async () => {
   // why: `constructor` is an app's name, not Object.prototype.constructor

@@ -46,14 +46,19 @@ beforeAll(async () => {
   [sm, functions] = await Promise.all([startLocalSecretsManager(), startLocalLambda()]);
   backend = await startServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ url: req.url, constructor: req.headers.constructor ?? null }));
+    const raw = (name: string) => { const at = req.rawHeaders.findIndex((v, i) => i % 2 === 0 && v.toLowerCase() === name); return at < 0 ? null : req.rawHeaders[at + 1]; };
+    res.end(JSON.stringify({ url: req.url, constructor: raw('constructor'), proto: raw('__proto__') }));
   });
   sm.put('constructor', JSON.stringify({ appCode: CONSTRUCTOR_CODE }));
   functions.register('to-string', (event: any) => ({
     statusCode: 200,
     body: JSON.stringify({ status: event.headers['x-token'] === 'nope' ? 'deny' : 'allow', context: { constructor: 'ctx' } }),
   }));
-  synthesized = synthesizeGroup({ groupName: 'prototype-names' }, (group, stack: Stack) => {
+  synthesized = synthesizeGroup({
+    groupName: 'prototype-names',
+    // THROTTLED is answered by API Gateway itself: the rule reaches the REST API's gateway responses.
+    defaultResponse: { rules: [{ type: ResponseType.THROTTLED, headers: own('__proto__', 'native') }] },
+  }, (group, stack: Stack) => {
     // Four custom responses (the group's limit), one per name, each with its own status and body.
     const responses = NAMES.map((name, i) => group.addGatewayResponse(name, {
       rules: [{
@@ -121,6 +126,14 @@ test('the configuration document holds every such name as its own key', () => {
   expect(Object.keys(mock.backend.headers)).toEqual(['__proto__', 'constructor']);
 });
 
+test('a default-response header named __proto__ reaches the gateway responses API Gateway answers itself', () => {
+  // why: natively answered errors (THROTTLED) carry the rule's headers too
+  const body = Object.values(synthesized.template.Resources as Record<string, any>)
+    .find(r => r.Type === 'AWS::ApiGateway::RestApi').Properties.Body;
+  const throttled = body['x-amazon-apigateway-gateway-responses'].THROTTLED;
+  expect(ownValue(throttled.responseParameters, 'gatewayresponse.header.__proto__')).toBe("'native'");
+});
+
 test.each(NAMES.map((name, i) => [name, i]))('a response named %s renders its own rule, with its header', async (name, i) => {
   // why: a response name is data; each API answers its own response's status, body and headers
   const { result } = await gw.request({ path: `/responses/${i}`, stageVariables: own('__proto__', 'var-value') });
@@ -155,11 +168,11 @@ test('a custom authorizer named toString runs, allows and denies; its context ke
   expect(denied.result.statusCode).toBe(500);
 });
 
-test('request and backend parameters named constructor and toString reach the backend', async () => {
+test('request and backend parameters named constructor and toString, and a caller\'s header __proto__, reach the backend', async () => {
   // why: parameter names are data: a missing one is missing, a present one is sent
-  const { result } = await gw.request({ path: '/parameters', query: { constructor: 'q1' } });
+  const { result } = await gw.request({ path: '/parameters', query: { constructor: 'q1' }, headers: own('__proto__', 'hv') });
   expect(result.statusCode).toBe(200);
-  expect(json(result)).toEqual({ url: '/backend?toString=q1', constructor: 'c1' });
+  expect(json(result)).toEqual({ url: '/backend?toString=q1', constructor: 'c1', proto: 'hv' });
   const absent = await gw.request({ path: '/parameters' });
-  expect(json(absent.result)).toEqual({ url: '/backend', constructor: 'c1' });
+  expect(json(absent.result)).toEqual({ url: '/backend', constructor: 'c1', proto: null });
 });

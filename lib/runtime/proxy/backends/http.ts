@@ -5,7 +5,7 @@
 import * as http from 'http';
 import * as https from 'https';
 import { HttpBackendDocument } from '../../../private/config-document';
-import { setOwn } from '../../../private/own-keys';
+import { keyed, setOwn } from '../../../private/own-keys';
 import { encodeBody, exceedsLambdaLimit, LAMBDA_PAYLOAD_LIMIT } from '../body';
 import { cancelDeadline, Deadline, startDeadline } from '../deadlines';
 import { describeError, errorCode, isBackendUnavailable } from '../errors';
@@ -167,7 +167,8 @@ function stringValues(values: readonly unknown[], strict: boolean): string[] {
 
 /** Collects forwarded headers; a class rather than closures, as this runs for every header. */
 class HeaderCollector {
-  public readonly out: Record<string, string | string[]> = {};
+  /** Without a prototype: a request header named `__proto__` is forwarded like any other. */
+  public readonly out: Record<string, string | string[]> = keyed();
   /** Values of the request's Connection header. */
   public listed: string[] | undefined = undefined;
   /** The forwarding headers API Gateway set, which the proxy rebuilds (forwarding.ts). */
@@ -178,8 +179,8 @@ class HeaderCollector {
   public take(name: string, values: readonly unknown[]): void {
     const lower = name.toLowerCase();
     const out = this.out;
-    // `__proto__` cannot be an own key of a plain object: such a header is dropped.
-    if (lower === '__proto__' || Object.prototype.hasOwnProperty.call(out, lower)) { return; }
+    // `out` has no prototype: `__proto__` is a header like any other.
+    if (Object.prototype.hasOwnProperty.call(out, lower)) { return; }
     const special = SPECIAL_REQUEST_HEADERS.get(lower);
     if (special !== undefined) {
       if (special === 'connection') { this.listed ??= stringValues(values, false); }
