@@ -1,6 +1,7 @@
 import { CorsOptions } from '../cors';
 import type { GatewayResponse } from '../gateway-response';
 import { ResponseType } from '../response-type';
+import { setOwn } from './own-keys';
 import { authorizerContextKey, parseTemplate, VariableRef, variableName } from './template';
 
 /**
@@ -205,7 +206,7 @@ export function nativeResponses(response: GatewayResponse, cors: CorsOptions | u
     const headers: Record<string, string> = { ...corsHeaders };
     for (const [name, value] of Object.entries(rule.headers)) {
       const translated = translateHeader(value, type, awsType);
-      if (translated !== undefined) { headers[name] = translated; }
+      if (translated !== undefined) { setOwn(headers, name, translated); }
     }
     // `context.requestId` is NOT among the sources AWS documents for a gateway response's header
     // mappings (x-amazon-apigateway-gateway-responses.responseParameters: "from the incoming request
