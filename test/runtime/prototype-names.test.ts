@@ -10,9 +10,10 @@ import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
-  ApiAuth, Backend, BackendParameter, HttpMethod, IdentitySource, ParameterLocation, RequestParameter, ResponseType,
+  ApiAuth, Backend, BackendParameter, HttpMethod, HuaweiDefinition, IdentitySource, ParameterLocation, RequestParameter, ResponseType,
 } from '../../lib';
 import { readConfigFiles } from '../../lib/private/config-files';
+import { proxyEvent } from '../support/events';
 import { closeAllServers, startServer, TestServer } from '../support/http-servers';
 import { functionArn, lambdaEnv, LocalLambda, startLocalLambda } from '../support/local-lambda';
 import { LocalSecretsManager, secretArn, secretsManagerEnv, startLocalSecretsManager } from '../support/local-secrets-manager';
@@ -175,4 +176,33 @@ test('request and backend parameters named constructor and toString, and a calle
   expect(json(result)).toEqual({ url: '/backend?toString=q1', constructor: 'c1', proto: 'hv' });
   const absent = await gw.request({ path: '/parameters' });
   expect(json(absent.result)).toEqual({ url: '/backend', constructor: 'c1', proto: null });
+});
+
+describe('through a Huawei import', () => {
+  test('a gateway response named __proto__ (and one named constructor) is imported, selected and rendered', async () => {
+    // why: issue 14 item 3 found the name through an import: the group then answered 500 everywhere
+    const responses = JSON.parse('{"__proto__":{"REQUEST_PARAMETERS_FAILURE":{"status":471,"body":{"application/json":"{\\"r\\":\\"proto\\"}"}}},' +
+      '"constructor":{"REQUEST_PARAMETERS_FAILURE":{"status":472,"body":{"application/json":"{\\"r\\":\\"ctor\\"}"}}}}');
+    const operation = (id: string, response: string) => ({
+      operationId: id,
+      parameters: [{ name: 'q', in: 'query', required: true, type: 'string' }],
+      'x-apigateway-response': response,
+      'x-apigateway-backend': { type: 'MOCK', mockEndpoints: { 'result-content': id } },
+    });
+    const definition = {
+      swagger: '2.0', info: { title: 'imported', version: '1.0' },
+      paths: { '/p': { get: operation('proto-api', '__proto__') }, '/c': { get: operation('ctor-api', 'constructor') } },
+      'x-apigateway-responses': responses,
+    };
+    const s = synthesizeGroup({ groupName: 'imported-names' },
+      group => group.importHuaweiDefinition(HuaweiDefinition.fromString(JSON.stringify(definition))));
+    expect(s.group.gatewayResponses.map(r => r.responseName).sort()).toEqual(['__proto__', 'constructor', 'default']);
+    const proxy = s.load();
+    const p = await proxy.invoke(proxyEvent({ path: '/p' }));
+    expect([p.statusCode, json(p)]).toEqual([471, { r: 'proto' }]);
+    const c = await proxy.invoke(proxyEvent({ path: '/c' }));
+    expect([c.statusCode, json(c)]).toEqual([472, { r: 'ctor' }]);
+    const ok = await proxy.invoke(proxyEvent({ path: '/p', query: { q: '1' } }));
+    expect([ok.statusCode, ok.body]).toEqual([200, 'proto-api']);
+  });
 });
