@@ -57,6 +57,7 @@ import { GroupStageSettings, privateApiStatements, stageOptionsOf } from './priv
 import { warnAboutUnchargedSignatures } from './private/signature-warnings';
 import { addRefusalUsagePlan } from './private/usage-plans';
 import { CalledService, createServiceEndpoints, serviceAccessProblems, VpcPlacement, vpcFunctionProps } from './private/vpc-access';
+import { vpcSubnetProblems } from './private/vpc-subnets';
 import { DEFAULT_WARM_ALIAS, warmAlias } from './private/warm-functions';
 import { WARN, warnAboutNativeRendering, warnAboutUnusableDeclarations } from './private/warnings';
 import { ResponseType } from './response-type';
@@ -400,6 +401,7 @@ export class ApiGroup extends Construct {
     for (const found of groupPropsProblems(props, this.groupName, this.stageName, this.integrationTimeout)) { throwIf(this, found); }
     for (const found of productionPropsProblems(props)) { throwIf(this, found); }
     this.placement = props.vpc ? { vpc: props.vpc, vpcSubnets: props.vpcSubnets, securityGroups: props.securityGroups } : undefined;
+    for (const found of vpcSubnetProblems(this.placement)) { throwIf(this, found); }
     const tracing = props.tracing ?? false;
     if (this.integrationTimeout.toMilliseconds() > LIMITS.integrationTimeoutDefault.toMilliseconds()) {
       Annotations.of(this).addWarningV2(WARN.integrationTimeout,

@@ -201,7 +201,7 @@ export const RULES = {
   vpcAccess: rule('vpc-access', 'AWS services reached from the VPC',
     'subnets with a route to the internet (NAT), or an interface VPC endpoint for every service the functions call: ' +
     'Lambda (function backends, custom authorizers) and Secrets Manager (apps); set createVpcEndpoints to create them', LIBRARY),
-  vpcPlacement: rule('vpc-placement', 'VPC placement', 'vpcSubnets, securityGroups and createVpcEndpoints only with vpc', LIBRARY),
+  vpcPlacement: rule('vpc-placement', 'VPC placement', 'vpcSubnets, securityGroups and createVpcEndpoints only with vpc; the functions in private or isolated subnets (in a public one a function reaches nothing outside the VPC)', LIBRARY),
   endpointType: rule('endpoint-type', 'endpoint type',
     'REGIONAL, EDGE, or PRIVATE with the interface VPC endpoints that may call it (privateEndpoints, or vpc to create one); ' +
     'privateEndpoints only with PRIVATE; a custom domain only for REGIONAL or EDGE', AWS),
