@@ -55,6 +55,7 @@ import { buildRuntimeConfig } from './private/runtime-config';
 import { addMethodThrottles } from './private/stage-method-settings';
 import { GroupStageSettings, privateApiStatements, stageOptionsOf } from './private/stage-options';
 import { warnAboutUnchargedSignatures } from './private/signature-warnings';
+import { warnAboutStageThrottles } from './private/throttle-warnings';
 import { addRefusalUsagePlan } from './private/usage-plans';
 import { CalledService, createServiceEndpoints, serviceAccessProblems, VpcPlacement, vpcFunctionProps } from './private/vpc-access';
 import { vpcSubnetProblems } from './private/vpc-subnets';
@@ -999,6 +1000,7 @@ export class ApiGroup extends Construct {
         `the root already has the variable resource ${rootVariable}, so no catch-all /{proxy+} can be defined: ` +
         'requests to paths below no declared resource get API Gateway\'s MISSING_AUTHENTICATION_TOKEN response instead of NOT_FOUND');
     }
+    warnAboutStageThrottles(this.apiList, this.environmentList);
     // The report collects every warning of the group, this step's included.
     this.definition = { ...definition, report: withWarnings(definition.report, warningsUnder(this)) };
     for (const env of this.environmentList) { addMethodThrottles(env.stage, definition.plan.methodSettings); }

@@ -20,6 +20,7 @@ export const WARN = {
   duplicateGatewayResponse: 'cdk-api-groups:duplicateGatewayResponse',
   signatureNotCharged: 'cdk-api-groups:signedBodyNotCharged',
   backendHost: 'cdk-api-groups:backendHost',
+  apiThrottleAboveStage: 'cdk-api-groups:apiThrottleAboveStage',
   requestTooLarge: 'cdk-api-groups:requestTooLargeNotCustomisable',
 } as const;
 
