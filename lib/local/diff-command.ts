@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { readConfigFiles } from '../private/config-files';
+import { ownValue } from '../private/own-keys';
 import { deploymentReportFileName } from '../private/definition/deployment-report-files';
 import { AssemblyStack, LocalGatewayError, readAssembly } from './assembly';
 
@@ -202,8 +203,9 @@ export function diffAssemblies(oldDir: string, newDir: string): GroupDiff[] {
     const ra = before.get(key)?.responses ?? {};
     const rb = after.get(key)?.responses ?? {};
     const responses = [...new Set([...Object.keys(ra), ...Object.keys(rb)])].sort()
-      .filter(name => ra[name] !== rb[name])
-      .map(name => (ra[name] === undefined ? `${name} added` : rb[name] === undefined ? `${name} removed` : `${name} rules changed`));
+      // Own keys only: a response named `constructor` is the document's, never Object.prototype's.
+      .filter(name => ownValue(ra, name) !== ownValue(rb, name))
+      .map(name => (ownValue(ra, name) === undefined ? `${name} added` : ownValue(rb, name) === undefined ? `${name} removed` : `${name} rules changed`));
     if (added.length + removed.length + changed.length + responses.length > 0) {
       diffs.push({ stack, group, added, removed, changed, responses });
     }

@@ -9,6 +9,8 @@ import * as http from 'http';
 import { App, Stack } from 'aws-cdk-lib';
 import { ApiAuth, ApiGroup, Backend, HttpMethod, RequestParameter, ResponseType } from 'cdk-api-groups';
 import { startLocalGateway } from '../../lib/local';
+import { diffAssemblies } from '../../lib/local/diff-command';
+import { newApp } from '../support/synth';
 import { closeAllServers, startServer, TestServer } from '../support/http-servers';
 
 const work = path.join(__dirname, '..', '.work', `local-prototype-names-${process.pid}`);
@@ -98,4 +100,18 @@ test('a response named __proto__ answers with its header; an environment variabl
   } finally {
     await gateway.close();
   }
+});
+
+test('cdk-api-groups diff: responses named constructor and __proto__ are reported added', () => {
+  // why: a response named constructor was reported as "rules changed" (Object.prototype's member)
+  const synth = (withResponses: boolean): string => {
+    const app = newApp();
+    const stack = new Stack(app, 'Diff');
+    const group = new ApiGroup(stack, 'Group', { groupName: 'diff-names' });
+    if (withResponses) { group.addGatewayResponse('constructor'); group.addGatewayResponse('__proto__'); }
+    group.addApi('Ping', { method: HttpMethod.GET, path: '/ping', backend: Backend.mock() });
+    return app.synth().directory;
+  };
+  const [d] = diffAssemblies(synth(false), synth(true));
+  expect(d.responses).toEqual(['__proto__ added', 'constructor added']);
 });
