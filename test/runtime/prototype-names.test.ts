@@ -10,7 +10,8 @@ import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import {
-  ApiAuth, Backend, BackendParameter, HttpMethod, HuaweiDefinition, IdentitySource, ParameterLocation, RequestParameter, ResponseType,
+  ApiAuth, Backend, BackendParameter, HttpMethod, HuaweiDefinition, IdentitySource, MappedParameter, OrchestrationStrategy, ParameterLocation,
+  RequestParameter, ResponseType,
 } from '../../lib';
 import { readConfigFiles } from '../../lib/private/config-files';
 import { proxyEvent } from '../support/events';
@@ -83,6 +84,13 @@ beforeAll(async () => {
       identities: [IdentitySource.header('X-Token')],
     });
     group.addApi('CustomApi', { method: HttpMethod.GET, path: '/custom', backend: Backend.mock({ body: '{"api":"custom"}' }), auth: ApiAuth.custom(custom) });
+    const ctorRule = group.addOrchestrationRule('constructor', {
+      strategy: OrchestrationStrategy.list([{ values: ['gold'], mappedValue: '1' }]), mappedParameter: MappedParameter.query('valueOf'),
+    });
+    group.addApi('Orchestrated', {
+      method: HttpMethod.GET, path: '/orchestrated', backend: Backend.http(`${backend.url}/orchestrated`),
+      parameters: [RequestParameter.query('hasOwnProperty', { orchestrations: [ctorRule] })],
+    });
     group.addApi('Parameters', {
       method: HttpMethod.GET, path: '/parameters', parameters: [RequestParameter.query('constructor')],
       backend: Backend.http(`${backend.url}/backend`, {
@@ -176,6 +184,13 @@ test('request and backend parameters named constructor and toString, and a calle
   expect(json(result)).toEqual({ url: '/backend?toString=q1', constructor: 'c1', proto: 'hv' });
   const absent = await gw.request({ path: '/parameters' });
   expect(json(absent.result)).toEqual({ url: '/backend', constructor: 'c1', proto: null });
+});
+
+test('an orchestration rule named constructor on a parameter named hasOwnProperty maps its value', async () => {
+  // why: rule and parameter names are data
+  const { result } = await gw.request({ path: '/orchestrated', query: { hasOwnProperty: 'gold' } });
+  expect(result.statusCode).toBe(200);
+  expect(json(result).url).toContain('valueOf=1');
 });
 
 describe('through a Huawei import', () => {
