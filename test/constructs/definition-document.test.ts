@@ -113,7 +113,7 @@ describe('a 1000-API group of issue 8\'s shape', () => {
     expect(text).toContain('Deployment report of API group big');
     expect(text).toMatch(/API Gateway resources\s+\d+ of 300/);
     expect(text).toContain('Seen individually by API Gateway: 150');
-    expect(text).toContain('Ride the catch-all ANY / and ANY /{proxy+}, with the authorizer: 850');
+    expect(text).toContain('Not seen individually, served by the proxy through the methods shown: 850\n  (the catch-all: ANY / and ANY /{proxy+}, with the authorizer)');
     expect(text).toContain('[IAM]');
     expect(text).toContain('[own throttle]');
   });

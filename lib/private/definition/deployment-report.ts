@@ -1,5 +1,5 @@
 import { formatAll, Problem } from '../checks';
-import { ExposurePlan, ExposureReason } from './exposure';
+import { ExposurePlan, ExposureReason, PlannedResource } from './exposure';
 import { QuotaCount, QuotaUsage } from './quotas';
 
 /**
@@ -19,6 +19,19 @@ export interface ReportedApi {
   readonly resource?: string;
   readonly reasons?: ExposureReason[];
   readonly note?: string;
+  /** Where an API not seen individually really rides: the methods of the document that receive its requests. */
+  readonly ridesOn?: RiddenMethod[];
+}
+
+/** A method of the document that receives the requests of an API it does not declare. */
+export interface RiddenMethod {
+  readonly resource: string;
+  /** ANY (the proxy's fallback, or an exposed ANY API's method) or the API's own method. */
+  readonly method: string;
+  /** The method carries the REQUEST authorizer. */
+  readonly authorizer: boolean;
+  /** The API whose method it is, when another API's method (one that needs no check the rider lacks) receives them. */
+  readonly declaredBy?: string;
 }
 
 export interface DeploymentReport {
@@ -58,8 +71,29 @@ export interface ReportInput {
   readonly problems?: readonly Problem[];
 }
 
+/** The methods that receive the requests of `d`'s API on the resources it lands on. */
+function riddenMethods(d: ExposurePlan['decisions'][number], resources: ReadonlyMap<string, PlannedResource>, names: ReadonlyMap<string, string>): RiddenMethod[] {
+  const found: RiddenMethod[] = [];
+  for (const path of d.landsOn ?? []) {
+    const resource = resources.get(path);
+    if (!resource) { continue; }
+    const own = d.api.method === 'ANY' ? undefined : resource.methods.find(m => m.kind === 'api' && m.httpMethod === d.api.method);
+    const method = own ?? resource.methods.find(m => m.httpMethod === 'ANY');
+    if (!method) { continue; }
+    found.push({
+      resource: path,
+      method: method.httpMethod,
+      authorizer: method.authorizer,
+      ...(method.kind === 'api' && method.apiId !== undefined ? { declaredBy: names.get(method.apiId) ?? method.apiId } : {}),
+    });
+  }
+  return found;
+}
+
 export function buildDeploymentReport(input: ReportInput): DeploymentReport {
   const { plan } = input;
+  const resources = new Map(plan.resources.map(r => [r.path, r] as const));
+  const names = new Map(plan.decisions.map(d => [d.api.id, d.api.name] as const));
   const reported = (d: ExposurePlan['decisions'][number]): ReportedApi => ({
     id: d.api.id,
     name: d.api.name,
@@ -69,6 +103,7 @@ export function buildDeploymentReport(input: ReportInput): DeploymentReport {
     ...(d.resourcePath !== undefined ? { resource: d.resourcePath } : {}),
     ...(d.exposed ? { reasons: d.reasons } : {}),
     ...(d.note !== undefined ? { note: d.note } : {}),
+    ...(!d.exposed ? { ridesOn: riddenMethods(d, resources, names) } : {}),
   });
   const catchAllResources = plan.resources.filter(r => r.path === '/' || (r.closure && r.path.lastIndexOf('/') === 0));
   const carriesAuthorizer = catchAllResources.some(r => r.methods.some(m => m.kind === 'fallback' && m.authorizer));
@@ -135,8 +170,13 @@ export function renderDeploymentReport(report: DeploymentReport): string {
   list(report.seenIndividually, a =>
     `${a.method} ${a.path}  ${a.name}  [${(a.reasons ?? []).map(r => REASON_TEXT[r]).join(', ')}]${a.note ? `  ${a.note}` : ''}`);
   const via = report.catchAll.defined ? 'ANY / and ANY /{proxy+}' : 'ANY / (no /{proxy+}: the root has a variable resource)';
-  lines.push('', `Ride the catch-all ${via}${report.catchAll.carriesAuthorizer ? ', with the authorizer' : ''}: ${report.catchAll.apis.length}`);
-  list(report.catchAll.apis, a => `${a.method} ${a.path}  ${a.name}`);
+  lines.push('', `Not seen individually, served by the proxy through the methods shown: ${report.catchAll.apis.length}`);
+  lines.push(`  (the catch-all: ${via}${report.catchAll.carriesAuthorizer ? ', with the authorizer' : ''})`);
+  const ride = (r: RiddenMethod): string => {
+    const notes = [...(r.declaredBy !== undefined ? [`API ${r.declaredBy}'s method`] : []), r.authorizer ? 'authorizer' : 'no authorizer'];
+    return `${r.method} ${r.resource} (${notes.join(', ')})`;
+  };
+  list(report.catchAll.apis, a => `${a.method} ${a.path}  ${a.name}${(a.ridesOn ?? []).length > 0 ? `  via ${a.ridesOn!.map(ride).join(', ')}` : ''}`);
   lines.push('', `Degrades natively: ${report.degradations.length === 0 ? 'nothing' : report.degradations.length}`);
   for (const d of report.degradations) { lines.push(`  - ${d}`); }
   if (report.problems.length > 0) {

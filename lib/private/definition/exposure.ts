@@ -39,6 +39,11 @@ export interface ExposureDecision {
    * prefix-resources.ts), as the document spells them.
    */
   readonly ownResources?: string[];
+  /**
+   * The resources a rider's requests reach (as the document spells them), as API Gateway matches
+   * them: where it really rides (its deployment report says so).
+   */
+  readonly landsOn?: string[];
 }
 
 /** One method of a resource in the document. */
@@ -328,6 +333,7 @@ function finish(apis: readonly ApiShape[], reasons: Map<ApiShape, ExposureReason
       reasons: reasons.get(api) ?? [],
       ...(nodeOf.has(api) ? { resourcePath: nodeOf.get(api)!.path } : {}),
       ...(notes.has(api) ? { note: notes.get(api) } : {}),
+      ...(layout.reach.has(api) ? { landsOn: layout.reach.get(api)!.map(n => n.path) } : {}),
       // The catch-all invariant (DESIGN section 11): an API exposed for something API Gateway enforces
       // on its own method (IAM, its throttle, checks a neighbour's method would not make) is served
       // only through these. One exposed only to skip the authorizer call (or a CORS OPTIONS API) loses
