@@ -31,6 +31,7 @@ import { LIMITS, RULES } from './limits';
 import { GroupAlarms, GroupAlarmsOptions } from './monitoring/group-alarms';
 import { OrchestrationRule, OrchestrationRuleOptions } from './orchestration-rule';
 import { backendLatencyMetric, gatewayErrorsMetric, latencyMetric, MetricScope, requestsMetric } from './monitoring/metrics';
+import { warnAboutEnvironmentHosts } from './private/backend-host-risks';
 import {
   BundledAuthorizer, grantAuthentication, grantInvokeFunction, invokedAuthorizer, newBundledAuthorizer,
 } from './private/bundled-authorizer';
@@ -1001,6 +1002,7 @@ export class ApiGroup extends Construct {
         'requests to paths below no declared resource get API Gateway\'s MISSING_AUTHENTICATION_TOKEN response instead of NOT_FOUND');
     }
     warnAboutStageThrottles(this.apiList, this.environmentList);
+    warnAboutEnvironmentHosts(this.apiList, this.environmentList);
     // The report collects every warning of the group, this step's included.
     this.definition = { ...definition, report: withWarnings(definition.report, warningsUnder(this)) };
     for (const env of this.environmentList) { addMethodThrottles(env.stage, definition.plan.methodSettings); }

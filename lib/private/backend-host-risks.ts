@@ -8,7 +8,10 @@
  */
 import { Annotations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import type { Api } from '../api';
 import type { Backend } from '../backend';
+import type { Environment } from '../environment';
+import { normaliseAddress, substituteAddress } from './backend-address';
 import { WARN } from './warnings';
 
 /** One risk of a URL's host. */
@@ -54,7 +57,8 @@ function hostRisk(hostname: string): HostRisk | undefined {
 
 /**
  * The risks of a URL's host. A host that holds a variable, a placeholder or a token (known at
- * deploy time only) is not judged; credentials in the authority always are.
+ * deploy time only) is not judged here (warnAboutEnvironmentHosts judges each environment's
+ * value); credentials in the authority always are.
  */
 export function hostRisks(url: string): HostRisk[] {
   // `#name#` (an environment variable) would read as a fragment: it stands for a value here.
@@ -106,5 +110,31 @@ export function warnAboutBackendHosts(api: IConstruct, backend: Backend,
   for (const policy of policies) {
     const policyUrl = policy.backend._hostUrl();
     if (policyUrl !== undefined) { warnAboutHost(api, `backend policy ${JSON.stringify(policy.policyName)} URL`, policyUrl); }
+  }
+}
+
+/**
+ * Warns on an API whose backend host comes from environment variables (`#name#`) for each
+ * environment publishing it whose values make a risky host (run once every environment is known).
+ * Credentials are already warned about on the URL as written.
+ */
+export function warnAboutEnvironmentHosts(apis: readonly Api[], environments: readonly Environment[]): void {
+  for (const api of apis) {
+    const backends = [{ what: 'backend URL', backend: api.backend },
+      ...api.backendPolicies.map(p => ({ what: `backend policy ${JSON.stringify(p.policyName)} URL`, backend: p.backend }))];
+    for (const { what, backend } of backends) {
+      const url = backend._hostUrl();
+      if (url === undefined) { continue; }
+      const address = normaliseAddress(url);
+      if (address.variables.length === 0) { continue; }
+      for (const env of api.environments ?? environments) {
+        const resolved = substituteAddress(address.url, address.variables, name => env.variables[name]);
+        if (!('url' in resolved)) { continue; }
+        for (const risk of hostRisks(resolved.url).filter(r => r !== 'userinfo' && !hostRisks(url).includes(r))) {
+          Annotations.of(api).addWarningV2(WARN.backendHost,
+            `${what} ${url} in environment ${env.environmentName} (${resolved.url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/, '$1***@')}) has ${WHY[risk]}`);
+        }
+      }
+    }
   }
 }

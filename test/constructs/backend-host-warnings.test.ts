@@ -8,7 +8,7 @@ import { Annotations as CoreAnnotations, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { ApiAuth, ApiGroup, Backend, HttpMethod, HuaweiDefinition, PolicyCondition } from 'cdk-api-groups';
 import { hostRisks } from '../../lib/private/backend-host-risks';
-import { newGroup } from '../support/synth';
+import { newGroup, templateOf } from '../support/synth';
 
 const ID = 'cdk-api-groups:backendHost';
 
@@ -64,7 +64,7 @@ describe('a backend URL whose host is risky synthesizes with a warning naming th
       'http://169.255.0.1/', 'http://127.0.0.1.example.com/']) {
       expect([url, warnings(groupWithBackend(url))]).toEqual([url, []]);
     }
-    // A host from an environment variable is known per environment only: not judged (the credentials part still is).
+    // A host from an environment variable is known per environment only: not judged on the URL as written (see the last test).
     for (const url of ['https://#host#/orders', 'http://${stageVariables.host}/x', 'http://#host#:#port#/']) {
       expect([url, hostRisks(url)]).toEqual([url, []]);
     }
@@ -99,4 +99,14 @@ test('an imported Huawei backend on the metadata address is warned about like a 
     paths: { '/meta': { get: { operationId: 'meta', 'x-apigateway-backend': { type: 'HTTP', httpEndpoints: { address: '169.254.169.254', scheme: 'http', method: 'GET', path: '/latest/meta-data' } } } } },
   })));
   expect(warnings(group)).toEqual([[expect.stringMatching(/^\/Stack\/Group\//), expect.stringMatching(/^backend URL http:\/\/169\.254\.169\.254\/latest\/meta-data has a link-local host/)]]);
+});
+
+test('a host from an environment variable: judged with each publishing environment\'s value', () => {
+  // why: #host# set to 169.254.169.254 in one environment is the same risk, only less visible
+  const group = newGroup({ stageVariables: { host: 'orders.example.com' } });
+  group.addEnvironment('test', { variables: { host: '169.254.169.254' } });
+  group.addApi('Target', { method: HttpMethod.GET, path: '/target', backend: Backend.http('http://#host#/orders') });
+  templateOf(group);
+  expect(warnings(group)).toEqual([['/Stack/Group/Target', expect.stringMatching(
+    /^backend URL http:\/\/#host#\/orders in environment test \(http:\/\/169\.254\.169\.254\/orders\) has a link-local host/)]]);
 });
