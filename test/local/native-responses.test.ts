@@ -120,10 +120,15 @@ describe('a synthesized group\'s native responses, rendered as API Gateway rende
       parameters: r.responseParameters ?? {},
       templates: r.responseTemplates ?? {},
     }]));
-    expect(models.size).toBe(21);
+    expect(models.size).toBe(20); // REQUEST_TOO_LARGE cannot be customised (issue 14 item 11)
   });
 
-  test.each(Object.keys(NATIVE_TYPES))('%s: valid JSON carrying the message exactly, for any message', (type) => {
+  test('REQUEST_TOO_LARGE: API Gateway\'s own answer, whatever the group declares', () => {
+    const out = renderNativeResponse(models, 'REQUEST_TOO_LARGE', CTX, undefined);
+    expect([out.status, JSON.parse(out.body)]).toEqual([413, { message: 'Request Too Long' }]);
+  });
+
+  test.each(Object.keys(NATIVE_TYPES).filter(t => t !== 'REQUEST_TOO_LARGE'))('%s: valid JSON carrying the message exactly, for any message', (type) => {
     for (const message of [HOSTILE, null, undefined]) {
       const out = renderNativeResponse(models, type, CTX, message);
       const parsed = JSON.parse(out.body);
