@@ -189,40 +189,35 @@ export class AppCredential extends Construct {
   }
 
   private generatedAppSecret(group: ApiGroup): secretsmanager.ISecret {
-    const secret = new secretsmanager.Secret(this, 'AppSecret', {
-      description: `AppSecret of app ${this.appName} of API group ${group.groupName} (cdk-api-groups)`,
-      generateSecretString: {
-        secretStringTemplate: '{}',
-        generateStringKey: 'appSecret',
-        passwordLength: 64,
-        excludePunctuation: true,
-        includeSpace: false,
-      },
-    });
-    Validations.of(secret).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SMG4',
-      reason: 'An AppSecret is a signing key its callers hold: rotating it without them would lock them out. Rotate by ' +
-        'supplying your own secret (appSecret) and updating it when the callers are ready.',
-    });
-    return secret;
+    return this.generatedCredential('AppSecret', 'appSecret', 64,
+      `AppSecret of app ${this.appName} of API group ${group.groupName} (cdk-api-groups)`,
+      'An AppSecret is a signing key its callers hold: rotating it without them would lock them out. Rotate by ' +
+      'supplying your own secret (appSecret) and updating it when the callers are ready.');
   }
 
   private generatedSecret(group: ApiGroup): secretsmanager.ISecret {
-    const secret = new secretsmanager.Secret(this, 'AppCode', {
-      description: this.description ?? `AppCode of app ${this.appName} of API group ${group.groupName} (cdk-api-groups)`,
+    return this.generatedCredential('AppCode', 'appCode', LIMITS.appCodeMinLength,
+      this.description ?? `AppCode of app ${this.appName} of API group ${group.groupName} (cdk-api-groups)`,
+      'An AppCode is a credential its callers hold: rotating it without them would lock them out. Rotate by supplying ' +
+      'your own secret with several AppCodes ({"appCodes":[...]}, up to 5), adding the new one before removing the old one.');
+  }
+
+  /**
+   * A secret generated at deploy time holding one credential of the app (`{"<key>": "<letters and
+   * digits>"}`), without a rotation function: why is the cdk-nag acknowledgement's reason.
+   */
+  private generatedCredential(id: string, key: string, length: number, description: string, whyNoRotation: string): secretsmanager.ISecret {
+    const secret = new secretsmanager.Secret(this, id, {
+      description,
       generateSecretString: {
         secretStringTemplate: '{}',
-        generateStringKey: 'appCode',
-        passwordLength: LIMITS.appCodeMinLength,
+        generateStringKey: key,
+        passwordLength: length,
         excludePunctuation: true,
         includeSpace: false,
       },
     });
-    Validations.of(secret).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SMG4',
-      reason: 'An AppCode is a credential its callers hold: rotating it without them would lock them out. Rotate by supplying ' +
-        'your own secret with several AppCodes ({"appCodes":[...]}, up to 5), adding the new one before removing the old one.',
-    });
+    Validations.of(secret).acknowledge({ id: 'AwsSolutions::AwsSolutions-SMG4', reason: whyNoRotation });
     return secret;
   }
 }

@@ -157,6 +157,8 @@ function tourCases() {
       'the proxy\'s own 413: as text, 1.2 MB of \\x01 escapes to an event over Lambda\'s 6 MB for the upload function ' +
       '(API Gateway\'s REQUEST_TOO_LARGE, over 10 MB, cannot be customised)'],
     ['DEFAULT_5XX', 'GET', '/stock/1', {}, undefined, 'its function ARN is an Fn::ImportValue, unresolvable locally'],
+    ['ORCHESTRATION_PARAMETER_NOT_FOUND', 'GET', '/offers', {}, undefined, 'no `tier`: its orchestration rule has nothing to map'],
+    ['ORCHESTRATION_FAILURE', 'GET', '/offers?tier=bronze', {}, undefined, 'a tier the rule\'s list does not hold'],
   ];
 }
 

@@ -62,7 +62,7 @@ export function huaweiDocument(model: GroupModel): Json {
     version: CDK_EXTENSION_VERSION,
     stage: group.stageName,
     ...(props.stageVariables ? { stageVariables: { ...props.stageVariables } } : {}),
-    ...(props.cors ? { cors: corsOf(props) } : {}),
+    ...(props.cors ? { cors: corsJson(props.cors) } : {}),
     ...(props.throttle ? { throttle: { ...props.throttle } } : {}),
     ...(props.accessControl ? { accessControl: accessControlName(props.accessControl, 'group_acl') } : {}),
     // Orchestration rules: Huawei's export names them on parameters without defining them; the library's import defines these.
@@ -88,18 +88,6 @@ export function huaweiDocument(model: GroupModel): Json {
     ...(Object.keys(ratelimits).length > 0 ? { 'x-apigateway-ratelimits': ratelimits } : {}),
     ...(Object.keys(accessControls).length > 0 ? { 'x-apigateway-access-controls': accessControls } : {}),
     [CDK_EXTENSION]: groupExtension,
-  };
-}
-
-function corsOf(props: GroupModel['props']): Json {
-  const cors = props.cors!;
-  return {
-    allowOrigins: [...cors.allowOrigins],
-    ...(cors.allowHeaders ? { allowHeaders: [...cors.allowHeaders] } : {}),
-    ...(cors.allowMethods ? { allowMethods: [...cors.allowMethods] } : {}),
-    ...(cors.allowCredentials !== undefined ? { allowCredentials: cors.allowCredentials } : {}),
-    ...(cors.exposeHeaders ? { exposeHeaders: [...cors.exposeHeaders] } : {}),
-    ...(cors.maxAge ? { maxAgeSeconds: cors.maxAge.toSeconds() } : {}),
   };
 }
 

@@ -4,12 +4,11 @@
  * caller's address as the gateway saw it, a header), else the API's own backend; real HTTP
  * backends on 127.0.0.1.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { ApiGroup, Backend, HttpMethod, PolicyCondition, PolicyEffect, RequestParameter } from 'cdk-api-groups';
-import { LocalGateway, startLocalGateway } from '../../lib/local';
-import { closeAllServers, startServer, TestServer } from '../support/http-servers';
+import { startServer, TestServer } from '../support/http-servers';
+import { ServedAssembly, serveAssembly } from '../support/served-assembly';
 
 const work = path.join(__dirname, '..', '.work', `local-policies-${process.pid}`);
 const outdir = path.join(work, 'cdk.out');
@@ -24,7 +23,7 @@ function namedServer(name: string): Promise<TestServer> {
 let main: TestServer;
 let beta: TestServer;
 let local: TestServer;
-let gateway: LocalGateway;
+let served: ServedAssembly;
 let base: string;
 
 beforeAll(async () => {
@@ -45,16 +44,11 @@ beforeAll(async () => {
     backendPolicies: [{ policyName: 'from_here', effect: PolicyEffect.ANY, backend: Backend.http(`${local.url}/local`),
       conditions: [PolicyCondition.sourceIp(['127.0.0.0/8', '::1']), PolicyCondition.system('$context.reqMethod', { exact: 'DELETE' })] }],
   });
-  app.synth();
-  gateway = await startLocalGateway({ assembly: outdir, port: 0, region: 'eu-west-1', log: () => undefined });
-  base = gateway.groups[0].url.replace(/\/$/, '');
+  served = await serveAssembly(app, work);
+  base = served.base;
 }, 60_000);
 
-afterAll(async () => {
-  await gateway?.close();
-  await closeAllServers();
-  fs.rmSync(work, { recursive: true, force: true });
-});
+afterAll(async () => { await served?.close(); });
 
 async function backendOf(pathname: string, headers: Record<string, string> = {}): Promise<string> {
   const r = await fetch(`${base}${pathname}`, { headers });

@@ -13,14 +13,14 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ApiGroup, Backend, HttpMethod, ResponseType } from 'cdk-api-groups';
-import { LocalGateway, startLocalGateway } from '../../lib/local';
+import { ServedAssembly, serveAssembly } from '../support/served-assembly';
 
 const work = path.join(__dirname, '..', '.work', `documented-native-${process.pid}`);
 const FIRST = 'https://shop.example.com';
 const SECOND = 'https://admin.example.com';
 
 let stack: Stack;
-let gateway: LocalGateway;
+let served: ServedAssembly;
 let base: string;
 
 beforeAll(async () => {
@@ -31,15 +31,11 @@ beforeAll(async () => {
   const group = new ApiGroup(stack, 'Group', { groupName: 'documented-native', cors: { allowOrigins: [FIRST, SECOND] } });
   group.defaultResponse.addRule({ type: ResponseType.DEFAULT_4XX, body: '{"custom":"$context.error.type"}', headers: { 'X-Custom': 'yes' } });
   group.addApi('Orders', { method: HttpMethod.ANY, path: '/orders', apiName: 'orders', backend: Backend.mock({ body: 'orders' }) });
-  app.synth();
-  gateway = await startLocalGateway({ assembly: outdir, port: 0, region: 'eu-west-1', log: () => undefined });
-  base = gateway.groups[0].url.replace(/\/$/, '');
+  served = await serveAssembly(app, work);
+  base = served.base;
 }, 60_000);
 
-afterAll(async () => {
-  await gateway?.close();
-  fs.rmSync(work, { recursive: true, force: true });
-});
+afterAll(async () => { await served?.close(); });
 
 function body(): Record<string, any> {
   const apis = Template.fromStack(stack).findResources('AWS::ApiGateway::RestApi');

@@ -9,11 +9,11 @@ import * as http from 'http';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { ApiAuth, ApiGroup, Backend, HttpMethod, MatchMode } from 'cdk-api-groups';
-import { LocalGateway, startLocalGateway } from '../../lib/local';
-import { closeAllServers, echoServer, EchoBody, TestServer } from '../support/http-servers';
+import { echoServer, EchoBody, TestServer } from '../support/http-servers';
+import { ServedAssembly, serveAssembly } from '../support/served-assembly';
 
 const work = path.join(__dirname, '..', '.work', `local-match-mode-${process.pid}`);
-let gateway: LocalGateway;
+let served: ServedAssembly;
 let base: string;
 let echo: TestServer;
 
@@ -33,16 +33,11 @@ beforeAll(async () => {
   });
   group.addApi('Public', { method: HttpMethod.GET, path: '/public', ...prefix, backend: Backend.mock({ body: 'public' }), cors: { allowOrigins: ['*'] } });
   group.addApi('Private', { method: HttpMethod.GET, path: '/private', backend: Backend.mock({ body: 'private' }) });
-  app.synth();
-  gateway = await startLocalGateway({ assembly: outdir, port: 0, region: 'eu-west-1', log: () => undefined });
-  base = gateway.groups[0].url.replace(/\/$/, '');
+  served = await serveAssembly(app, work);
+  base = served.base;
 }, 60_000);
 
-afterAll(async () => {
-  await gateway?.close();
-  await closeAllServers();
-  fs.rmSync(work, { recursive: true, force: true });
-});
+afterAll(async () => { await served?.close(); });
 
 function rawGet(p: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {

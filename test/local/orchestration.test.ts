@@ -12,13 +12,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
   ApiGroup, Backend, HttpMethod, MappedParameter, OrchestrationStrategy, RequestParameter, ResponseType,
 } from 'cdk-api-groups';
-import { LocalGateway, startLocalGateway } from '../../lib/local';
-import { closeAllServers, echoServer, EchoBody, TestServer } from '../support/http-servers';
+import { echoServer, EchoBody, TestServer } from '../support/http-servers';
+import { ServedAssembly, serveAssembly } from '../support/served-assembly';
 
 const work = path.join(__dirname, '..', '.work', `local-orchestration-${process.pid}`);
 const outdir = path.join(work, 'cdk.out');
 let backend: TestServer;
-let gateway: LocalGateway;
+let served: ServedAssembly;
 let base: string;
 
 beforeAll(async () => {
@@ -58,16 +58,11 @@ beforeAll(async () => {
     method: HttpMethod.GET, path: '/fn', backend: Backend.fn(echo),
     parameters: [RequestParameter.query('tier', { orchestrations: [none, list] })],
   });
-  app.synth();
-  gateway = await startLocalGateway({ assembly: outdir, port: 0, region: 'eu-west-1', log: () => undefined });
-  base = gateway.groups[0].url.replace(/\/$/, '');
+  served = await serveAssembly(app, work);
+  base = served.base;
 }, 60_000);
 
-afterAll(async () => {
-  await gateway?.close();
-  await closeAllServers();
-  fs.rmSync(work, { recursive: true, force: true });
-});
+afterAll(async () => { await served?.close(); });
 
 test('list: ?tier=gold reaches the HTTP backend as X-Tier: 1, the caller\'s own X-Tier replaced', async () => {
   const r = await fetch(`${base}/tier?tier=gold`, { headers: { 'X-Tier': '7' } });
