@@ -12,6 +12,7 @@
  */
 import { ApiRouteDocument, CONFIG_DOCUMENT_VERSION } from '../../private/config-document';
 import { ApiDetails } from '../shared/api-details';
+import { CompiledOnFirstUse } from '../shared/compiled-on-first-use';
 import { isRecord } from '../proxy/types';
 import { AuthCatalog, ResolvedAuth } from '../shared/auth-config';
 import { resolveDeployTime } from '../shared/deploy-time';
@@ -40,15 +41,7 @@ export interface AuthorizerApi {
 }
 
 /** An API as the router holds it: its details read and its authentication resolved on its first match (never throws). */
-export class RoutedAuthorizerApi {
-  private resolved?: AuthorizerApi;
-
-  public constructor(private readonly resolve: () => AuthorizerApi) {}
-
-  public get compiled(): AuthorizerApi {
-    return this.resolved ??= this.resolve();
-  }
-}
+export type RoutedAuthorizerApi = CompiledOnFirstUse<AuthorizerApi>;
 
 export interface AuthorizerConfig {
   /** The routers of the APIs published in each environment (stage). */
@@ -161,7 +154,7 @@ export function compileAuthorizerConfig(doc: unknown, details: ApiDetails, env: 
     routes[i] = {
       method: route[0],
       path: route[1],
-      target: new RoutedAuthorizerApi(() => resolveApi(i, route[1])),
+      target: new CompiledOnFirstUse(() => resolveApi(i, route[1])),
       environments: route[3] === undefined ? undefined : publishedIn(route[3], `apis[${i}]`),
       prefix: isPrefixRoute(route[4], `apis[${i}]`),
     };

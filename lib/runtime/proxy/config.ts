@@ -18,6 +18,7 @@ import {
 } from '../../private/config-document';
 import { keyed } from '../../private/own-keys';
 import { ApiDetails } from '../shared/api-details';
+import { CompiledOnFirstUse } from '../shared/compiled-on-first-use';
 import { AuthCatalog } from '../shared/auth-config';
 import { loadDocument } from '../shared/document-file';
 import { compileIpRule, IpRule } from './access-control';
@@ -57,16 +58,7 @@ export interface CompiledApi {
  * An API as the router holds it: what routing needs, read at load; the rest compiled on its first
  * match and kept. Compiling never throws: a part that cannot be used fails closed (DEFAULT_5XX).
  */
-export class RoutedApi {
-  private compiledApi?: CompiledApi;
-
-  public constructor(private readonly index: number, private readonly route: ApiRouteDocument,
-    private readonly rules: RuleSet, private readonly context: ApiCompileContext) {}
-
-  public get compiled(): CompiledApi {
-    return this.compiledApi ??= compileApi(this.index, this.route, this.rules, this.context);
-  }
-}
+export type RoutedApi = CompiledOnFirstUse<CompiledApi>;
 
 /** What compiling an API needs from the rest of the document. */
 interface ApiCompileContext {
@@ -272,7 +264,7 @@ export function compileConfig(doc: unknown, details: ApiDetails, env: NodeJS.Pro
     routes[i] = {
       method: route[0],
       path: route[1],
-      target: new RoutedApi(i, route, rules, context),
+      target: new CompiledOnFirstUse(() => compileApi(i, route, rules, context)),
       environments: route[3] === undefined ? undefined : publishedIn(route[3], `apis[${i}]`),
       prefix: isPrefixRoute(route[4], `apis[${i}]`),
     };
