@@ -1,4 +1,4 @@
-import { Annotations, Aspects, Duration, IAspect, Names, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Aspects, Duration, IAspect, Names, Token, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -31,20 +31,18 @@ import { LIMITS, RULES } from './limits';
 import { GroupAlarms, GroupAlarmsOptions } from './monitoring/group-alarms';
 import { OrchestrationRule, OrchestrationRuleOptions } from './orchestration-rule';
 import { backendLatencyMetric, gatewayErrorsMetric, latencyMetric, MetricScope, requestsMetric } from './monitoring/metrics';
-import { warnAboutEnvironmentHosts } from './private/backend-host-risks';
 import {
-  BundledAuthorizer, grantAuthentication, grantInvokeFunction, invokedAuthorizer, newBundledAuthorizer,
+  BundledAuthorizer, grantInvokeFunction, newBundledAuthorizer,
 } from './private/bundled-authorizer';
 import { checkLiteral, formatAll, Problem, problem, throwIf } from './private/checks';
 import { EnvReference } from './private/config-document';
 import { environmentProblems } from './private/environment-checks';
+import { addEnvironmentStage } from './private/environment-stages';
+import { finaliseGroup } from './private/group-finalisation';
 import { InvokeGrants } from './private/invoke-grants';
-import { withWarnings } from './private/definition/deployment-report';
 import { DeploymentReportFiles } from './private/definition/deployment-report-files';
 import { ResourceNode, ResourceTree } from './private/definition/resource-tree';
-import { checkStackQuotasOf, defineRestApi, exposurePlanOf, RestApiDefinition } from './private/definition/rest-api-definition';
-import { addAuthToDeploymentId, addServedToDeploymentId } from './private/deployment-id';
-import { configFiles } from './private/config-files';
+import { checkStackQuotasOf, RestApiDefinition } from './private/definition/rest-api-definition';
 import { DeferredAssetCode } from './private/handler-asset';
 import { groupPropsProblems } from './private/group-checks';
 import { newGroupRestApi } from './private/group-rest-api';
@@ -52,16 +50,12 @@ import { productionPropsProblems } from './private/production-checks';
 import { addWildcardPermissions } from './private/role-wildcards';
 import { DEFAULT_METRICS_NAMESPACE } from './private/metric-names';
 import { routeShape } from './private/paths';
-import { buildRuntimeConfig } from './private/runtime-config';
-import { addMethodThrottles } from './private/stage-method-settings';
-import { GroupStageSettings, privateApiStatements, stageOptionsOf } from './private/stage-options';
-import { warnAboutUnchargedSignatures } from './private/signature-warnings';
-import { warnAboutStageThrottles } from './private/throttle-warnings';
+import { GroupStageSettings, stageOptionsOf } from './private/stage-options';
 import { addRefusalUsagePlan } from './private/usage-plans';
-import { CalledService, createServiceEndpoints, serviceAccessProblems, VpcPlacement, vpcFunctionProps } from './private/vpc-access';
+import { CalledService, serviceAccessProblems, VpcPlacement, vpcFunctionProps } from './private/vpc-access';
 import { vpcSubnetProblems } from './private/vpc-subnets';
 import { DEFAULT_WARM_ALIAS, warmAlias } from './private/warm-functions';
-import { WARN, warnAboutNativeRendering, warnAboutUnusableDeclarations } from './private/warnings';
+import { WARN } from './private/warnings';
 import { ResponseType } from './response-type';
 
 /** Properties of an API group. */
@@ -668,11 +662,7 @@ export class ApiGroup extends Construct {
     }
     for (const found of environmentProblems(props, this.environmentList.map(e => e.environmentName))) { throwIf(env, found); }
     this.environmentList.push(env);
-    return new apigw.Stage(env, 'Stage', {
-      deployment: this.restApi.latestDeployment!,
-      stageName: props.environmentName,
-      ...stageOptionsOf(this.stageSettings, props),
-    });
+    return addEnvironmentStage(env, this.restApi, this.stageSettings, props);
   }
 
   /**
@@ -935,115 +925,36 @@ export class ApiGroup extends Construct {
     this.monitoring?._watchAuthorizer(this.authorizer?.fn);
     this._invokeGrants.finalise();
 
-    warnAboutNativeRendering(this.defaultResponse);
-    warnAboutUnusableDeclarations({
-      group: this, groupName: this.groupName, responses: this.responseList, apis: this.apiList, restApi: this.restApi,
-    });
-
-    warnAboutUnchargedSignatures(this.apiList);
-    grantAuthentication({
-      apis: this.apiList, apps: this.appList, customAuthorizers: this.customAuthorizers, proxy: this.proxyFunction, authorizer: this.authorizer,
-    });
-
-    // The REST API's resources first: an exposed PREFIX API's own resources go into the configuration document.
-    const plan = exposurePlanOf({
-      apis: this.apiList, cors: this.props.cors, usagePlans: this.refusalUsage !== undefined, maxRestResources: this.props.maxRestResources,
-    });
-    const ownResources = new Map(plan.decisions.filter(d => d.ownResources).map(d => [d.api.id, d.ownResources!]));
-    const config = buildRuntimeConfig({
+    const finalised = finaliseGroup({
+      group: this,
+      props: this.props,
       groupName: this.groupName,
       stageName: this.stageName,
+      metricsNamespace: this.metricsNamespace,
+      integrationTimeout: this.integrationTimeout,
+      restApi: this.restApi,
+      proxyFunction: this.proxyFunction,
+      proxyAlias: this.proxyAlias,
+      proxyCode: this.proxyCode,
+      authorizer: this.authorizer,
+      authorizerCode: this.authorizerCode,
+      defaultResponse: this.defaultResponse,
       responses: this.responseList,
       apis: this.apiList,
-      cors: this.props.cors,
-      backendContext: api => this._backendContext(api),
-      accessControl: this.props.accessControl,
       apps: this.appList,
       customAuthorizers: this.customAuthorizers,
       thirdPartyAuthorizers: this.thirdPartyAuthorizers,
-      refusalUsageKey: this.refusalUsage?.key,
-      binaryMediaTypes: this.props.binaryMediaTypes,
+      environments: this.environmentList,
+      refusalUsage: this.refusalUsage,
+      placement: this.placement,
+      privateEndpoints: this.privateEndpoints,
+      resourcePolicy: this.resourcePolicy,
+      deployTimeValues: this.deployTimeValues,
       deployTimeValue: value => this.deployTimeValue(value),
-      metricsNamespace: this.metricsNamespace,
-      environments: this.environmentList.map(e => e.environmentName),
-      ownResources: api => ownResources.get(api.apiId),
+      backendContext: api => this._backendContext(api),
     });
-    const document = configFiles(config);
-    this.proxyCode.stage(this.proxyFunction, 'proxy', document);
-    if (this.authorizer) {
-      this.authorizerCode.stage(this.authorizer.fn, 'authorizer', document);
-    }
-    // Both functions load the same document, so both get every deploy-time value it refers to.
-    for (const [value, name] of this.deployTimeValues) {
-      this.proxyFunction.addEnvironment(name, value);
-      this.authorizer?.fn.addEnvironment(name, value);
-    }
-
-    const definition = defineRestApi({
-      scope: this,
-      groupName: this.groupName,
-      description: this.props.description,
-      apis: this.apiList,
-      defaultResponse: this.defaultResponse,
-      cors: this.props.cors,
-      usagePlans: this.refusalUsage !== undefined,
-      integrationTimeout: this.integrationTimeout,
-      // With keepWarm, API Gateway invokes the aliases (provisioned concurrency never serves the unqualified ARN).
-      proxyFunctionArn: (this.proxyAlias ?? this.proxyFunction).functionArn,
-      authorizerFunctionArn: this.authorizer ? invokedAuthorizer(this.authorizer).functionArn : undefined,
-      maxRestResources: this.props.maxRestResources,
-      otherAuthorizers: authorizersAddedTo(this.restApi),
-      plan,
-    });
-    if (!definition.plan.catchAll) {
-      const rootVariable = definition.plan.resources.find(r => /^\/\{[^/]+\}$/.test(r.path))?.path;
-      Annotations.of(this).addWarningV2(WARN.noCatchAll,
-        `the root already has the variable resource ${rootVariable}, so no catch-all /{proxy+} can be defined: ` +
-        'requests to paths below no declared resource get API Gateway\'s MISSING_AUTHENTICATION_TOKEN response instead of NOT_FOUND');
-    }
-    warnAboutStageThrottles(this.apiList, this.environmentList);
-    warnAboutEnvironmentHosts(this.apiList, this.environmentList);
-    // The report collects every warning of the group, this step's included.
-    this.definition = { ...definition, report: withWarnings(definition.report, warningsUnder(this)) };
-    for (const env of this.environmentList) { addMethodThrottles(env.stage, definition.plan.methodSettings); }
-    // Usage plans cover every environment: a stage outside every plan would refuse the API keys the authorizer hands out.
-    const plans = [this.refusalUsage?.plan, ...this.appList.map(a => a.usagePlan)].filter((p): p is apigw.UsagePlan => p !== undefined);
-    for (const env of this.environmentList.slice(1)) {
-      for (const plan of plans) { plan.addApiStage({ api: this.restApi, stage: env.stage }); }
-    }
-    this.resourcePolicy?.addStatements(...privateApiStatements(this.privateEndpoints,
-      this.apiList.filter(a => a.auth.authType === AuthType.IAM).map(a => iamResourceOf(a))));
-    this.calledServices = calledServices(this.apiList, this.appList, this.customAuthorizers);
-    if (this.placement && this.props.createVpcEndpoints) {
-      createServiceEndpoints(this, this.placement, this.calledServices,
-        [this.proxyFunction, ...(this.authorizer ? [this.authorizer.fn] : [])]);
-    }
-    addServedToDeploymentId(this.restApi, {
-      routes: this.apiList.map(a => `${a.method} ${a.path}`),
-      document: definition.document,
-      stageThrottle: this.props.throttle,
-      methodSettings: definition.plan.methodSettings,
-    });
-    addAuthToDeploymentId(this.restApi, config, {
-      stage: this.props.throttle,
-      apis: this.apiList.filter(a => a.throttle).map(a => ({ id: a.apiId, throttle: a.throttle })),
-      apps: this.appList.filter(a => a.limited).map(a => ({ name: a.appName, throttle: a.throttle, quota: a.quota })),
-    });
-    this.addLocalMetadata();
-  }
-
-  /**
-   * Metadata on the proxy function that lets `cdk-api-groups local` find the group in a cloud
-   * assembly: its name, its REST API and its authorizer function (logical ids).
-   */
-  private addLocalMetadata(): void {
-    const stack = Stack.of(this);
-    (this.proxyFunction.node.defaultChild as lambda.CfnFunction).addMetadata('cdk-api-groups', {
-      group: this.groupName,
-      role: 'proxy',
-      restApi: stack.getLogicalId(this.restApi.node.defaultChild as apigw.CfnRestApi),
-      ...(this.authorizer ? { authorizerFunction: stack.getLogicalId(this.authorizer.fn.node.defaultChild as lambda.CfnFunction) } : {}),
-    });
+    this.definition = finalised.definition;
+    this.calledServices = finalised.calledServices;
   }
 
   /** Whole-group checks, once everything is defined: routes API Gateway cannot express, and the quotas. */
@@ -1065,41 +976,7 @@ export class ApiGroup extends Construct {
   }
 }
 
-/** An IAM API's methods in a resource policy: `execute-api:/*\/<METHOD>/<path>`, path parameters as `*`. */
-function iamResourceOf(api: Api): string {
-  const { method, path } = api._executeApiTarget();
-  return `execute-api:/*/${method}${path}`;
-}
-
 /** The retention of the group's log groups. */
 function logRetentionOf(props: ApiGroupProps): logs.RetentionDays {
   return props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
-}
-
-/** The AWS services the bundled functions call, for their VPC access. */
-function calledServices(apis: readonly Api[], apps: readonly AppCredential[], customAuthorizers: readonly CustomAuthorizer[]): CalledService[] {
-  const services: CalledService[] = [];
-  const functionBackends = apis.some(a => a.backend.kind === 'FUNCTION');
-  if (functionBackends || customAuthorizers.length > 0) {
-    services.push({ name: 'Lambda', because: [functionBackends ? 'function backends' : '', customAuthorizers.length > 0 ? 'custom authorizers' : '']
-      .filter(x => x !== '').join(', ') });
-  }
-  if (apps.length > 0) { services.push({ name: 'SecretsManager', because: 'the apps\' AppCodes' }); }
-  return services;
-}
-
-/** Authorizers added to `restApi` by hand (escape hatch): they count against the quota with the group's. */
-function authorizersAddedTo(restApi: apigw.IRestApi): number {
-  const stack = Stack.of(restApi);
-  const restApiId = JSON.stringify(stack.resolve(restApi.restApiId));
-  return stack.node.findAll()
-    .filter((c): c is apigw.CfnAuthorizer => c instanceof apigw.CfnAuthorizer)
-    .filter(c => JSON.stringify(stack.resolve(c.restApiId)) === restApiId).length;
-}
-
-/** The texts of the warnings annotated on `scope` and below (for the deployment report). */
-function warningsUnder(scope: IConstruct): string[] {
-  return scope.node.findAll()
-    .flatMap(c => c.node.metadata.filter(m => m.type === 'aws:cdk:warning'))
-    .map(m => String(m.data));
 }

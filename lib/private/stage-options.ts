@@ -2,6 +2,8 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Api } from '../api';
+import { AuthType } from '../auth';
 import { accessLogFormat } from './access-log';
 
 /** The stage options the group applies to every environment's stage. */
@@ -69,4 +71,12 @@ export function privateApiStatements(endpoints: readonly ec2.IInterfaceVpcEndpoi
     }),
     allow,
   ];
+}
+
+/** The IAM APIs' methods in a resource policy: `execute-api:/*\/<METHOD>/<path>`, path parameters as `*`. */
+export function iamResourcesOf(apis: readonly Api[]): string[] {
+  return apis.filter(a => a.auth.authType === AuthType.IAM).map(a => {
+    const { method, path } = a._executeApiTarget();
+    return `execute-api:/*/${method}${path}`;
+  });
 }

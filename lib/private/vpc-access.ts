@@ -2,6 +2,9 @@ import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
+import type { Api } from '../api';
+import type { AppCredential } from '../app-credential';
+import type { CustomAuthorizer } from '../authorizers';
 import { RULES } from '../limits';
 import { Problem } from './checks';
 
@@ -29,6 +32,18 @@ export interface CalledService {
   readonly name: 'Lambda' | 'SecretsManager';
   /** Why it is called, for the message. */
   readonly because: string;
+}
+
+/** The AWS services the bundled functions call, for their VPC access. */
+export function calledServices(apis: readonly Api[], apps: readonly AppCredential[], customAuthorizers: readonly CustomAuthorizer[]): CalledService[] {
+  const services: CalledService[] = [];
+  const functionBackends = apis.some(a => a.backend.kind === 'FUNCTION');
+  if (functionBackends || customAuthorizers.length > 0) {
+    services.push({ name: 'Lambda', because: [functionBackends ? 'function backends' : '', customAuthorizers.length > 0 ? 'custom authorizers' : '']
+      .filter(x => x !== '').join(', ') });
+  }
+  if (apps.length > 0) { services.push({ name: 'SecretsManager', because: 'the apps\' AppCodes' }); }
+  return services;
 }
 
 const ENDPOINT_SERVICES: Record<CalledService['name'], ec2.InterfaceVpcEndpointAwsService> = {
