@@ -10,13 +10,13 @@
  * value) makes that API's verdict DEFAULT_5XX, never an unauthenticated ok; it is logged when the
  * API is first called.
  */
-import { ApiRouteDocument, CONFIG_DOCUMENT_VERSION } from '../../private/config-document';
+import { CONFIG_DOCUMENT_VERSION } from '../../private/config-document';
 import { ApiDetails } from '../shared/api-details';
 import { CompiledOnFirstUse } from '../shared/compiled-on-first-use';
 import { isRecord } from '../proxy/types';
 import { AuthCatalog, ResolvedAuth } from '../shared/auth-config';
 import { resolveDeployTime } from '../shared/deploy-time';
-import { EnvironmentRoutes, isPrefixRoute, PublishedRoute, publishedIn } from '../shared/environment-routes';
+import { documentRoutes, EnvironmentRoutes } from '../shared/environment-routes';
 import { loadDocument } from '../shared/document-file';
 import { signingOf } from '../shared/app-secrets';
 import { AppDirectory, AppEntry } from './apps';
@@ -144,27 +144,7 @@ export function compileAuthorizerConfig(doc: unknown, details: ApiDetails, env: 
       return { id, name, auth: reason, authorisedApps: new Set() };
     }
   };
-  const apis = doc.apis as unknown[];
-  const routes: PublishedRoute<RoutedAuthorizerApi>[] = new Array(apis.length);
-  for (let i = 0; i < apis.length; i++) {
-    const route = apis[i] as ApiRouteDocument;
-    if (!Array.isArray(route) || typeof route[0] !== 'string' || typeof route[1] !== 'string') {
-      fail(`apis[${i}] needs a string method and path`);
-    }
-    routes[i] = {
-      method: route[0],
-      path: route[1],
-      target: new CompiledOnFirstUse(() => resolveApi(i, route[1])),
-      environments: route[3] === undefined ? undefined : publishedIn(route[3], `apis[${i}]`),
-      prefix: isPrefixRoute(route[4], `apis[${i}]`),
-    };
-  }
-  let router: EnvironmentRoutes<RoutedAuthorizerApi>;
-  try {
-    router = new EnvironmentRoutes(routes);
-  } catch (err) {
-    fail((err as Error).message);
-  }
+  const router = documentRoutes(doc.apis as unknown[], (i, route) => new CompiledOnFirstUse(() => resolveApi(i, route[1])));
   warnings.push(...catalog.warnings);
   return {
     routes: router,

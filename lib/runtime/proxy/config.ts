@@ -34,7 +34,7 @@ import { compileOrchestration, Orchestrator } from './orchestration';
 import { compileOwnResources } from './own-resources';
 import { compileParameters, ParameterValidator } from './parameters';
 import { compileRule, CompiledRule, RuleSet } from './render';
-import { EnvironmentRoutes, isPrefixRoute, PublishedRoute, publishedIn } from '../shared/environment-routes';
+import { documentRoutes, EnvironmentRoutes } from '../shared/environment-routes';
 import { isRecord } from './types';
 
 export interface CompiledApi {
@@ -253,28 +253,10 @@ export function compileConfig(doc: unknown, details: ApiDetails, env: NodeJS.Pro
     backendOptions: { isBinary: compileBinaryMediaTypes(doc.binaryMediaTypes) },
     warn,
   };
-  const apis = doc.apis as unknown[];
-  const routes: PublishedRoute<RoutedApi>[] = new Array(apis.length);
-  for (let i = 0; i < apis.length; i++) {
-    const route = apis[i] as ApiRouteDocument;
-    if (!Array.isArray(route) || typeof route[0] !== 'string' || typeof route[1] !== 'string') {
-      fail(`apis[${i}] needs a string method and path`);
-    }
+  const router = documentRoutes(doc.apis as unknown[], (i, route) => {
     const rules = responses.get(route[2]) ?? fail(`apis[${i}].response "${String(route[2])}" is not a response of the group`);
-    routes[i] = {
-      method: route[0],
-      path: route[1],
-      target: new CompiledOnFirstUse(() => compileApi(i, route, rules, context)),
-      environments: route[3] === undefined ? undefined : publishedIn(route[3], `apis[${i}]`),
-      prefix: isPrefixRoute(route[4], `apis[${i}]`),
-    };
-  }
-  let router: EnvironmentRoutes<RoutedApi>;
-  try {
-    router = new EnvironmentRoutes(routes);
-  } catch (err) {
-    fail((err as Error).message);
-  }
+    return new CompiledOnFirstUse(() => compileApi(i, route, rules, context));
+  });
   for (const warning of context.catalog.warnings) { warnings.push(warning); }
   const groupName = typeof typed.group.name === 'string' ? typed.group.name : '';
   const metrics = compileMetrics(doc.metrics, groupName, reason => warnings.push(reason));

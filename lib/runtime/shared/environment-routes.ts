@@ -10,6 +10,7 @@
  * named in the document (at most 10, by synth-time validation), built at cold start; a stage the
  * document does not name (a stage added by hand) only sees the APIs published everywhere.
  */
+import { ApiRouteDocument } from '../../private/config-document';
 import { Router, RouteSpec } from '../proxy/router';
 
 /** A route with the environments its API is published in (absent: every environment). */
@@ -60,4 +61,34 @@ export function isPrefixRoute(value: unknown, where: string): boolean {
   if (value === undefined || value === null || value === 'EXACT') { return false; }
   if (value === 'PREFIX') { return true; }
   throw new Error(`${where}.matchMode is neither EXACT nor PREFIX`);
+}
+
+/**
+ * The routers of a document's `apis` (`config.json`'s routing tuples: method, path, response,
+ * environments, match mode), for the proxy and the authorizer alike; `target` makes what the
+ * router holds for the API at `index` (checked after its method and path, before the rest).
+ *
+ * @throws Error naming the first problem (a tuple without a string method and path, a bad
+ * `environments` or `matchMode`, a path that is not a valid route template, or what `target` throws)
+ */
+export function documentRoutes<T>(apis: readonly unknown[], target: (index: number, route: ApiRouteDocument) => T): EnvironmentRoutes<T> {
+  const routes: PublishedRoute<T>[] = new Array(apis.length);
+  for (let i = 0; i < apis.length; i++) {
+    const route = apis[i] as ApiRouteDocument;
+    if (!Array.isArray(route) || typeof route[0] !== 'string' || typeof route[1] !== 'string') {
+      throw new Error(`apis[${i}] needs a string method and path`);
+    }
+    routes[i] = {
+      method: route[0],
+      path: route[1],
+      target: target(i, route),
+      environments: route[3] === undefined ? undefined : publishedIn(route[3], `apis[${i}]`),
+      prefix: isPrefixRoute(route[4], `apis[${i}]`),
+    };
+  }
+  try {
+    return new EnvironmentRoutes(routes);
+  } catch (err) {
+    throw new Error((err as Error).message);
+  }
 }
