@@ -19,7 +19,7 @@
  */
 import * as path from 'path';
 import { CONFIG_FILE_NAME } from '../../private/config-document';
-import { logEvent, stackFrames } from '../proxy/log';
+import { logEvent, logId, stackFrames } from '../proxy/log';
 import { onOwnResources } from '../proxy/own-resources';
 import { RequestView } from '../proxy/request';
 import { isRecord, LambdaContextLike } from '../proxy/types';
@@ -38,7 +38,6 @@ import { runThirdParty } from './third-party';
 /** Time kept back from Lambda's own timeout to answer. */
 const LAMBDA_TIMEOUT_MARGIN_MS = 200;
 const APP_CODE_HEADER = 'x-apig-appcode';
-const MAX_ID = 128;
 
 const configFile = process.env.APIG_CONFIG_FILE || path.join(__dirname, CONFIG_FILE_NAME);
 // A problem confined to one API is found when that API is first called (its auth resolves then).
@@ -156,13 +155,9 @@ async function authenticateSignature(req: RequestView, config: AuthorizerConfig,
   return { apiId: api.id, verdict: VERDICT_OK, reason: 'app authenticated by its signature', app, signature: 'verified' };
 }
 
-function cut(value: string): string {
-  return value.length > MAX_ID ? value.slice(0, MAX_ID) : value;
-}
-
 function logDecision(requestId: string, decision: Decision, started: number): void {
   logEvent('authorizer decision', {
-    requestId: cut(requestId),
+    requestId: logId(requestId),
     apiId: decision.apiId,
     verdict: decision.verdict,
     reason: decision.reason,
@@ -211,7 +206,7 @@ export async function handler(event: unknown, context?: LambdaContextLike): Prom
   } catch (err) {
     // Our own failure, for the routed API (so the proxy renders it with the API's response).
     decision = { apiId, verdict: 'DEFAULT_5XX', reason: `unexpected error: ${err instanceof Error ? err.name : typeof err}` };
-    try { logEvent('unexpected error', { requestId: cut(requestId), stack: stackFrames(err) }); } catch { /* never throw */ }
+    try { logEvent('unexpected error', { requestId: logId(requestId), stack: stackFrames(err) }); } catch { /* never throw */ }
   }
   try {
     logDecision(requestId, decision, started);

@@ -4,9 +4,11 @@
  * bodies or query values.
  */
 
+/** The longest identifier (a request id) a log line carries. */
 const MAX_ID = 128;
 
-function cut(value: string): string {
+/** An identifier cut to what a log line carries: the proxy's error lines and metrics and the authorizer's decisions alike. */
+export function logId(value: string): string {
   return value.length > MAX_ID ? value.slice(0, MAX_ID) : value;
 }
 
@@ -16,7 +18,7 @@ export function logLine(line: string): void {
 }
 
 export function logGatewayError(requestId: string, apiId: string, type: string, status: number, reason: string): void {
-  logLine(JSON.stringify({ msg: 'gateway error', requestId: cut(requestId), apiId, type, status, reason }));
+  logLine(JSON.stringify({ msg: 'gateway error', requestId: logId(requestId), apiId, type, status, reason }));
 }
 
 export function logEvent(msg: string, fields: Record<string, unknown>): void {

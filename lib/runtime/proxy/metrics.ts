@@ -19,12 +19,11 @@
  * shape, so a request only formats its numbers and identifiers.
  */
 import { DIMENSION_NAMES, METRIC_NAMES } from '../../private/metric-names';
-import { logLine } from './log';
+import { logId, logLine } from './log';
 import { isRecord } from './types';
 
 /** CloudWatch's namespace characters; `AWS/` is reserved for AWS services. */
 const NAMESPACE = /^(?!AWS\/)(?=.*[^ ])[A-Za-z0-9 ._\-/#:]{1,255}$/;
-const MAX_REQUEST_ID = 128;
 /** CloudWatch's longest dimension value. */
 const MAX_DIMENSION_VALUE = 1024;
 
@@ -71,7 +70,7 @@ export class RequestMetrics {
       | (outcome.errorType !== undefined ? SHAPE_ERROR : 0)
       | (stage !== undefined ? SHAPE_STAGE : 0);
     const directives = this.metadata[shape] ?? (this.metadata[shape] = this.directives(shape));
-    const requestId = outcome.requestId.length > MAX_REQUEST_ID ? outcome.requestId.slice(0, MAX_REQUEST_ID) : outcome.requestId;
+    const requestId = logId(outcome.requestId);
     let line = `{"msg":"metrics","requestId":${JSON.stringify(requestId)},"_aws":{"Timestamp":${now},"CloudWatchMetrics":${directives}}`
       + `,"${DIMENSION_NAMES.group}":${this.group}`;
     if (outcome.apiId !== undefined) { line += `,"${DIMENSION_NAMES.api}":${JSON.stringify(outcome.apiId)}`; }
