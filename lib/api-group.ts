@@ -9,7 +9,6 @@ import { Construct, IConstruct } from 'constructs';
 import { AccessControl } from './access-control';
 import { Api, ApiOptions } from './api';
 import { AppCredential, AppCredentialOptions } from './app-credential';
-import { AuthType } from './auth';
 import {
   CustomAuthorizer, CustomAuthorizerOptions, ThirdPartyAuthorizer, ThirdPartyAuthorizerOptions,
 } from './authorizers';
@@ -39,22 +38,23 @@ import { EnvReference } from './private/config-document';
 import { environmentProblems } from './private/environment-checks';
 import { addEnvironmentStage } from './private/environment-stages';
 import { finaliseGroup } from './private/group-finalisation';
-import { InvokeGrants } from './private/invoke-grants';
+import { InvokeGrants, invokeTargetsOf } from './private/invoke-grants';
 import { DeploymentReportFiles } from './private/definition/deployment-report-files';
 import { ResourceNode, ResourceTree } from './private/definition/resource-tree';
 import { checkStackQuotasOf, RestApiDefinition } from './private/definition/rest-api-definition';
 import { DeferredAssetCode } from './private/handler-asset';
 import { groupPropsProblems } from './private/group-checks';
 import { newGroupRestApi } from './private/group-rest-api';
+import { newBundledProxy } from './private/bundled-proxy';
+import { privateAccessOf } from './private/private-endpoints';
 import { productionPropsProblems } from './private/production-checks';
-import { addWildcardPermissions } from './private/role-wildcards';
 import { DEFAULT_METRICS_NAMESPACE } from './private/metric-names';
 import { routeShape } from './private/paths';
 import { GroupStageSettings, stageOptionsOf } from './private/stage-options';
 import { addRefusalUsagePlan } from './private/usage-plans';
-import { CalledService, serviceAccessProblems, VpcPlacement, vpcFunctionProps } from './private/vpc-access';
+import { CalledService, serviceAccessProblems, VpcPlacement } from './private/vpc-access';
 import { vpcSubnetProblems } from './private/vpc-subnets';
-import { DEFAULT_WARM_ALIAS, warmAlias } from './private/warm-functions';
+import { DEFAULT_WARM_ALIAS } from './private/warm-functions';
 import { WARN } from './private/warnings';
 import { ResponseType } from './response-type';
 
@@ -382,7 +382,7 @@ export class ApiGroup extends Construct {
   private readonly orchestrationList: OrchestrationRule[] = [];
   private readonly stageSettings: GroupStageSettings;
   private readonly placement?: VpcPlacement;
-  private readonly privateEndpoints: ec2.IInterfaceVpcEndpoint[] = [];
+  private readonly privateEndpoints: ec2.IInterfaceVpcEndpoint[];
   private readonly resourcePolicy?: iam.PolicyDocument;
   private calledServices: CalledService[] = [];
   private finalised = false;
@@ -422,20 +422,9 @@ export class ApiGroup extends Construct {
       executionLogLevel: props.executionLogLevel,
     };
     const endpointType = props.endpointType ?? apigw.EndpointType.REGIONAL;
-    if (endpointType === apigw.EndpointType.PRIVATE) {
-      this.privateEndpoints.push(...(props.privateEndpoints ?? []));
-      if (this.privateEndpoints.length === 0 && this.placement) {
-        this.privateEndpoints.push(new ec2.InterfaceVpcEndpoint(this, 'ExecuteApiEndpoint', {
-          vpc: this.placement.vpc,
-          service: ec2.InterfaceVpcEndpointAwsService.APIGATEWAY,
-          subnets: this.placement.vpcSubnets,
-          privateDnsEnabled: true,
-          open: true,
-        }));
-      }
-      // Filled at finalisation, when the IAM APIs are known.
-      this.resourcePolicy = new iam.PolicyDocument();
-    }
+    const privateAccess = endpointType === apigw.EndpointType.PRIVATE ? privateAccessOf(this, props.privateEndpoints, this.placement) : undefined;
+    this.privateEndpoints = privateAccess?.endpoints ?? [];
+    this.resourcePolicy = privateAccess?.policy;
     this.restApi = newGroupRestApi(this, {
       name: this.groupName,
       description: props.description,
@@ -463,41 +452,23 @@ export class ApiGroup extends Construct {
       });
     }
 
-    this.proxyLogGroup = new logs.LogGroup(this, 'ProxyLogs', {
-      retention: logRetentionOf(props),
-    });
-    const role = new iam.Role(this, 'ProxyRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Proxy of API group ${this.groupName}: writes its logs and invokes the group's function backends`,
-    });
-    this.proxyLogGroup.grantWrite(role);
-    addWildcardPermissions(role, { vpc: this.placement !== undefined, tracing });
-    this.proxyFunction = new lambda.Function(this, 'Proxy', {
-      description: `cdk-api-groups proxy of API group ${this.groupName}`,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
+    const proxy = newBundledProxy(this, {
+      groupName: this.groupName,
+      restApi: this.restApi,
       code: this.proxyCode,
+      logRetention: logRetentionOf(props),
       memorySize: props.proxyMemorySize ?? 512,
-      // Longer than the integration timeout: API Gateway gives up first, and the proxy, whose backend
-      // timeouts are shorter still, normally answers before either.
-      timeout: Duration.seconds(Math.ceil(this.integrationTimeout.toMilliseconds() / 1000) + 1),
-      role,
-      logGroup: this.proxyLogGroup,
-      ...vpcFunctionProps(this.placement),
-      ...(tracing ? { tracing: lambda.Tracing.ACTIVE } : {}),
-    });
-    if (props.keepWarm) {
-      this.proxyAlias = warmAlias(this.proxyFunction, {
+      integrationTimeout: this.integrationTimeout,
+      placement: this.placement,
+      tracing,
+      warm: props.keepWarm ? {
         aliasName: props.keepWarm.aliasName ?? DEFAULT_WARM_ALIAS,
         provisionedConcurrency: props.keepWarm.proxyProvisionedConcurrency,
-        description: `API Gateway invokes the proxy of API group ${this.groupName} through this alias`,
-      });
-    }
-    (this.proxyAlias ?? this.proxyFunction).addPermission('InvokeFromRestApi', {
-      principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
-      sourceArn: this.restApi.arnForExecuteApi('*', '/*', '*'),
+      } : undefined,
     });
+    this.proxyFunction = proxy.fn;
+    this.proxyLogGroup = proxy.logGroup;
+    this.proxyAlias = proxy.alias;
     this.defaultResponse = new GatewayResponse(this, 'DefaultResponse', {
       responseName: 'default',
       rules: props.defaultResponse?.rules,
@@ -706,23 +677,9 @@ export class ApiGroup extends Construct {
    * @throws if an API does not use IAM authentication, belongs to another group, or there is no IAM API
    */
   public grantInvoke(grantee: iam.IGrantable, ...apis: Api[]): iam.Grant {
-    const targets = apis.length > 0 ? apis : this.apiList.filter(a => a.auth.authType === AuthType.IAM);
-    if (targets.length === 0) {
-      throw new Error(`${this.node.path}: grantInvoke found no API with IAM authentication (ApiAuth.iam())`);
-    }
-    for (const api of targets) {
-      if (api.node.scope !== this) {
-        throw new Error(`${this.node.path}: grantInvoke: API ${api.node.path} belongs to another group`);
-      }
-    }
-    for (const api of targets) {
-      if (api.auth.authType !== AuthType.IAM) {
-        throw new Error(`${api.node.path}: grantInvoke needs IAM authentication (ApiAuth.iam()), the API uses ${api.auth.authType}`);
-      }
-    }
     // Listed at synthesis (environments added after this call are granted too), one statement per
     // grantee for the whole group, kept within IAM's sizes (lib/private/invoke-grants.ts).
-    return this._invokeGrants.grant(grantee, targets);
+    return this._invokeGrants.grant(grantee, invokeTargetsOf(this, apis, this.apiList));
   }
 
   /**

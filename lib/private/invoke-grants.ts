@@ -2,6 +2,7 @@ import { Lazy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { Api } from '../api';
+import { AuthType } from '../auth';
 import { LIMITS, RULES } from '../limits';
 import { problem, throwIf } from './checks';
 
@@ -135,4 +136,26 @@ export class InvokeGrants {
 function describe(grantee: iam.IGrantable): string {
   const principal = grantee.grantPrincipal as unknown as { node?: { path?: string } };
   return principal.node?.path ?? grantee.grantPrincipal.toString();
+}
+
+/**
+ * The APIs a `grantInvoke` call covers: the ones given, or every IAM API of the group so far;
+ * each must be the group's own and use IAM authentication (a grant on anything else would allow nothing).
+ */
+export function invokeTargetsOf(group: Construct, apis: readonly Api[], groupApis: readonly Api[]): Api[] {
+  const targets = apis.length > 0 ? [...apis] : groupApis.filter(a => a.auth.authType === AuthType.IAM);
+  if (targets.length === 0) {
+    throw new Error(`${group.node.path}: grantInvoke found no API with IAM authentication (ApiAuth.iam())`);
+  }
+  for (const api of targets) {
+    if (api.node.scope !== group) {
+      throw new Error(`${group.node.path}: grantInvoke: API ${api.node.path} belongs to another group`);
+    }
+  }
+  for (const api of targets) {
+    if (api.auth.authType !== AuthType.IAM) {
+      throw new Error(`${api.node.path}: grantInvoke needs IAM authentication (ApiAuth.iam()), the API uses ${api.auth.authType}`);
+    }
+  }
+  return targets;
 }
