@@ -7,7 +7,7 @@
 import { ConfigDocument } from '../../private/config-document';
 import { CorsPolicy } from '../proxy/cors';
 import { GatewayError, ProxyErrorType } from '../proxy/gateway-error';
-import { compileRule, renderGatewayError } from '../proxy/render';
+import { compileRule, renderErrorResult } from '../proxy/render';
 import { RequestView } from '../proxy/request';
 
 /** One preview: the group's document (responses, errors, CORS), the response and type, and the request. */
@@ -63,19 +63,13 @@ export function renderPreview(input: PreviewInput): PreviewResult {
   if (Object.keys(input.request.authorizer).length > 0) { req.authorizerOverlay = { ...input.request.authorizer }; }
   const error = new GatewayError(input.type as ProxyErrorType, input.originalStatus, 'preview', input.errorDetail,
     input.errorMessage, input.errorCode);
-  // The renderer logs every gateway error it renders (one line for CloudWatch); a preview is not one.
-  const log = console.log;
-  console.log = () => undefined;
-  try {
-    const result = renderGatewayError(error, req, {
-      rules: { [input.type]: rule },
-      apiId: input.api?.id ?? '',
-      apiName: input.api?.name ?? '',
-      defaultStage: doc.group.stage,
-      cors: doc.cors ? new CorsPolicy(doc.cors) : undefined,
-    });
-    return { statusCode: result.statusCode, headers: { ...result.headers }, body: result.body };
-  } finally {
-    console.log = log;
-  }
+  // Rendered without the log line the proxy writes for every gateway error: a preview is not one.
+  const result = renderErrorResult(error, req, {
+    rules: { [input.type]: rule },
+    apiId: input.api?.id ?? '',
+    apiName: input.api?.name ?? '',
+    defaultStage: doc.group.stage,
+    cors: doc.cors ? new CorsPolicy(doc.cors) : undefined,
+  });
+  return { statusCode: result.statusCode, headers: { ...result.headers }, body: result.body };
 }

@@ -80,7 +80,8 @@ export const FALLBACK_RULES: RuleSet = {
   DEFAULT_5XX: compileRule({ body: HUAWEI_DEFAULT_BODY, headers: {} }, { code: 'APIG.0601', message: 'Internal server error.' }),
 };
 
-export function renderGatewayError(err: GatewayError, req: RequestView, scope: RenderScope): ProxyResult {
+/** The gateway error's answer, as `renderGatewayError` gives it, without logging it (the preview renderer's use). */
+export function renderErrorResult(err: GatewayError, req: RequestView, scope: RenderScope): ProxyResult {
   const rule = ruleOf(scope.rules, err.type) ?? FALLBACK_RULES.DEFAULT_5XX;
   const status = rule.status ?? err.status;
   const context: RenderContext = {
@@ -99,7 +100,13 @@ export function renderGatewayError(err: GatewayError, req: RequestView, scope: R
   headers['X-Request-Id'] = req.requestIdHeader;
   const result: ProxyResult = { statusCode: status, headers, body: rule.body.render(context), isBase64Encoded: false };
   if (scope.cors) { scope.cors.apply(result, req); }
-  logGatewayError(req.requestId, scope.apiId, err.type, status, err.reason);
+  return result;
+}
+
+/** The gateway error's answer; logged (one line for CloudWatch) and recorded on the request for its metrics. */
+export function renderGatewayError(err: GatewayError, req: RequestView, scope: RenderScope): ProxyResult {
+  const result = renderErrorResult(err, req, scope);
+  logGatewayError(req.requestId, scope.apiId, err.type, result.statusCode, err.reason);
   req.errorType = err.type;
   return result;
 }
