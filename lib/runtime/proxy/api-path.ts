@@ -60,14 +60,21 @@ function tailStart(segments: readonly string[], fixed: readonly Piece[], greedy:
   return -1;
 }
 
-/** The path relative to the REST API's root, still percent-encoded (see the file comment). */
-export function apiRelativePath(event: ProxyEvent): string {
-  const received = typeof event.path === 'string' ? event.path : '';
-  const resource = event.resource;
-  if (typeof resource !== 'string' || !resource.startsWith('/')) { return received; }
-  const params = isRecord(event.pathParameters) ? event.pathParameters : undefined;
-  const values: Record<string, string> = {};
+/** A resource template parsed: its fixed pieces, its greedy parameter (last) if any, and every parameter name in order. */
+interface ParsedResource {
+  readonly fixed: readonly Piece[];
+  readonly greedy?: string;
+  readonly names: readonly string[];
+}
+
+/** Resources parsed so far: a REST API has a handful; bounded so that hand-made events cannot grow it. */
+const parsedResources = new Map<string, ParsedResource | null>();
+const MAX_PARSED_RESOURCES = 256;
+
+/** `resource` parsed, or null when no resource API Gateway could have matched (a greedy segment that is not the last). */
+function parseResource(resource: string): ParsedResource | null {
   const fixed: Piece[] = [];
+  const names: string[] = [];
   let greedy: string | undefined;
   const parts = withoutTrailingSlashes(resource).split('/').slice(1);
   for (let i = 0; i < parts.length; i++) {
@@ -79,18 +86,43 @@ export function apiRelativePath(event: ProxyEvent): string {
       fixed.push({ text: part });
       continue;
     }
+    names.push(name);
+    if (g) {
+      if (i !== parts.length - 1) { return null; }
+      greedy = name;
+    } else {
+      fixed.push({ param: name });
+    }
+  }
+  return { fixed, greedy, names };
+}
+
+function parsedResource(resource: string): ParsedResource | null {
+  let parsed = parsedResources.get(resource);
+  if (parsed === undefined) {
+    parsed = parseResource(resource);
+    if (parsedResources.size < MAX_PARSED_RESOURCES) { parsedResources.set(resource, parsed); }
+  }
+  return parsed;
+}
+
+/** The path relative to the REST API's root, still percent-encoded (see the file comment). */
+export function apiRelativePath(event: ProxyEvent): string {
+  const received = typeof event.path === 'string' ? event.path : '';
+  const resource = event.resource;
+  if (typeof resource !== 'string' || !resource.startsWith('/')) { return received; }
+  const parsed = parsedResource(resource);
+  // A greedy segment that is not the last: no resource API Gateway could have matched.
+  if (parsed === null) { return received; }
+  const { fixed, greedy } = parsed;
+  const params = isRecord(event.pathParameters) ? event.pathParameters : undefined;
+  const values: Record<string, string> = {};
+  for (const name of parsed.names) {
     const value = params?.[name];
     // A resource whose parameters the event does not carry at all (API Gateway always sends them; a
     // hand-made or test-console event may not) cannot be rebuilt: routed on event.path.
     if (typeof value !== 'string') { return received; }
     values[name] = value;
-    if (g) {
-      // A greedy segment that is not the last: no resource API Gateway could have matched.
-      if (i !== parts.length - 1) { return received; }
-      greedy = name;
-    } else {
-      fixed.push({ param: name });
-    }
   }
   if (received !== '') {
     const trimmed = withoutTrailingSlashes(received);
