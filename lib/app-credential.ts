@@ -228,24 +228,42 @@ const APP_KEY = /^[A-Za-z0-9][A-Za-z0-9_-]{7,199}$/;
 const APP_SECRET = /^[A-Za-z0-9_\-!@#$%]{8,128}$/;
 
 /**
- * What can be checked of a user-supplied AppSecret secret at synth time: a literal value, or a
- * generator. Never puts the value in a message.
+ * What the app knows of a secret defined in it: its literal value, parsed as JSON (undefined when
+ * it is not JSON), or its generator. Undefined for an imported secret, or one whose value is a token.
  */
-function signatureSecretProblems(secret: secretsmanager.ISecret): Problem[] {
+function knownAtSynth(secret: secretsmanager.ISecret):
+  | { readonly where: string; readonly parsed: unknown; readonly generator?: undefined }
+  | { readonly where: string; readonly generator?: secretsmanager.CfnSecret.GenerateSecretStringProperty }
+  | undefined {
   const cfn = secret.node.defaultChild;
-  if (!(cfn instanceof secretsmanager.CfnSecret)) { return []; }
+  if (!(cfn instanceof secretsmanager.CfnSecret)) { return undefined; }
   const where = secret.node.path;
   const stack = Stack.of(cfn);
   const value = cfn.secretString !== undefined ? stack.resolve(cfn.secretString) : undefined;
   if (typeof value === 'string') {
     let parsed: unknown;
     try { parsed = JSON.parse(value); } catch { parsed = undefined; }
+    return { where, parsed };
+  }
+  const generator = stack.resolve(cfn.generateSecretString) as secretsmanager.CfnSecret.GenerateSecretStringProperty | undefined;
+  return { where, generator: generator && typeof generator === 'object' && cfn.secretString === undefined ? generator : undefined };
+}
+
+/**
+ * What can be checked of a user-supplied AppSecret secret at synth time: a literal value, or a
+ * generator. Never puts the value in a message.
+ */
+function signatureSecretProblems(secret: secretsmanager.ISecret): Problem[] {
+  const known = knownAtSynth(secret);
+  if (known === undefined) { return []; }
+  const { where, generator } = known;
+  if ('parsed' in known) {
+    const parsed = known.parsed;
     const appSecret = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>).appSecret : undefined;
     if (typeof appSecret !== 'string') { return [problem(RULES.appSecretValue, where, 'its value is not JSON with "appSecret"')]; }
     return APP_SECRET.test(appSecret) ? [] : [problem(RULES.appSecretValue, where, 'its appSecret has characters or a length not allowed')];
   }
-  const generator = stack.resolve(cfn.generateSecretString) as secretsmanager.CfnSecret.GenerateSecretStringProperty | undefined;
-  if (generator && typeof generator === 'object' && cfn.secretString === undefined) {
+  if (generator !== undefined) {
     const length = generator.passwordLength ?? 32;
     if (generator.generateStringKey !== 'appSecret' || typeof generator.secretStringTemplate !== 'string') {
       return [problem(RULES.appSecretValue, where, 'it is generated without generateStringKey "appSecret" and a JSON template')];
@@ -265,15 +283,11 @@ function signatureSecretProblems(secret: secretsmanager.ISecret): Problem[] {
  * literal value, or generated with a template. Never puts the value in a message.
  */
 function appSecretProblems(secret: secretsmanager.ISecret): Problem[] {
-  const cfn = secret.node.defaultChild;
-  if (!(cfn instanceof secretsmanager.CfnSecret)) { return []; }
-  const where = secret.node.path;
-  const stack = Stack.of(cfn);
-  const value = cfn.secretString !== undefined ? stack.resolve(cfn.secretString) : undefined;
-  if (typeof value === 'string') {
-    let parsed: unknown;
-    try { parsed = JSON.parse(value); } catch { parsed = undefined; }
-    const codes = appCodesOf(parsed);
+  const known = knownAtSynth(secret);
+  if (known === undefined) { return []; }
+  const { where, generator } = known;
+  if ('parsed' in known) {
+    const codes = appCodesOf(known.parsed);
     if (!codes) { return [problem(RULES.appSecret, where, 'its value is not JSON with "appCode" or "appCodes"')]; }
     if (codes.length < 1 || codes.length > LIMITS.appCodesPerApp) {
       return [problem(RULES.appSecret, where, `${codes.length} AppCodes`)];
@@ -281,8 +295,7 @@ function appSecretProblems(secret: secretsmanager.ISecret): Problem[] {
     const bad = codes.findIndex(c => typeof c !== 'string' || c.length < LIMITS.appCodeMinLength || c.length > LIMITS.appCodeMaxLength);
     return bad < 0 ? [] : [problem(RULES.appSecret, where, `AppCode number ${bad + 1} is not a string of the allowed length`)];
   }
-  const generator = stack.resolve(cfn.generateSecretString) as secretsmanager.CfnSecret.GenerateSecretStringProperty | undefined;
-  if (generator && typeof generator === 'object' && cfn.secretString === undefined) {
+  if (generator !== undefined) {
     const length = generator.passwordLength ?? 32;
     if (generator.generateStringKey !== 'appCode' || typeof generator.secretStringTemplate !== 'string') {
       return [problem(RULES.appSecret, where, 'it is generated without generateStringKey "appCode" and a JSON template')];
