@@ -13,15 +13,9 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ApiGroup, Backend, HttpMethod } from 'cdk-api-groups';
 import { LocalGateway, startLocalGateway } from '../../lib/local';
+import { RECORDED_CASES } from '../support/lambda-proxy-results';
 
-interface RecordedCase {
-  readonly name: string;
-  readonly result: unknown;
-  readonly expect: { readonly status: number; readonly body?: string; readonly json?: unknown; readonly headers?: Record<string, string> };
-}
-
-const FIXTURE = path.join(__dirname, '..', 'fixtures', 'lambda-proxy-results', 'aws-recorded.json');
-const CASES: RecordedCase[] = JSON.parse(fs.readFileSync(FIXTURE, 'utf8')).cases;
+const CASES = RECORDED_CASES;
 const work = path.join(__dirname, '..', '.work', `local-function-results-${process.pid}`);
 
 // The recording's function: `return json.loads(event["body"])`.

@@ -5,23 +5,14 @@
  * (ANY /{proxy+}, AWS_PROXY, no binary media types, no gateway responses). The integration
  * returns what the request's body says, as the recording's function did.
  */
-import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
-import * as path from 'path';
 import { CfnResolver, CfnTemplate } from '../../lib/local/cfn';
 import { readRestApi } from '../../lib/local/rest-api';
 import { groupHandler } from '../../lib/local/server';
+import { RECORDED_CASES } from '../support/lambda-proxy-results';
 
-interface RecordedCase {
-  readonly name: string;
-  readonly result: unknown;
-  /** `json`: the recorded body was JSON, compared parsed (the recording kept it parsed). */
-  readonly expect: { readonly status: number; readonly body?: string; readonly json?: unknown; readonly headers?: Record<string, string> };
-}
-
-const FIXTURE = path.join(__dirname, '..', 'fixtures', 'lambda-proxy-results', 'aws-recorded.json');
-const CASES: RecordedCase[] = JSON.parse(fs.readFileSync(FIXTURE, 'utf8')).cases;
+const CASES = RECORDED_CASES;
 
 const API = { Ref: 'Api' };
 function template(binaryMediaTypes?: string[]): CfnTemplate {

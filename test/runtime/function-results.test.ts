@@ -10,22 +10,14 @@
  * recorded). Where API Gateway answered 502 "Internal server error", the proxy answers
  * BACKEND_UNAVAILABLE (502) rendered with the group's response (README, function backends).
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { proxyEvent } from '../support/events';
 import { lambdaEnv, LocalLambda, startLocalLambda } from '../support/local-lambda';
 import { cleanWorkDirs, LoadedProxy, loadProxyAsset, ProxyResultShape } from '../support/proxy-harness';
 import { document, fn } from './documents';
 import { captureLogs, json, setEnv } from './helpers';
+import { RECORDED_CASES } from '../support/lambda-proxy-results';
 
-interface RecordedCase {
-  readonly name: string;
-  readonly result: unknown;
-  readonly expect: { readonly status: number; readonly body?: string; readonly json?: unknown; readonly headers?: Record<string, string> };
-}
-
-const FIXTURE = path.join(__dirname, '..', 'fixtures', 'lambda-proxy-results', 'aws-recorded.json');
-const CASES: RecordedCase[] = JSON.parse(fs.readFileSync(FIXTURE, 'utf8')).cases;
+const CASES = RECORDED_CASES;
 
 let lambda: LocalLambda;
 let proxy: LoadedProxy;
