@@ -28,6 +28,7 @@ import { HuaweiImportOptions } from './interop/huawei-import-options';
 import { KeepWarmOptions } from './keep-warm';
 import { LIMITS, RULES } from './limits';
 import { GroupAlarms, GroupAlarmsOptions } from './monitoring/group-alarms';
+import { DirectIntegration } from './direct-integration';
 import { OrchestrationRule, OrchestrationRuleOptions } from './orchestration-rule';
 import { backendLatencyMetric, gatewayErrorsMetric, latencyMetric, MetricScope, requestsMetric } from './monitoring/metrics';
 import {
@@ -110,6 +111,14 @@ export interface ApiGroupProps {
    * @default Duration.seconds(29)
    */
   readonly integrationTimeout?: Duration;
+
+  /**
+   * Whether APIs that lose nothing on API Gateway's own path skip the proxy (README "Direct
+   * integration"). An API's `direct` option decides first.
+   *
+   * @default DirectIntegration.NONE
+   */
+  readonly directIntegration?: DirectIntegration;
 
   /**
    * Memory of the proxy function, in MB.

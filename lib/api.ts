@@ -123,6 +123,19 @@ export interface ApiOptions {
    * @default - the group's CORS, if any
    */
   readonly cors?: CorsOptions;
+
+  /**
+   * Whether API Gateway calls the backend itself (HTTP_PROXY for an HTTP backend, AWS_PROXY for a
+   * function, MOCK for a mock), without the proxy: one Lambda invocation less per request (two
+   * less for app, custom or third-party authentication, whose authorizer then decides alone). Its
+   * gateway errors then come from the REST API's native responses (the `default` response's
+   * translation). `true` fails the synth, naming each reason, when the API uses anything only the
+   * proxy can do (README "Direct integration"); `false` keeps it on the proxy under
+   * `DirectIntegration.AUTO`.
+   *
+   * @default - the group's `directIntegration`: on the proxy unless AUTO finds it loses nothing
+   */
+  readonly direct?: boolean;
 }
 
 const API_NAME = /^[A-Za-z0-9][A-Za-z0-9\-_./:()]{2,254}$/;
@@ -203,6 +216,13 @@ export class Api extends Construct {
    */
   public readonly cors?: CorsOptions;
 
+  /**
+   * `true`: API Gateway must call the backend itself; `false`: always through the proxy.
+   *
+   * @default - the group's `directIntegration` decides
+   */
+  public readonly direct?: boolean;
+
   /** @internal the parsed path */
   public readonly _segments: PathSegment[];
 
@@ -226,6 +246,7 @@ export class Api extends Construct {
     this.backendPolicies = [...(options.backendPolicies ?? [])];
     this.matchMode = options.matchMode ?? MatchMode.EXACT;
     this.cors = options.cors;
+    this.direct = options.direct;
     this.apiId = crypto.createHash('sha256').update(`${group.groupName}\0${id}`).digest('hex').slice(0, 32);
 
     if (!Object.values(HttpMethod).includes(this.method)) {

@@ -8,6 +8,7 @@ import { normaliseAddress, substituteAddress } from './private/backend-address';
 import { backendParameterProblems } from './private/backend-parameters';
 import { checkLiteralNumber, Problem, problem, show } from './private/checks';
 import type { BackendDocument, BackendParameterDocument, DeployTimeString } from './private/config-document';
+import type { DirectBackend } from './private/direct/direct-backend';
 import { AUTHORIZER_KEY_PATTERN } from './private/template';
 
 /** Options of an HTTP(S) backend. */
@@ -162,6 +163,9 @@ export abstract class Backend {
     return [];
   }
 
+  /** @internal the backend as API Gateway would call it itself (direct integration) */
+  public abstract _direct(): DirectBackend;
+
   /** @internal the URL the backend calls, for the host warnings (backend-host-risks.ts); none for functions and mocks */
   public _hostUrl(): string | undefined {
     return undefined;
@@ -288,6 +292,20 @@ class HttpBackend extends Backend {
     return this.url;
   }
 
+  public _direct(): DirectBackend {
+    const url = this.address.url;
+    return {
+      kind: 'HTTP',
+      url,
+      variables: [...this.address.variables],
+      placeholders: [...url.matchAll(PLACEHOLDER)].map(m => m[1]),
+      ...(this.options.method !== undefined && this.options.method !== HttpMethod.ANY ? { method: this.options.method } : {}),
+      timeoutMs: this.timeout.toMilliseconds(),
+      contextHeaders: { ...(this.options.authorizerContextHeaders ?? {}) },
+      parameterCount: this.parameters.length,
+    };
+  }
+
   public _bind(ctx: BackendBindContext): BackendDocument {
     const url = this.address.url;
     return {
@@ -323,6 +341,16 @@ class FunctionBackend extends Backend {
     // A function has no backend path: a PATH parameter lands in the event's pathParameters.
     found.push(...backendParameterProblems(this.parameters, ctx, undefined));
     return found;
+  }
+
+  public _direct(): DirectBackend {
+    return {
+      kind: 'FUNCTION',
+      handler: this.handler,
+      timeoutMs: this.timeout.toMilliseconds(),
+      parameterCount: this.parameters.length,
+      asynchronous: this.invocation === FunctionInvocation.ASYNC,
+    };
   }
 
   public _bind(ctx: BackendBindContext): BackendDocument {
@@ -367,6 +395,10 @@ class MockBackend extends Backend {
       found.push(problem(RULES.literal, this.options.body, 'mock body'));
     }
     return found;
+  }
+
+  public _direct(): DirectBackend {
+    return { kind: 'MOCK', statusCode: this.options.statusCode ?? 200, body: this.options.body ?? '', headers: { ...(this.options.headers ?? {}) } };
   }
 
   public _bind(): BackendDocument {

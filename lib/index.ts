@@ -9,6 +9,7 @@ export * from './backend-parameter';
 export * from './function-invocation';
 export * from './backend-policy';
 export * from './cors';
+export * from './direct-integration';
 export { ApiGroupErrors } from './errors';
 export * from './gateway-response';
 export * from './http-method';

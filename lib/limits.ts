@@ -105,6 +105,10 @@ export const RULES = {
   exposedPath: rule('exposed-path', 'path of an API that API Gateway sees individually',
     'literal segments of letters, digits and "-_.,:$" only: API Gateway\'s import refuses "*" and "%" in a resource path ' +
     '(an API without IAM, its own throttle or a per-method API key rides the catch-all, where any Huawei path works)', AWS),
+  directIntegration: rule('direct-integration', 'API marked direct: true',
+    'nothing only the proxy can do: the `default` response, presence-only parameter checks, no backend parameters or policies, ' +
+    'no IP rule, no CORS, no prefix match, every environment, no app signatures, a public HTTP backend with a fixed URL path, ' +
+    'a synchronous function or a mock (README "Direct integration")', LIBRARY),
   parametersPerApi: rule('parameters-per-api', 'number of request parameters', `at most ${LIMITS.parametersPerApi} per API`, HUAWEI),
   parameterName: rule('parameter-name', 'request parameter name',
     '1-32 characters matching ^[A-Za-z][A-Za-z0-9._-]*$, not starting with "x-apig-" or "x-sdk-", not "x-stage", unique per location', HUAWEI),

@@ -354,6 +354,12 @@ export interface ApiDocument {
    * (DESIGN section 11).
    */
   readonly ownResources?: string[];
+  /**
+   * A direct API's resource (README "Direct integration"): a request arriving on it reached API
+   * Gateway's own integration of the backend, not the proxy, so the authorizer answers API Gateway
+   * itself (Deny, Unauthorized or an error) instead of handing the proxy a verdict.
+   */
+  readonly directResource?: string;
   /** Backend policies, tried in order before the API's own backend. Absent: none. */
   readonly backendPolicies?: BackendPolicyDocument[];
   /** The API's parameter orchestration (Huawei's orchestration rules). Absent: none. */

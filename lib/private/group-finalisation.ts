@@ -19,6 +19,7 @@ import { defineRestApi, exposurePlanOf, RestApiDefinition } from './definition/r
 import { addAuthToDeploymentId, addServedToDeploymentId } from './deployment-id';
 import { warnAboutEnvironmentHosts } from './backend-host-risks';
 import { wireEnvironments } from './environment-stages';
+import { DirectSelection, selectDirect } from './direct/direct-selection';
 import { DeferredAssetCode } from './handler-asset';
 import { addLocalMetadata } from './local-metadata';
 import { buildRuntimeConfig } from './runtime-config';
@@ -82,10 +83,19 @@ export function finaliseGroup(g: DeclaredGroup): FinalisedGroup {
     apis: g.apis, apps: g.apps, customAuthorizers: g.customAuthorizers, proxy: g.proxyFunction, authorizer: g.authorizer,
   });
 
-  // The REST API's resources first: an exposed PREFIX API's own resources go into the configuration document.
+  // Which APIs API Gateway integrates directly, then the REST API's resources: an exposed PREFIX
+  // API's own resources and a direct API's resource go into the configuration document.
+  const direct = selectDirect(g.apis, {
+    defaultResponse: g.defaultResponse,
+    cors: g.props.cors !== undefined,
+    accessControl: g.props.accessControl !== undefined,
+    vpc: g.placement !== undefined,
+    environments: g.environments.map(e => e.environmentName),
+  }, g.props.directIntegration);
   const plan = exposurePlanOf({
-    apis: g.apis, cors: g.props.cors, usagePlans: g.refusalUsage !== undefined, maxRestResources: g.props.maxRestResources,
+    apis: g.apis, cors: g.props.cors, usagePlans: g.refusalUsage !== undefined, maxRestResources: g.props.maxRestResources, direct,
   });
+  const directResources = new Map(plan.decisions.filter(d => d.direct).map(d => [d.api.id, d.resourcePath!]));
   const ownResources = new Map(plan.decisions.filter(d => d.ownResources).map(d => [d.api.id, d.ownResources!]));
   const config = buildRuntimeConfig({
     groupName: g.groupName,
@@ -104,6 +114,7 @@ export function finaliseGroup(g: DeclaredGroup): FinalisedGroup {
     metricsNamespace: g.metricsNamespace,
     environments: g.environments.map(e => e.environmentName),
     ownResources: api => ownResources.get(api.apiId),
+    directResource: api => directResources.get(api.apiId),
   });
   const document = configFiles(config);
   g.proxyCode.stage(g.proxyFunction, 'proxy', document);
@@ -131,7 +142,9 @@ export function finaliseGroup(g: DeclaredGroup): FinalisedGroup {
     maxRestResources: g.props.maxRestResources,
     otherAuthorizers: authorizersAddedTo(g.restApi),
     plan,
+    direct,
   });
+  allowDirectInvocations(g.restApi, g.apis.filter(a => directResources.has(a.apiId)), direct);
   if (!definition.plan.catchAll) {
     const rootVariable = definition.plan.resources.find(r => /^\/\{[^/]+\}$/.test(r.path))?.path;
     Annotations.of(g.group).addWarningV2(WARN.noCatchAll,
@@ -163,6 +176,25 @@ export function finaliseGroup(g: DeclaredGroup): FinalisedGroup {
   });
   addLocalMetadata({ groupName: g.groupName, restApi: g.restApi, proxyFunction: g.proxyFunction, authorizerFunction: g.authorizer?.fn });
   return { definition: reported, calledServices: called };
+}
+
+/**
+ * A direct function backend is invoked by API Gateway itself: the function's resource policy must
+ * allow it, for that API's method only (a resource-based statement, which also works for imported
+ * functions of the account, unlike `IFunction.addPermission`).
+ */
+function allowDirectInvocations(restApi: apigw.SpecRestApi, apis: readonly Api[], selection: DirectSelection): void {
+  for (const api of apis) {
+    const backend = selection.assessments.get(api.apiId)?.backend;
+    if (backend?.kind !== 'FUNCTION') { continue; }
+    const target = api._executeApiTarget();
+    new lambda.CfnPermission(api, 'DirectInvokePermission', {
+      action: 'lambda:InvokeFunction',
+      functionName: backend.handler.functionArn,
+      principal: 'apigateway.amazonaws.com',
+      sourceArn: restApi.arnForExecuteApi(target.method, target.path, '*'),
+    });
+  }
 }
 
 /** Authorizers added to `restApi` by hand (escape hatch): they count against the quota with the group's. */

@@ -41,6 +41,8 @@ export interface RuntimeConfigInput {
   readonly environments?: string[];
   /** An exposed PREFIX API's own resources in the REST API's document (ApiDocument.ownResources). */
   ownResources?(api: Api): string[] | undefined;
+  /** A direct API's resource in the REST API's document (ApiDocument.directResource). */
+  directResource?(api: Api): string | undefined;
 }
 
 /**
@@ -89,6 +91,7 @@ export function buildRuntimeConfig(input: RuntimeConfigInput): ConfigDocument {
     ...(api.backendPolicies.length > 0
       ? { backendPolicies: backendPolicyDocuments(api.backendPolicies, input.backendContext(api), api._policyConditionContext()) } : {}),
     ...apiRoutingDocument(api, input.ownResources?.(api)),
+    ...(input.directResource?.(api) !== undefined ? { directResource: input.directResource(api) } : {}),
   }));
   const deployTimeValue = (value: string): DeployTimeString => {
     if (!input.deployTimeValue) { throw new Error(`cdk-api-groups: no deploy-time value support for ${value}`); }

@@ -1,4 +1,5 @@
 import { formatAll, Problem } from '../checks';
+import type { DirectSelection } from '../direct/direct-selection';
 import { ExposurePlan, ExposureReason, PlannedResource } from './exposure';
 import { QuotaCount, QuotaUsage } from './quotas';
 
@@ -21,6 +22,10 @@ export interface ReportedApi {
   readonly note?: string;
   /** Where an API not seen individually really rides: the methods of the document that receive its requests. */
   readonly ridesOn?: RiddenMethod[];
+  /** `direct`: API Gateway calls the backend itself; `proxy`: the proxy does (README "Direct integration"). */
+  readonly integration: 'direct' | 'proxy';
+  /** Why a proxied API is not direct, or what a direct API marked `direct: true` accepted to lose. */
+  readonly integrationNotes?: string[];
 }
 
 /** A method of the document that receives the requests of an API it does not declare. */
@@ -48,6 +53,8 @@ export interface DeploymentReport {
     readonly definitionBytes: number;
   };
   readonly seenIndividually: ReportedApi[];
+  /** How many APIs API Gateway integrates directly, and how many the proxy serves. */
+  readonly integrations: { readonly direct: number; readonly proxy: number };
   readonly catchAll: {
     /** False when the root's variable resource leaves no room for `/{proxy+}`. */
     readonly defined: boolean;
@@ -69,6 +76,7 @@ export interface ReportInput {
   /** The group's warnings about native rendering (texts as annotated). */
   readonly warnings?: readonly string[];
   readonly problems?: readonly Problem[];
+  readonly direct?: DirectSelection;
 }
 
 /** The methods that receive the requests of `d`'s API on the resources it lands on. */
@@ -104,6 +112,8 @@ export function buildDeploymentReport(input: ReportInput): DeploymentReport {
     ...(d.exposed ? { reasons: d.reasons } : {}),
     ...(d.note !== undefined ? { note: d.note } : {}),
     ...(!d.exposed ? { ridesOn: riddenMethods(d, resources, names) } : {}),
+    integration: d.direct ? 'direct' : 'proxy',
+    ...integrationNotes(d, input.direct),
   });
   const catchAllResources = plan.resources.filter(r => r.path === '/' || (r.closure && r.path.lastIndexOf('/') === 0));
   const carriesAuthorizer = catchAllResources.some(r => r.methods.some(m => m.kind === 'fallback' && m.authorizer));
@@ -121,6 +131,7 @@ export function buildDeploymentReport(input: ReportInput): DeploymentReport {
       definitionBytes: input.definitionBytes,
     },
     seenIndividually: plan.decisions.filter(d => d.exposed).map(reported),
+    integrations: { direct: plan.decisions.filter(d => d.direct).length, proxy: plan.decisions.filter(d => !d.direct).length },
     catchAll: {
       defined: plan.catchAll,
       carriesAuthorizer,
@@ -129,6 +140,15 @@ export function buildDeploymentReport(input: ReportInput): DeploymentReport {
     degradations: [...(input.warnings ?? []), ...paying],
     problems: formatAll([...(input.problems ?? [])]),
   };
+}
+
+/** Why `d`'s API is not direct, or what it accepted to lose by being direct. */
+function integrationNotes(d: ExposurePlan['decisions'][number], selection: DirectSelection | undefined): { integrationNotes?: string[] } {
+  const assessment = selection?.assessments.get(d.api.id);
+  const notes = d.direct
+    ? (assessment?.losses ?? []).map(r => `accepted ${r.code}: ${r.detail}`)
+    : [...(selection?.proxiedBecause.get(d.api.id) ?? []), ...(d.directNote !== undefined ? [d.directNote] : [])];
+  return notes.length > 0 ? { integrationNotes: notes } : {};
 }
 
 /** `report` with the group's warnings leading its degradations (warnings raised once the plan was known included). */
@@ -142,6 +162,7 @@ const REASON_TEXT: Record<ExposureReason, string> = {
   options: 'own OPTIONS (CORS)',
   shadowed: 'shadowed',
   noAuthorizer: 'no authorizer needed',
+  direct: 'direct',
 };
 
 /** Longest list printed per section in the text rendering (the JSON has them all). */
@@ -177,6 +198,13 @@ export function renderDeploymentReport(report: DeploymentReport): string {
     return `${r.method} ${r.resource} (${notes.join(', ')})`;
   };
   list(report.catchAll.apis, a => `${a.method} ${a.path}  ${a.name}${(a.ridesOn ?? []).length > 0 ? `  via ${a.ridesOn!.map(ride).join(', ')}` : ''}`);
+  const all = [...report.seenIndividually, ...report.catchAll.apis];
+  lines.push('', `Integration: ${report.integrations.direct} direct (API Gateway calls the backend), ${report.integrations.proxy} through the proxy`);
+  list(all.filter(a => a.integration === 'direct'), a => `direct  ${a.method} ${a.path}  ${a.name}${(a.integrationNotes ?? []).map(n => `\n      ${n}`).join('')}`);
+  if (report.integrations.direct > 0) {
+    list(all.filter(a => a.integration === 'proxy' && a.integrationNotes !== undefined && !a.integrationNotes[0].startsWith('not marked direct')),
+      a => `proxy   ${a.method} ${a.path}  ${a.name}${(a.integrationNotes ?? []).map(n => `\n      ${n}`).join('')}`);
+  }
   lines.push('', `Degrades natively: ${report.degradations.length === 0 ? 'nothing' : report.degradations.length}`);
   for (const d of report.degradations) { lines.push(`  - ${d}`); }
   if (report.problems.length > 0) {

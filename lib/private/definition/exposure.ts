@@ -18,11 +18,15 @@ import { ResourceNode, ResourceTree } from './resource-tree';
  *   checks (IAM, no authorizer for an API that needs its verdict, or the other API's own throttle);
  * - `noAuthorizer`: the catch-all carries the authorizer (an API riding it needs one), and this
  *   API, which needs none, should not pay an authorizer call; only while the quota allows.
+ * - `direct`: API Gateway calls the API's backend itself (direct integration, README "Direct
+ *   integration"): the method integrates the backend instead of the proxy. Forced ones (`direct:
+ *   true`) always; AUTO's candidates while the quota allows and their method would serve no other
+ *   API's requests.
  * Usage-plan API keys are not a reason: the authorizer hands API Gateway a key for every request
  * it sees (the app's, or the refusal key), so every method carrying the authorizer requires one,
  * the catch-all included, and the apps' plans meter their requests wherever they land.
  */
-export type ExposureReason = 'iam' | 'throttle' | 'options' | 'shadowed' | 'noAuthorizer';
+export type ExposureReason = 'iam' | 'throttle' | 'options' | 'shadowed' | 'noAuthorizer' | 'direct';
 
 /** The decision for one API. */
 export interface ExposureDecision {
@@ -34,6 +38,10 @@ export interface ExposureDecision {
   readonly resourcePath?: string;
   /** Why an API that would rather be seen individually rides the catch-all, or which API shadows it. */
   readonly note?: string;
+  /** True when API Gateway calls the API's backend itself (its method integrates the backend). */
+  readonly direct: boolean;
+  /** Why an AUTO direct candidate stays on the proxy (quota, or its method would serve another API's requests). */
+  readonly directNote?: string;
   /**
    * An exposed PREFIX API's own resources (its path, and those below it that declare its method:
    * prefix-resources.ts), as the document spells them.
@@ -58,6 +66,8 @@ export interface PlannedMethod {
   readonly iam: boolean;
   readonly authorizer: boolean;
   readonly apiKey: boolean;
+  /** An `api` method whose API Gateway integration calls the API's backend itself (not the proxy). */
+  readonly direct?: boolean;
 }
 
 /** One API Gateway resource of the document. */
@@ -103,6 +113,10 @@ export interface ExposureOptions {
   readonly usagePlans: boolean;
   /** @default 300 (API Gateway's default quota) */
   readonly maxResources?: number;
+  /** Ids of the APIs that must go direct (`direct: true`). */
+  readonly direct?: ReadonlySet<string>;
+  /** Ids of the APIs that go direct while the quota allows (DirectIntegration.AUTO), in definition order. */
+  readonly directCandidates?: ReadonlySet<string>;
 }
 
 /** Exposure reasons for which API Gateway enforces something on the API's own method only. */
@@ -124,45 +138,73 @@ export function planExposure(apis: readonly ApiShape[], options: ExposureOptions
     if (options.cors && api.method === 'OPTIONS') { add(api, 'options'); }
   }
 
+  for (const api of apis) {
+    if (options.direct?.has(api.id)) { add(api, 'direct'); }
+  }
   let layout = closeShadows(apis, reasons, notes);
 
+  // AUTO's direct candidates first (each saves the proxy's invocation), then the APIs that only
+  // save an authorizer call: both only while the quota allows and no other API's requests would
+  // reach their method.
+  const directNotes = new Map<ApiShape, string>();
+  const directCandidates = apis.filter(a => options.directCandidates?.has(a.id) && !reasons.get(a)?.includes('direct'));
+  if (directCandidates.length > 0) {
+    layout = exposeWhileAccepted(apis, reasons, layout, directCandidates, 'direct', maxResources,
+      (api, why) => directNotes.set(api, `stays on the proxy: ${why}`));
+  }
   // APIs without authorizer-based auth get their own path when the catch-all carries the
   // authorizer, as long as the quota allows and their method captures no authenticated API.
   const riders = apis.filter(a => !reasons.has(a));
   if (riders.some(a => a.enforcement === 'authorizer')) {
     // A path API Gateway's import refuses (importable-paths.ts) is only ever routed by the proxy.
     const candidates = riders.filter(a => a.enforcement === 'none' && unimportableSegment(a) === undefined);
-    const accepts = (chosen: ApiShape[]): Layout | string => {
-      const trial = new Map(reasons);
-      for (const api of chosen) { trial.set(api, ['noAuthorizer']); }
-      const tried = buildLayout(apis, trial);
-      if (tried.conflicts.length > 0) {
-        const c = tried.conflicts[0];
-        return `its method would also serve requests of API ${c.rider.name} (${c.rider.method} ${c.rider.path}), which needs the authorizer`;
-      }
-      if (tried.tree.resourceCount > maxResources) {
-        return `its own path would bring the REST API to ${tried.tree.resourceCount} API Gateway resources, above the quota of ${maxResources}`;
-      }
-      return tried;
-    };
-    const all = candidates.length > 0 ? accepts(candidates) : undefined;
-    if (all && typeof all !== 'string') {
-      for (const api of candidates) { reasons.set(api, ['noAuthorizer']); }
-      layout = all;
-    } else {
-      for (const api of candidates) {
-        const tried = accepts([...[...reasons.entries()].filter(([, r]) => r.includes('noAuthorizer')).map(([a]) => a), api]);
-        if (typeof tried === 'string') {
-          notes.set(api, `rides the catch-all and pays an authorizer call: ${tried}`);
-        } else {
-          reasons.set(api, ['noAuthorizer']);
-          layout = tried;
-        }
-      }
+    if (candidates.length > 0) {
+      layout = exposeWhileAccepted(apis, reasons, layout, candidates, 'noAuthorizer', maxResources,
+        (api, why) => notes.set(api, `rides the catch-all and pays an authorizer call: ${why}`));
     }
   }
 
-  return finish(apis, reasons, notes, layout, options, maxResources);
+  return finish(apis, reasons, notes, directNotes, layout, options, maxResources);
+}
+
+/**
+ * Gives `candidates` the reason `reason` (their own method): all at once when the layout accepts
+ * them, else one by one in definition order; `refused` is told why each one left out is.
+ */
+function exposeWhileAccepted(apis: readonly ApiShape[], reasons: Map<ApiShape, ExposureReason[]>, current: Layout,
+  candidates: readonly ApiShape[], reason: ExposureReason, maxResources: number, refused: (api: ApiShape, why: string) => void): Layout {
+  const accepts = (chosen: readonly ApiShape[]): Layout | string => {
+    const trial = new Map(reasons);
+    for (const api of chosen) { trial.set(api, [...(trial.get(api) ?? []), reason]); }
+    const tried = buildLayout(apis, trial);
+    if (tried.conflicts.length > 0) {
+      const c = tried.conflicts[0];
+      return `its method would also serve requests of API ${c.rider.name} (${c.rider.method} ${c.rider.path})`
+        + (reason === 'noAuthorizer' ? ', which needs the authorizer' : '');
+    }
+    if (tried.tree.resourceCount > maxResources) {
+      return `its own path would bring the REST API to ${tried.tree.resourceCount} API Gateway resources, above the quota of ${maxResources}`;
+    }
+    return tried;
+  };
+  const all = accepts(candidates);
+  if (typeof all !== 'string') {
+    for (const api of candidates) { reasons.set(api, [...(reasons.get(api) ?? []), reason]); }
+    return all;
+  }
+  let layout = current;
+  const taken: ApiShape[] = [];
+  for (const api of candidates) {
+    const tried = accepts([...taken, api]);
+    if (typeof tried === 'string') {
+      refused(api, tried);
+    } else {
+      taken.push(api);
+      layout = tried;
+    }
+  }
+  for (const api of taken) { reasons.set(api, [...(reasons.get(api) ?? []), reason]); }
+  return layout;
 }
 
 interface Conflict {
@@ -237,8 +279,10 @@ function buildLayout(apis: readonly ApiShape[], reasons: Map<ApiShape, ExposureR
         if (servedBy === undefined) { continue; } // the fallback ANY (or the native preflight)
         const by = byId.get(servedBy)!;
         // IAM would refuse the rider's unsigned requests, a method without the authorizer would bring them
-        // without a verdict, and a method's own throttle (a stage method setting) would throttle them too.
-        if (by.enforcement === 'iam' || (rider.enforcement === 'authorizer' && by.enforcement !== 'authorizer') || by.throttle !== undefined) {
+        // without a verdict, a method's own throttle (a stage method setting) would throttle them too, and
+        // a direct method would send them to its own backend.
+        if (by.enforcement === 'iam' || (rider.enforcement === 'authorizer' && by.enforcement !== 'authorizer') || by.throttle !== undefined
+          || reasons.get(by)!.includes('direct')) {
           conflicts.push({ rider, by });
         }
       }
@@ -251,7 +295,8 @@ function methodsOf(api: ApiShape): string[] {
   return api.method === 'ANY' ? CONCRETE_METHODS : [api.method];
 }
 
-function finish(apis: readonly ApiShape[], reasons: Map<ApiShape, ExposureReason[]>, notes: Map<ApiShape, string>, layout: Layout,
+function finish(apis: readonly ApiShape[], reasons: Map<ApiShape, ExposureReason[]>, notes: Map<ApiShape, string>,
+  directNotes: Map<ApiShape, string>, layout: Layout,
   options: ExposureOptions, maxResources: number): ExposurePlan {
   const { tree, nodeOf, byId } = layout;
   // Per resource: do riders needing the authorizer (or app keys) reach methods its fallback serves?
@@ -285,6 +330,7 @@ function finish(apis: readonly ApiShape[], reasons: Map<ApiShape, ExposureReason
       methods.push({
         httpMethod: method, kind: 'api', apiId: api.id, iam: api.enforcement === 'iam', authorizer,
         apiKey: authorizer && options.usagePlans,
+        ...(reasons.get(api)!.includes('direct') ? { direct: true } : {}),
       });
     }
     if (!node.declared.has('ANY')) {
@@ -333,6 +379,8 @@ function finish(apis: readonly ApiShape[], reasons: Map<ApiShape, ExposureReason
       reasons: reasons.get(api) ?? [],
       ...(nodeOf.has(api) ? { resourcePath: nodeOf.get(api)!.path } : {}),
       ...(notes.has(api) ? { note: notes.get(api) } : {}),
+      direct: (reasons.get(api) ?? []).includes('direct'),
+      ...(directNotes.has(api) ? { directNote: directNotes.get(api) } : {}),
       ...(layout.reach.has(api) ? { landsOn: layout.reach.get(api)!.map(n => n.path) } : {}),
       // The catch-all invariant (DESIGN section 11): an API exposed for something API Gateway enforces
       // on its own method (IAM, its throttle, checks a neighbour's method would not make) is served

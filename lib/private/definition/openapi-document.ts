@@ -3,6 +3,7 @@ import type { CorsOptions } from '../../cors';
 import type { GatewayResponse } from '../../gateway-response';
 import { nativeResponses } from '../native-responses';
 import { ExposurePlan, PlannedMethod, PlannedResource } from './exposure';
+import { DIRECT_VALIDATORS, DirectOperationInput, directOperationParts } from '../direct/direct-operation';
 import { preflightAnswer } from './preflight-answer';
 
 /**
@@ -47,6 +48,8 @@ export interface OpenApiInput {
   readonly proxyUri: string;
   /** Invocation URI of the authorizer function; required when the plan uses the authorizer. */
   readonly authorizerUri?: string;
+  /** The integrations of the APIs whose methods are direct (by API id). */
+  readonly direct?: ReadonlyMap<string, DirectOperationInput>;
 }
 
 /** `arn:<partition>:apigateway:<region>:lambda:path/2015-03-31/functions/<arn>/invocations`. */
@@ -73,9 +76,20 @@ export function buildOpenApiDocument(input: OpenApiInput): OpenApiDocument {
     timeoutInMillis: input.integrationTimeout.toMilliseconds(),
   };
   const paths: Record<string, Record<string, unknown>> = {};
+  let validates = false;
   for (const resource of plan.resources) {
     const item: Record<string, unknown> = {};
     for (const method of resource.methods) {
+      const direct = method.direct ? input.direct?.get(method.apiId!) : undefined;
+      if (method.direct && direct === undefined) {
+        throw new Error(`cdk-api-groups: no direct integration for API ${method.apiId}`);
+      }
+      if (direct) {
+        const parts = directOperationParts(direct);
+        validates ||= parts.validator !== undefined;
+        item[OPERATION_KEYS[method.httpMethod]] = directOperation(resource, method, parts);
+        continue;
+      }
       item[OPERATION_KEYS[method.httpMethod]] = method.kind === 'preflight'
         ? preflightOperation(resource, input.cors!)
         : proxyOperation(resource, method, proxyIntegration);
@@ -130,6 +144,7 @@ export function buildOpenApiDocument(input: OpenApiInput): OpenApiDocument {
     // Every media type is binary, so bodies reach the proxy (and return) as base64, byte for byte.
     'x-amazon-apigateway-binary-media-types': ['*/*'],
     ...(input.usagePlans ? { 'x-amazon-apigateway-api-key-source': 'AUTHORIZER' } : {}),
+    ...(validates ? { 'x-amazon-apigateway-request-validators': DIRECT_VALIDATORS } : {}),
     'x-amazon-apigateway-gateway-responses': gatewayResponses,
   };
 }
@@ -142,13 +157,29 @@ function withParameters(resource: PlannedResource, operation: Record<string, unk
   return resource.parameters.length > 0 ? { parameters: pathParameters(resource), ...operation } : operation;
 }
 
-function proxyOperation(resource: PlannedResource, method: PlannedMethod, integration: Record<string, unknown>): Record<string, unknown> {
-  // One requirement object per scheme, as API Gateway's own export writes a method with an
-  // authorizer and a required API key; its import reads each (the authorizer, and apiKeyRequired).
+/** One requirement object per scheme, as API Gateway's own export writes a method with an authorizer and a required API key; its import reads each (the authorizer, and apiKeyRequired). */
+function securityOf(method: PlannedMethod): Array<Record<string, string[]>> {
   const security: Array<Record<string, string[]>> = [];
   if (method.iam) { security.push({ [SIGV4_SCHEME]: [] }); }
   if (method.authorizer) { security.push({ [AUTHORIZER_SCHEME]: [] }); }
   if (method.apiKey) { security.push({ [API_KEY_SCHEME]: [] }); }
+  return security;
+}
+
+function directOperation(resource: PlannedResource, method: PlannedMethod, parts: ReturnType<typeof directOperationParts>): Record<string, unknown> {
+  const security = securityOf(method);
+  const parameters = [...pathParameters(resource), ...parts.parameters];
+  return {
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(security.length > 0 ? { security } : {}),
+    ...(parts.validator !== undefined ? { 'x-amazon-apigateway-request-validator': parts.validator } : {}),
+    responses: parts.responses,
+    'x-amazon-apigateway-integration': parts.integration,
+  };
+}
+
+function proxyOperation(resource: PlannedResource, method: PlannedMethod, integration: Record<string, unknown>): Record<string, unknown> {
+  const security = securityOf(method);
   return withParameters(resource, {
     ...(security.length > 0 ? { security } : {}),
     // OpenAPI needs one response (API Gateway's own examples declare 200); with AWS_PROXY the

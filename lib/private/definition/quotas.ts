@@ -32,6 +32,7 @@ const REASON_WORDS: Record<ExposureReason, string> = {
   options: 'own OPTIONS with CORS',
   shadowed: 'shadowed by another API\'s method',
   noAuthorizer: 'no authorizer-based auth',
+  direct: 'direct integration',
 };
 
 function over(rule: LimitRule, count: QuotaCount, change: string): Problem {

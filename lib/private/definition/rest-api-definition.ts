@@ -5,6 +5,8 @@ import type { CorsOptions } from '../../cors';
 import type { GatewayResponse } from '../../gateway-response';
 import { LIMITS } from '../../limits';
 import { formatAll, Problem } from '../checks';
+import type { DirectOperationInput } from '../direct/direct-operation';
+import { DirectSelection, directOperationInput } from '../direct/direct-selection';
 import { apiShapeOf } from './api-shape';
 import { buildDeploymentReport, DeploymentReport } from './deployment-report';
 import { ExposurePlan, planExposure } from './exposure';
@@ -39,14 +41,18 @@ export interface RestApiDefinitionInput {
   readonly warnings?: readonly string[];
   /** The exposure plan, when already made with exposurePlanOf (the same input). */
   readonly plan?: ExposurePlan;
+  /** Which APIs go direct (direct-selection.ts). */
+  readonly direct?: DirectSelection;
 }
 
 /** The exposure plan of a group's APIs (which API Gateway sees individually, and the resources). */
-export function exposurePlanOf(input: Pick<RestApiDefinitionInput, 'apis' | 'cors' | 'usagePlans' | 'maxRestResources'>): ExposurePlan {
+export function exposurePlanOf(input: Pick<RestApiDefinitionInput, 'apis' | 'cors' | 'usagePlans' | 'maxRestResources' | 'direct'>): ExposurePlan {
   return planExposure(input.apis.map(apiShapeOf), {
     cors: input.cors !== undefined,
     usagePlans: input.usagePlans,
     maxResources: input.maxRestResources,
+    direct: input.direct?.forced,
+    directCandidates: input.direct?.candidates,
   });
 }
 
@@ -71,12 +77,13 @@ export function defineRestApi(input: RestApiDefinitionInput): RestApiDefinition 
     integrationTimeout: input.integrationTimeout,
     proxyUri: lambdaInvocationUri(input.proxyFunctionArn),
     authorizerUri: input.authorizerFunctionArn !== undefined ? lambdaInvocationUri(input.authorizerFunctionArn) : undefined,
+    direct: directOperations(input.apis, plan, input.direct),
   });
   const usage: QuotaUsage = {
     apiGatewayResources: { used: plan.resourceCount, quota: plan.maxResources },
     authorizers: { used: (plan.usesAuthorizer ? 1 : 0) + (input.otherAuthorizers ?? 0), quota: LIMITS.authorizersPerRestApi },
   };
-  const problems = [...plan.problems, ...unimportablePathProblems(plan), ...quotaProblems(usage, plan)];
+  const problems = [...plan.problems, ...(input.direct?.problems ?? []), ...unimportablePathProblems(plan), ...quotaProblems(usage, plan)];
   const report = buildDeploymentReport({
     group: input.groupName,
     plan,
@@ -85,8 +92,20 @@ export function defineRestApi(input: RestApiDefinitionInput): RestApiDefinition 
     groupResources: countCfnResources(input.scope),
     warnings: input.warnings,
     problems,
+    direct: input.direct,
   });
   return { plan, document, problems, report };
+}
+
+/** The document's integration input of each API the plan made direct. */
+function directOperations(apis: readonly Api[], plan: ExposurePlan, selection: DirectSelection | undefined): Map<string, DirectOperationInput> {
+  const byId = new Map(apis.map(a => [a.apiId, a] as const));
+  const out = new Map<string, DirectOperationInput>();
+  for (const decision of plan.decisions) {
+    const assessment = decision.direct ? selection?.assessments.get(decision.api.id) : undefined;
+    if (assessment) { out.set(decision.api.id, directOperationInput(byId.get(decision.api.id)!, assessment)); }
+  }
+  return out;
 }
 
 /**

@@ -38,6 +38,8 @@ export interface AuthorizerApi {
   readonly authorisedApps: ReadonlySet<string>;
   /** An exposed API's own resources (proxy/own-resources.ts): reached through another, it is no API of the request. */
   readonly ownResources?: ReadonlySet<string>;
+  /** A direct API's resource: arriving on it, the authorizer answers API Gateway itself (direct-answer.ts). */
+  readonly directResource?: string;
 }
 
 /** An API as the router holds it: its details read and its authentication resolved on its first match (never throws). */
@@ -135,6 +137,7 @@ export function compileAuthorizerConfig(doc: unknown, details: ApiDetails, env: 
         path,
         auth,
         ...(ownResources ? { ownResources } : {}),
+        ...(typeof raw.directResource === 'string' ? { directResource: raw.directResource } : {}),
         thirdParty: auth.thirdParty !== undefined ? thirdPartyOf(auth.thirdParty) : undefined,
         authorisedApps: new Set(auth.apps.map(a => a.key)),
       };

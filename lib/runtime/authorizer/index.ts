@@ -30,6 +30,7 @@ import {
 } from '../shared/app-signature';
 import { headerSent } from '../shared/sent-once';
 import { StepOutcome, VERDICT_OK } from '../shared/verdict';
+import { DirectAnswer, directAnswerOf, UNAUTHORIZED_MESSAGE } from './direct-answer';
 import { AppEntry } from './apps';
 import { AuthorizerApi, AuthorizerConfig, loadAuthorizerConfig } from './config';
 import { ANONYMOUS_PRINCIPAL, authorizerResult, AuthorizerResult, Decision, policyResource } from './result';
@@ -184,6 +185,8 @@ export async function handler(event: unknown, context?: LambdaContextLike): Prom
   let requestId = '';
   let apiId = '';
   let decision: Decision;
+  // A direct API reached on its own method: API Gateway, not the proxy, acts on the verdict.
+  let direct = false;
   try {
     const req = new RequestView(event);
     requestId = req.requestId;
@@ -200,6 +203,7 @@ export async function handler(event: unknown, context?: LambdaContextLike): Prom
       } else {
         const api = match.target.compiled;
         apiId = api.id;
+        direct = api.directResource !== undefined && req.event.resource === api.directResource;
         decision = { ...await authenticate(req, state.config, api, match.params, context), apiName: api.name };
       }
     }
@@ -208,10 +212,18 @@ export async function handler(event: unknown, context?: LambdaContextLike): Prom
     decision = { apiId, verdict: 'DEFAULT_5XX', reason: `unexpected error: ${err instanceof Error ? err.name : typeof err}` };
     try { logEvent('unexpected error', { requestId: logId(requestId), stack: stackFrames(err) }); } catch { /* never throw */ }
   }
+  let answer: DirectAnswer = 'allow';
   try {
     logDecision(requestId, decision, started);
-    return authorizerResult(methodArn, decision, state.ok ? state.config.refusalUsageKey : undefined);
+    answer = direct ? directAnswerOf(decision.verdict) : 'allow';
+    if (answer === 'allow' || answer === 'deny') {
+      const result = authorizerResult(methodArn, decision, state.ok ? state.config.refusalUsageKey : undefined);
+      if (answer === 'deny') { result.policyDocument.Statement[0].Effect = 'Deny'; }
+      return result;
+    }
   } catch {
-    return staticResult(methodArn);
+    return direct ? Promise.reject(new Error('authorizer failure')) : staticResult(methodArn);
   }
+  // Outside the try: these answers are the function's error, which API Gateway reads.
+  throw new Error(answer === 'unauthorized' ? UNAUTHORIZED_MESSAGE : `verdict ${decision.verdict}`);
 }
