@@ -136,15 +136,22 @@ function answerHeaders(raw: string[]): Record<string, string | string[]> {
 
 /** Calls the backend of an HTTP_PROXY integration. Never throws. */
 export function callHttpProxy(integration: HttpProxyIntegrationModel, ctx: NativeContext, request: HttpProxyRequest): Promise<HttpProxyOutcome> {
+  // The path is taken as rendered: a URL parser would resolve `%2E%2E` segments (WHATWG URL does).
   let url: URL;
+  let requestPath: string;
   try {
-    url = new URL(integrationUrl(integration, ctx, request.rawQuery));
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') { throw new Error(`${url.protocol} is not http or https`); }
+    const rendered = integrationUrl(integration, ctx, request.rawQuery);
+    const m = /^(https?):\/\/([^/?#]+)([^#]*)/i.exec(rendered);
+    if (!m) { throw new Error(`${rendered.slice(0, 200)} is not an http(s) URL`); }
+    url = new URL(`${m[1].toLowerCase()}://${m[2]}/`);
+    requestPath = m[3] === '' ? '/' : m[3].startsWith('?') ? `/${m[3]}` : m[3];
+    if (/[^\x21-\x7e]/.test(requestPath)) { throw new Error('the path has characters a URL cannot carry'); }
   } catch (err) {
     return Promise.resolve({ ok: false, type: 'DEFAULT_5XX', reason: `invalid endpoint address: ${(err as Error).message}` });
   }
   const method = integration.httpMethod === 'ANY' || integration.httpMethod === '' ? request.method : integration.httpMethod;
-  const headers = integrationHeaders(integration, ctx, request);
+  // The backend's own Host (node adds none when headers are given as a list).
+  const headers: Array<[string, string]> = [['Host', url.host], ...integrationHeaders(integration, ctx, request)];
   if (request.body.length > 0) { headers.push(['Content-Length', String(request.body.length)]); }
   return new Promise(resolve => {
     let settled = false;
@@ -155,7 +162,9 @@ export function callHttpProxy(integration: HttpProxyIntegrationModel, ctx: Nativ
       resolve(outcome);
     };
     const client = url.protocol === 'https:' ? https : http;
-    const req = client.request(url, { method, headers: headers.flat(), agent: false }, res => {
+    const req = client.request({
+      protocol: url.protocol, hostname: url.hostname.replace(/^\[|\]$/g, ''), port: url.port, path: requestPath, method, headers: headers.flat(), agent: false,
+    }, res => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
