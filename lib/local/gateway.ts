@@ -7,7 +7,12 @@
  * `https://<id>.execute-api.<region>.amazonaws.com/RELEASE/orders` when deployed).
  *
  * A group is found by the metadata its proxy function carries in the template:
- * `{"cdk-api-groups": {"group", "role": "proxy", "restApi", "authorizerFunction"?}}`.
+ * `{"cdk-api-groups": {"group", "role": "proxy", "restApi", "authorizerFunction"?}}`. Every other
+ * AWS::ApiGateway::RestApi of the served stacks is served too, after the groups, as plain API
+ * Gateway (its methods' integrations, no group configuration).
+ *
+ * A function's worker starts on its first invocation: a stage whose requests need no function starts
+ * none (`startedFunctions()`).
  */
 import { CONFIG_FILE_NAME } from '../private/config-document';
 import { readConfigFiles } from '../private/config-files';
@@ -139,6 +144,8 @@ export interface LocalGateway {
   readonly assembly: string;
   /** Local Lambda and Secrets Manager endpoints. */
   readonly endpoints: { readonly lambda: string; readonly secretsManager: string };
+  /** Logical ids of the Lambda functions whose workers have been started so far (each on its first invocation). */
+  startedFunctions(): string[];
   /** Stops the servers, the functions and the endpoints; removes temporary folders. */
   close(): Promise<void>;
 }
@@ -152,7 +159,8 @@ interface GroupMetadata {
 
 interface FoundGroup {
   readonly stack: AssemblyStack;
-  readonly proxyId: string;
+  /** The group's proxy function; undefined for a REST API that is no group's. */
+  readonly proxyId?: string;
   readonly meta: GroupMetadata;
 }
 
@@ -189,6 +197,14 @@ function findGroups(stacks: readonly AssemblyStack[]): FoundGroup[] {
       if (r.Type !== 'AWS::Lambda::Function') { continue; }
       const meta = groupMetadata(r);
       if (meta) { found.push({ stack, proxyId: id, meta }); }
+    }
+  }
+  // REST APIs that are no group's, after every group.
+  for (const stack of stacks) {
+    for (const [id, r] of Object.entries(stack.template.Resources ?? {})) {
+      if (r.Type !== 'AWS::ApiGateway::RestApi' || found.some(g => g.stack === stack && g.meta.restApi === id)) { continue; }
+      const name = typeof r.Properties?.Name === 'string' ? r.Properties.Name : id;
+      found.push({ stack, meta: { group: name, role: 'rest-api', restApi: id } });
     }
   }
   return found;
@@ -397,7 +413,7 @@ async function start(options: LocalGatewayOptions, note: (line: string) => void,
   const found = findGroups(selected);
   if (found.length === 0) {
     const where = options.stacks && options.stacks.length > 0 ? `stack ${selected.map(s => s.displayName).join(', ')}` : `the cloud assembly ${assemblyDir}`;
-    throw new LocalGatewayError(`${where} defines no API group (no function with cdk-api-groups metadata; groups synthesized by an older cdk-api-groups need a new synth)`);
+    throw new LocalGatewayError(`${where} defines no API group and no REST API (no function with cdk-api-groups metadata; groups synthesized by an older cdk-api-groups need a new synth)`);
   }
   const served = selected.filter(s => found.some(g => g.stack === s));
 
@@ -437,18 +453,23 @@ async function start(options: LocalGatewayOptions, note: (line: string) => void,
   const secretFields = new Map<string, Record<string, string>>();
   const groups = found.map(g => {
     const resolver = resolvers.get(g.stack)!;
-    const proxy = specOf.get(`${g.stack.name}\0${g.proxyId}`)!;
-    if (!proxy.codeDir) { throw new LocalGatewayError(proxy.unsupported ?? `the proxy of group ${g.meta.group} has no asset folder`); }
-    const configFile = path.join(proxy.codeDir, CONFIG_FILE_NAME);
-    let config: ConfigDocumentLike;
-    try {
-      config = readConfigFiles(proxy.codeDir) as unknown as ConfigDocumentLike;
-    } catch {
-      throw new LocalGatewayError(`group ${g.meta.group}: its configuration document ${configFile} cannot be read`);
+    // A plain REST API: no proxy, an empty configuration.
+    const proxy: FunctionSpec = g.proxyId === undefined
+      ? { id: '', name: '', arn: '', runtime: '', handler: '', environment: {}, timeoutMs: 0, memoryMb: 0 }
+      : specOf.get(`${g.stack.name}\0${g.proxyId}`)!;
+    let config: ConfigDocumentLike = {};
+    if (g.proxyId !== undefined) {
+      if (!proxy.codeDir) { throw new LocalGatewayError(proxy.unsupported ?? `the proxy of group ${g.meta.group} has no asset folder`); }
+      const configFile = path.join(proxy.codeDir, CONFIG_FILE_NAME);
+      try {
+        config = readConfigFiles(proxy.codeDir) as unknown as ConfigDocumentLike;
+      } catch {
+        throw new LocalGatewayError(`group ${g.meta.group}: its configuration document ${configFile} cannot be read`);
+      }
     }
     const model: RestApiModel = readRestApi(g.stack.template, resolver, g.meta.restApi,
       { stageName: options.environment ?? config.group?.stage, seed: g.stack.name });
-    if (options.environment !== undefined && model.stage.name !== options.environment) {
+    if (g.proxyId !== undefined && options.environment !== undefined && model.stage.name !== options.environment) {
       throw new LocalGatewayError(`group ${g.meta.group} has no environment ${options.environment}: its environments are ${model.stageNames.join(', ')}`);
     }
     warnings.push(...model.warnings.map(w => `group ${g.meta.group}: ${w}`));
@@ -634,6 +655,7 @@ async function start(options: LocalGatewayOptions, note: (line: string) => void,
     warnings,
     assembly: assemblyDir,
     endpoints: { lambda: lambda.endpoint, secretsManager: secretsManager.endpoint },
+    startedFunctions: () => pool!.startedFunctions(),
     close: () => (closing ??= cleanup()),
   };
 }

@@ -86,6 +86,8 @@ class FunctionRunner {
   private readonly instances: Instance[] = [];
   private readonly queue: Queued[] = [];
   private closed = false;
+  /** Instances (worker processes) started so far: none until the function is first invoked. */
+  public started = 0;
 
   constructor(public readonly spec: FunctionSpec, private readonly options: FunctionPoolOptions) {}
 
@@ -115,6 +117,7 @@ class FunctionRunner {
   }
 
   private start(): Instance {
+    this.started += 1;
     const { file, execArgv } = workerCommand();
     const spec = this.spec;
     const child = fork(file, [], {
@@ -241,6 +244,11 @@ export class FunctionPool {
       return Promise.resolve({ ok: false, errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${nameOrArn}`, trace: [], logs: [] });
     }
     return runner.invoke(event, requestId);
+  }
+
+  /** Logical ids of the functions whose workers have been started (a worker starts on a function's first invocation). */
+  public startedFunctions(): string[] {
+    return [...new Set(this.runners.values())].filter(r => r.started > 0).map(r => r.spec.id);
   }
 
   public async close(): Promise<void> {

@@ -4,10 +4,13 @@
  * needed), each operation a method (`x-amazon-apigateway-any-method` is ANY), `security`
  * requirements naming an `x-amazon-apigateway-authorizer` scheme (CUSTOM), an `awsSigv4` scheme
  * (AWS_IAM) or a plain apiKey scheme (API key required), `x-amazon-apigateway-integration`
- * (AWS_PROXY to a Lambda function, MOCK), gateway responses, binary media types and the API key source.
+ * (AWS_PROXY to a Lambda function, HTTP_PROXY to a URL, MOCK), request validators
+ * (`x-amazon-apigateway-request-validators`, a document-wide or per-operation
+ * `x-amazon-apigateway-request-validator`, with the operation's `parameters` marked `required`),
+ * gateway responses, binary media types and the API key source.
  */
 import type {
-  AuthorizerModel, GatewayResponseModel, IntegrationModel, MethodModel, MockResponseModel, ResourceNode,
+  AuthorizerModel, GatewayResponseModel, IntegrationModel, MethodModel, MockResponseModel, RequestValidatorModel, ResourceNode,
 } from './rest-api';
 
 /** What a document defines, for readRestApi to merge with the template's own resources. */
@@ -117,6 +120,16 @@ export function readBody(body: Record<string, unknown>, root: ResourceNode, ctx:
       if (fn === undefined) { return { type: 'UNSUPPORTED', reason: `${where}: AWS_PROXY integration with a URI that names no Lambda function` }; }
       return { type: 'AWS_PROXY', functionArn: fn, timeoutMs: typeof value.timeoutInMillis === 'number' ? value.timeoutInMillis : 29_000 };
     }
+    if (type === 'HTTP_PROXY') {
+      if (typeof value.uri !== 'string') { return { type: 'UNSUPPORTED', reason: `${where}: HTTP_PROXY integration without a uri` }; }
+      return {
+        type: 'HTTP_PROXY',
+        uri: value.uri,
+        httpMethod: String(value.httpMethod ?? 'ANY').toUpperCase(),
+        requestParameters: strings(value.requestParameters),
+        timeoutMs: typeof value.timeoutInMillis === 'number' ? value.timeoutInMillis : 29_000,
+      };
+    }
     if (type === 'MOCK') {
       const responses: MockResponseModel[] = Object.entries(isRecord(value.responses) ? value.responses : {})
         .filter((entry): entry is [string, Record<string, unknown>] => isRecord(entry[1]))
@@ -127,9 +140,42 @@ export function readBody(body: Record<string, unknown>, root: ResourceNode, ctx:
           templates: strings(r.responseTemplates),
           ...(typeof r.contentHandling === 'string' ? { contentHandling: r.contentHandling } : {}),
         }));
-      return { type: 'MOCK', responses };
+      return {
+        type: 'MOCK',
+        responses,
+        requestTemplates: strings(value.requestTemplates),
+        passthroughBehavior: String(value.passthroughBehavior ?? 'WHEN_NO_MATCH').toUpperCase(),
+      };
     }
     return { type: 'UNSUPPORTED', reason: `${where}: ${type || 'unknown'} integrations are not emulated locally` };
+  };
+
+  // Request validators by name; the document-wide default applies to operations that name none.
+  const validators = new Map<string, RequestValidatorModel>();
+  const declared = body['x-amazon-apigateway-request-validators'];
+  for (const [name, v] of Object.entries(isRecord(declared) ? declared : {})) {
+    if (!isRecord(v)) { continue; }
+    validators.set(name, { validateRequestParameters: v.validateRequestParameters === true, validateRequestBody: v.validateRequestBody === true });
+  }
+  const defaultValidator = body['x-amazon-apigateway-request-validator'];
+  const validatorOf = (where: string, name: unknown): RequestValidatorModel | undefined => {
+    const chosen = typeof name === 'string' ? name : typeof defaultValidator === 'string' ? defaultValidator : undefined;
+    if (chosen === undefined) { return undefined; }
+    const found = validators.get(chosen);
+    if (!found) { ctx.warnings.push(`${where}: request validator ${chosen} is not declared`); }
+    return found;
+  };
+  // `parameters` of a path item and of an operation (the operation's win), `required` ones kept.
+  const parametersOf = (...lists: unknown[]): Record<string, boolean> => {
+    const out: Record<string, boolean> = {};
+    for (const list of lists) {
+      for (const p of Array.isArray(list) ? list : []) {
+        if (!isRecord(p) || typeof p.name !== 'string') { continue; }
+        const where = p.in === 'query' ? 'querystring' : p.in === 'header' ? 'header' : p.in === 'path' ? 'path' : undefined;
+        if (where) { out[`method.request.${where}.${p.name}`] = p.required === true; }
+      }
+    }
+    return out;
   };
 
   const globalSecurity = Array.isArray(body.security) ? body.security : [];
@@ -144,6 +190,7 @@ export function readBody(body: Record<string, unknown>, root: ResourceNode, ctx:
       const requirements = (Array.isArray(operation.security) ? operation.security : globalSecurity).filter(isRecord);
       const named = requirements.flatMap(r => Object.keys(r));
       const authorizerId = named.find(n => authorizers.has(n));
+      const validator = validatorOf(where, operation['x-amazon-apigateway-request-validator']);
       const method: MethodModel = {
         logicalId: `${ctx.restApiId}${path === '/' ? '' : path}/${httpMethod}`,
         httpMethod,
@@ -151,6 +198,8 @@ export function readBody(body: Record<string, unknown>, root: ResourceNode, ctx:
         authorizerId,
         apiKeyRequired: named.some(n => apiKeys.has(n)),
         integration: integrationOf(where, operation['x-amazon-apigateway-integration']),
+        requestParameters: parametersOf(item.parameters, operation.parameters),
+        ...(validator ? { requestValidator: validator } : {}),
       };
       for (const n of named) {
         if (!authorizers.has(n) && !sigv4.has(n) && !apiKeys.has(n)) { ctx.warnings.push(`${where}: security scheme ${n} is not defined`); }

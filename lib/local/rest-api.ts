@@ -21,10 +21,37 @@ export interface MockResponseModel {
   readonly contentHandling?: string;
 }
 
+export interface MockIntegrationModel {
+  readonly type: 'MOCK';
+  readonly responses: MockResponseModel[];
+  /** Content type → VTL template giving `{"statusCode": N}` (the integration's status). */
+  readonly requestTemplates: Record<string, string>;
+  /** WHEN_NO_MATCH (default), WHEN_NO_TEMPLATES or NEVER. */
+  readonly passthroughBehavior: string;
+}
+
+export interface HttpProxyIntegrationModel {
+  readonly type: 'HTTP_PROXY';
+  /** The endpoint URL, with `{name}` and `${stageVariables.name}` placeholders. */
+  readonly uri: string;
+  /** The method sent to the endpoint; ANY: the request's. */
+  readonly httpMethod: string;
+  /** `integration.request.{path,querystring,header}.<name>` → mapping expression or 'literal'. */
+  readonly requestParameters: Record<string, string>;
+  readonly timeoutMs: number;
+}
+
 export type IntegrationModel =
   | { readonly type: 'AWS_PROXY'; readonly functionArn: string; readonly timeoutMs: number }
-  | { readonly type: 'MOCK'; readonly responses: MockResponseModel[] }
+  | MockIntegrationModel
+  | HttpProxyIntegrationModel
   | { readonly type: 'UNSUPPORTED'; readonly reason: string };
+
+/** A request validator (AWS::ApiGateway::RequestValidator, `x-amazon-apigateway-request-validators`). */
+export interface RequestValidatorModel {
+  readonly validateRequestParameters: boolean;
+  readonly validateRequestBody: boolean;
+}
 
 export interface MethodModel {
   readonly logicalId: string;
@@ -35,6 +62,10 @@ export interface MethodModel {
   readonly authorizerId?: string;
   readonly apiKeyRequired: boolean;
   readonly integration: IntegrationModel;
+  /** `method.request.{path,querystring,header}.<name>` → required. */
+  readonly requestParameters?: Record<string, boolean>;
+  /** The method's request validator, when it has one. */
+  readonly requestValidator?: RequestValidatorModel;
 }
 
 export interface ResourceNode {
@@ -167,6 +198,20 @@ function stringMap(value: unknown): Record<string, string> {
   return out;
 }
 
+function isTrue(value: unknown): boolean {
+  return value === true || value === 'true';
+}
+
+/** A method's RequestParameters (`method.request.querystring.q` → required). */
+export function requiredParameters(value: unknown): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  if (!isRecord(value)) { return out; }
+  for (const [k, v] of Object.entries(value)) {
+    if (/^method\.request\.(path|querystring|header)\.[^.]/.test(k)) { out[k] = isTrue(v); }
+  }
+  return out;
+}
+
 function num(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) { return value; }
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) { return Number(value); }
@@ -258,12 +303,21 @@ export function readRestApi(template: CfnTemplate, resolver: CfnResolver, restAp
   }
   for (const [logicalId] of pending) { warnings.push(`resource ${logicalId}: its parent is not a resource of the REST API`); }
 
+  const validators = new Map<string, RequestValidatorModel>();
+  for (const [logicalId, r] of entries) {
+    if (r.Type !== 'AWS::ApiGateway::RequestValidator' || !ofApi(r)) { continue; }
+    validators.set(logicalId, {
+      validateRequestParameters: isTrue(r.Properties?.ValidateRequestParameters),
+      validateRequestBody: isTrue(r.Properties?.ValidateRequestBody),
+    });
+  }
   for (const [logicalId, r] of entries) {
     if (r.Type !== 'AWS::ApiGateway::Method' || !ofApi(r)) { continue; }
     const p = r.Properties ?? {};
     const node = byId.get(parentOf(p.ResourceId) ?? '');
     if (!node) { warnings.push(`method ${logicalId}: its resource is not a resource of the REST API`); continue; }
     const httpMethod = String(p.HttpMethod ?? '').toUpperCase();
+    const validator = validators.get(refOf(p.RequestValidatorId) ?? '');
     node.methods.set(httpMethod, {
       logicalId,
       httpMethod,
@@ -271,6 +325,8 @@ export function readRestApi(template: CfnTemplate, resolver: CfnResolver, restAp
       authorizerId: refOf(p.AuthorizerId),
       apiKeyRequired: p.ApiKeyRequired === true || p.ApiKeyRequired === 'true',
       integration: readIntegration(logicalId, p.Integration),
+      requestParameters: requiredParameters(p.RequestParameters),
+      ...(validator ? { requestValidator: validator } : {}),
     });
   }
 
@@ -283,10 +339,30 @@ export function readRestApi(template: CfnTemplate, resolver: CfnResolver, restAp
       if (fn === undefined) { return { type: 'UNSUPPORTED', reason: `method ${methodId}: AWS_PROXY integration with a URI that names no Lambda function` }; }
       return { type: 'AWS_PROXY', functionArn: fn, timeoutMs: num(value.TimeoutInMillis) ?? 29_000 };
     }
+    if (type === 'HTTP_PROXY') {
+      const uri = soft(`integration of method ${methodId}`, value.Uri);
+      if (uri === undefined) { return { type: 'UNSUPPORTED', reason: `method ${methodId}: its HTTP_PROXY URI cannot be resolved locally` }; }
+      const parameters: Record<string, string> = {};
+      if (isRecord(value.RequestParameters)) {
+        for (const [k, v] of Object.entries(value.RequestParameters)) {
+          const resolved = soft(`request parameter ${k} of method ${methodId}`, v);
+          if (resolved !== undefined) { parameters[k] = resolved; }
+        }
+      }
+      return {
+        type: 'HTTP_PROXY',
+        uri,
+        httpMethod: String(value.IntegrationHttpMethod ?? 'ANY').toUpperCase(),
+        requestParameters: parameters,
+        timeoutMs: num(value.TimeoutInMillis) ?? 29_000,
+      };
+    }
     if (type === 'MOCK') {
       const list = Array.isArray(value.IntegrationResponses) ? value.IntegrationResponses : [];
       return {
         type: 'MOCK',
+        requestTemplates: stringMap(value.RequestTemplates),
+        passthroughBehavior: String(value.PassthroughBehavior ?? 'WHEN_NO_MATCH').toUpperCase(),
         responses: list.filter(isRecord).map(ir => ({
           statusCode: String(ir.StatusCode ?? '200'),
           selectionPattern: typeof ir.SelectionPattern === 'string' ? ir.SelectionPattern : undefined,

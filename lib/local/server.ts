@@ -7,7 +7,10 @@
  *   AWS_IAM: SigV4 (sigv4.ts)                  → MISSING_AUTHENTICATION_TOKEN, INVALID_SIGNATURE, EXPIRED_TOKEN
  *   CUSTOM: the Lambda authorizer              → UNAUTHORIZED, ACCESS_DENIED, AUTHORIZER_CONFIGURATION_ERROR
  *   API key and usage plan (usage-plans.ts)    → INVALID_API_KEY, THROTTLED, QUOTA_EXCEEDED
- *   integration: MOCK (preflight.ts), or AWS_PROXY: the function with a REST proxy event
+ *   request validator (request-validation.ts)  → BAD_REQUEST_PARAMETERS (400)
+ *   integration: MOCK (preflight.ts)           → UNSUPPORTED_MEDIA_TYPE (415), 500 on a template it cannot use
+ *   HTTP_PROXY: the backend (http-proxy.ts)    → INTEGRATION_TIMEOUT (504), API_CONFIGURATION_ERROR (500), ...
+ *   AWS_PROXY: the function with a REST proxy event
  *                                              → REQUEST_TOO_LARGE (413) when the event is over Lambda's 6 MB;
  *                                                INTEGRATION_TIMEOUT (504) past the integration timeout;
  *                                                a function error or malformed result: DEFAULT_5XX, 502
@@ -28,7 +31,9 @@ import { writeAnswer } from './http';
 import type { InvokeOutcome } from './lambda-runner';
 import { LAMBDA_PAYLOAD_LIMIT } from './local-lambda';
 import { RequestLogEntry } from './log';
-import { answerMock } from './preflight';
+import { callHttpProxy } from './http-proxy';
+import { runMock } from './preflight';
+import { missingParameters } from './request-validation';
 import type { MethodModel, RestApiModel } from './rest-api';
 import { route, RouteMatch } from './router';
 import { SigV4Credentials, verifySigV4 } from './sigv4';
@@ -308,14 +313,44 @@ export function groupHandler(options: GroupServerOptions): (req: http.IncomingMe
       ctx.apiKeyId = outcome.key.id;
     }
 
+    // Request validation comes after authorization and API keys (LocalStack's AWS-validated handler
+    // chain: authorizers, api_key_validation_handler, then method_request_handler).
+    if (method.requestValidator?.validateRequestParameters) {
+      const missing = missingParameters(method.requestParameters ?? {}, x.headers, x.query, match.pathParameters);
+      if (missing.length > 0) {
+        respondNative(res, x, 'BAD_REQUEST_PARAMETERS', `Missing required request parameters: [${missing.join(', ')}]`);
+        return;
+      }
+    }
+
     const integration = method.integration;
     if (integration.type === 'MOCK') {
       // The answer is binary when the first media type of Accept is a binary media type (AWS's content
       // type conversion tables): then the MOCK's response template is applied only with CONVERT_TO_TEXT.
       const accept = (lastHeader(x.headers, 'accept') ?? '').split(',')[0].split(';')[0].trim();
-      const answer = answerMock(integration.responses, ctx, accept !== '' && isBinary(accept, model.binaryMediaTypes));
+      const answer = runMock(integration, ctx, { body: x.body, binaryAnswer: accept !== '' && isBinary(accept, model.binaryMediaTypes) });
+      if ('failure' in answer) {
+        respondNative(res, x, answer.failure, undefined, answer.reason);
+        return;
+      }
       writeAnswer(res, answer.status, { ...answer.headers, ...gatewayHeaders(x) }, answer.body);
-      finish(x, answer.status, undefined, undefined);
+      finish(x, answer.status, options.describe?.(x.method, path, []).api, undefined);
+      return;
+    }
+    if (integration.type === 'HTTP_PROXY') {
+      const outcome = await callHttpProxy(integration, ctx, {
+        method: x.method, rawQuery: x.rawQuery, body: x.body, apiId: model.id, trace: x.trace, maxBody: PAYLOAD_LIMIT,
+      });
+      const api = options.describe?.(x.method, path, []).api;
+      if (!outcome.ok) {
+        // INTEGRATION_FAILURE answers 500, not the 504 its gateway response declares (LocalStack PR #11183, AWS-validated).
+        const own = model.gatewayResponses.get(outcome.type)?.statusCode ?? model.gatewayResponses.get('DEFAULT_5XX')?.statusCode;
+        const status = outcome.type === 'INTEGRATION_FAILURE' && own === undefined ? 500 : undefined;
+        respondNative(res, x, outcome.type, outcome.message, outcome.reason, { api, ...(status !== undefined ? { status } : {}) });
+        return;
+      }
+      writeAnswer(res, outcome.status, { ...outcome.headers, ...gatewayHeaders(x) }, outcome.body);
+      finish(x, outcome.status, api, undefined);
       return;
     }
     if (integration.type === 'UNSUPPORTED') {

@@ -166,7 +166,8 @@ test('MOCK preflight: integration response headers, and the origin echoed only w
     templates: { 'application/json': template },
   }];
   const listed = answerMock(mock, { ...CTX, headers: [['origin', 'https://ops.example.com']] });
-  expect(listed).toEqual({ status: 204, body: '', headers: { 'Access-Control-Allow-Origin': 'https://ops.example.com', 'Access-Control-Allow-Methods': 'GET,POST' } });
+  // The template's media type is the answer's Content-Type (the template renders no body).
+  expect(listed).toEqual({ status: 204, body: '', headers: { 'Access-Control-Allow-Origin': 'https://ops.example.com', 'Access-Control-Allow-Methods': 'GET,POST', 'Content-Type': 'application/json' } });
   const other = answerMock(mock, { ...CTX, headers: [['Origin', 'https://evil.example.com']] });
   expect(other.headers['Access-Control-Allow-Origin']).toBe('https://shop.example.com');
 });
