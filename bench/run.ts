@@ -3,7 +3,7 @@
  * prints the tables and rewrites BENCHMARKS.md with them and the machine they ran on.
  *
  * Environment:
- *   BENCH_ONLY=proxy,render,bundle,synth,authorizer,local,scale   run a subset (BENCHMARKS.md is then left alone)
+ *   BENCH_ONLY=proxy,render,bundle,synth,authorizer,local,scale,cost  run a subset (BENCHMARKS.md is then left alone)
  *   BENCH_QUICK=1                          fewer iterations, to try the harness (BENCHMARKS.md left alone)
  *   BENCH_WRITE=1                          rewrite BENCHMARKS.md even for a subset or a quick run
  *   BENCH_PROFILE=1                        profile the 300-API synthesis even when its goal is met
@@ -18,6 +18,7 @@ import * as path from 'path';
 import * as authorizer from './authorizer';
 import { RunningBackend, startBackend } from './backend';
 import * as bundle from './bundle';
+import * as cost from './cost';
 import {
   BenchContext, failedSection, FixtureInfo, Goal, machineInfo, MachineInfo, markdownTable, passMiss, ROOT,
   Section, textTable, WORK,
@@ -46,6 +47,7 @@ const MEASUREMENTS: Measurement[] = [
   { id: 'authorizer', title: '5. Authorizer latency and end-to-end cost', goals: [], usesBackend: true, measure: authorizer.measure },
   { id: 'local', title: '6. Local gateway over HTTP', goals: [], measure: local.measure },
   { id: 'scale', title: '7. Proxy and authorizer at 1000 APIs', goals: ['cold start and route match, 1000 / 10 APIs'], measure: scale.measure },
+  { id: 'cost', title: '8. Requests per dollar', goals: [], measure: cost.measure },
 ];
 
 function gitRevision(): string {

@@ -146,6 +146,8 @@ export interface LocalGateway {
   readonly endpoints: { readonly lambda: string; readonly secretsManager: string };
   /** Logical ids of the Lambda functions whose workers have been started so far (each on its first invocation). */
   startedFunctions(): string[];
+  /** Invocations and billed milliseconds (durations rounded up, as Lambda bills them) of each function invoked so far, by logical id. */
+  functionUsage(): Array<{ readonly id: string; readonly invocations: number; readonly billedMs: number }>;
   /** Stops the servers, the functions and the endpoints; removes temporary folders. */
   close(): Promise<void>;
 }
@@ -656,6 +658,7 @@ async function start(options: LocalGatewayOptions, note: (line: string) => void,
     assembly: assemblyDir,
     endpoints: { lambda: lambda.endpoint, secretsManager: secretsManager.endpoint },
     startedFunctions: () => pool!.startedFunctions(),
+    functionUsage: () => pool!.functionUsage(),
     close: () => (closing ??= cleanup()),
   };
 }

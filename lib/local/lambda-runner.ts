@@ -88,6 +88,9 @@ class FunctionRunner {
   private closed = false;
   /** Instances (worker processes) started so far: none until the function is first invoked. */
   public started = 0;
+  /** Invocations answered so far, and their durations rounded up to the millisecond as Lambda bills them. */
+  public invocations = 0;
+  public billedMs = 0;
 
   constructor(public readonly spec: FunctionSpec, private readonly options: FunctionPoolOptions) {}
 
@@ -184,8 +187,18 @@ class FunctionRunner {
     return instance;
   }
 
-  private run(instance: Instance, job: Queued): void {
+  private run(instance: Instance, queued: Queued): void {
     const timeoutMs = this.spec.timeoutMs;
+    // The duration as Lambda bills it: from the handler's start to its answer, rounded up to the millisecond.
+    const startedAt = performance.now();
+    const job: Queued = {
+      ...queued,
+      resolve: outcome => {
+        this.invocations += 1;
+        this.billedMs += Math.ceil(performance.now() - startedAt);
+        queued.resolve(outcome);
+      },
+    };
     const timer = setTimeout(() => {
       const pending = instance.busy;
       if (!pending) { return; }
@@ -244,6 +257,12 @@ export class FunctionPool {
       return Promise.resolve({ ok: false, errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${nameOrArn}`, trace: [], logs: [] });
     }
     return runner.invoke(event, requestId);
+  }
+
+  /** Invocations and billed milliseconds of each function invoked so far (by logical id). */
+  public functionUsage(): Array<{ readonly id: string; readonly invocations: number; readonly billedMs: number }> {
+    return [...new Set(this.runners.values())].filter(r => r.invocations > 0)
+      .map(r => ({ id: r.spec.id, invocations: r.invocations, billedMs: r.billedMs }));
   }
 
   /** Logical ids of the functions whose workers have been started (a worker starts on a function's first invocation). */
