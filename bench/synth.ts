@@ -14,6 +14,9 @@
  * cost (WASM engine) would otherwise hide the difference. Sides alternate run after run; one
  * discarded warm-up run per cell fills the OS page cache and CDK's fingerprint cache.
  *
+ * Then issue 8's 1000-API group shape against its plain SpecRestApi twin with the validator on
+ * (bench/synth-issue-shape.ts).
+ *
  * When the ratio at 300 APIs misses the goal (or BENCH_PROFILE=1), both sides are profiled with
  * the V8 CPU profiler over construction + synth only, and the hot spots are summarised.
  */
@@ -25,6 +28,7 @@ import {
   BenchContext, childInput, childMain, childRole, fmt, fmtRatio, Goal, median, ROOT, runChild, Section, Table, WORK,
 } from './common';
 import { profileTable, ProfileSummary, startProfiler, summariseProfile, top } from './profile';
+import { measureIssueShape } from './synth-issue-shape';
 
 const TITLE = '4. Synthesis time: ApiGroup vs plain RestApi and plain SpecRestApi';
 /** Ours against a plain RestApi, where it fits in a stack. */
@@ -355,6 +359,12 @@ export async function measure(ctx: BenchContext): Promise<Section> {
     extra = profileMarkdown(ours, spec, [oursFile, specFile]);
   }
 
+  // Issue 15 item 6: the issue-8 shape against its SpecRestApi twin, validator on (bench/synth-issue-shape.ts).
+  const issue = await measureIssueShape(runs);
+  goals.push(issue.goal);
+  notes.push(...issue.notes);
+  if (issue.extra) { extra = extra ? `${extra}\n\n${issue.extra}` : issue.extra; }
+
   const tables: Table[] = [
     {
       caption: 'Main-thread CPU time in ms, "ours / plain RestApi / plain SpecRestApi"',
@@ -371,6 +381,7 @@ export async function measure(ctx: BenchContext): Promise<Section> {
       columns: ['timed', 'side', '10→100', '100→300', '300→1000', 'rise (300→1000 vs 10→100)', 'ms/API at 1000'],
       rows: growthRows,
     },
+    ...issue.tables,
   ];
   return { title: TITLE, tables, goals, notes, extra };
 }

@@ -11,6 +11,7 @@
 import type { Api } from '../api';
 import { AuthType } from '../auth';
 import { HttpMethod } from '../http-method';
+import { parseTemplate } from '../private/template';
 import { ResponseType } from '../response-type';
 import { declaredBackend, GroupModel } from './group-model';
 import { parameterObject, parametersOf } from './huawei-export';
@@ -146,13 +147,21 @@ export function errorTypesOf(model: GroupModel, api: Api): ResponseType[] {
   return ResponseType.all().filter(t => types.has(t));
 }
 
-/** Variables whose value depends on the API or the request: a rule using none renders the same for every API. */
-const PER_API_VARIABLE = /\$context\.(?:api|req)/;
+/**
+ * The `$context` variables whose value differs from API to API in a rendering (the API and its
+ * method and path): a rule using none renders the same for every API. `$context.requestId` is not
+ * one of them (every rendering uses the same example id).
+ */
+const PER_API_VARIABLES = new Set(['apiId', 'apiName', 'reqPath', 'reqUri', 'reqMethod']);
+
+function usesPerApiVariable(template: string): boolean {
+  return parseTemplate(template).variables.some(v => v.kind === 'context' && PER_API_VARIABLES.has(v.name));
+}
 
 /** The body `type` renders with the API's response, rendered once per (response, type) when no API detail shows in it. */
 function renderedBody(model: GroupModel, api: Api, type: ResponseType, renderings: Map<string, string>): string {
   const rule = api.gatewayResponse.ruleFor(type);
-  const shared = !PER_API_VARIABLE.test(rule.body) && !Object.values(rule.headers).some(h => PER_API_VARIABLE.test(h));
+  const shared = !usesPerApiVariable(rule.body) && !Object.values(rule.headers).some(usesPerApiVariable);
   const key = `${api.gatewayResponse.responseName}\0${type.name}`;
   const known = shared ? renderings.get(key) : undefined;
   if (known !== undefined) { return known; }
