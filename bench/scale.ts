@@ -97,7 +97,7 @@ export async function measure(ctx: BenchContext): Promise<Section> {
   const med = (m: Map<string, number[]>, k: string) => median(m.get(k)!);
 
   // Route matching: the proxy's router over each configuration's routes, alternating.
-  const routers = [small, large].map(s => new Router(s.routes.map((r, i) => ({ ...r, target: `api${i}` }))));
+  const routers = [small, large].map(s => Router.of(s.routes.map((r, i) => ({ ...r, target: `api${i}` }))));
   const rounds = ctx.quick ? 5 : 15;
   const perRound = 200_000;
   const ns: number[][] = [[], []];
