@@ -99,13 +99,20 @@ export function documentRoutes<T>(apis: readonly unknown[], target: (index: numb
     isPrefixRoute(route[4], i);
   }
   const routes = apis as readonly ApiRouteDocument[];
-  const targets: T[] = new Array(apis.length);
+  const targets = new Map<number, T>(); // filled as requests reach routes: a few, not one per API
   const source: RouteSource<T> = {
     count: apis.length,
     method: i => routes[i][0],
     path: i => routes[i][1],
     prefix: i => isPrefixRoute(routes[i][4], i),
-    target: i => (targets[i] ??= target(i, routes[i])),
+    target: i => {
+      let made = targets.get(i);
+      if (made === undefined) {
+        made = target(i, routes[i]);
+        targets.set(i, made);
+      }
+      return made;
+    },
   };
   try {
     return new EnvironmentRoutes(source, publishedInSome);
