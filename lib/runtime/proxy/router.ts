@@ -80,10 +80,11 @@ interface Node<T> {
   readonly statics: Map<string, Node<T>>;
   param?: Node<T>;
   /**
-   * Indexes of the routes below this node not yet sorted into its children (see the file
-   * comment); where each route's next segment starts is the router's `cursor`.
+   * The routes below this node not yet sorted into its children (see the file comment): the first
+   * and last of a list linked through the router's `next`, in declaration order. Where each
+   * route's next segment starts is the router's `cursor`.
    */
-  pending?: ArrayLike<number> & Iterable<number>;
+  pending?: { first: number; last: number };
   /** Routes whose path ends here. */
   end?: MethodTable<T>;
   /** Routes whose path ends here with a greedy segment. */
@@ -155,11 +156,16 @@ export function splitRawPath(path: string): string[] {
   return path.slice(start, end).split('/');
 }
 
-/** What sorting pending routes reads: the routes, and where each one's next unsorted segment starts in its path. */
+/**
+ * What sorting pending routes reads: the routes, where each one's next unsorted segment starts in
+ * its path, and the route after it in its pending list (-1: the last). A route sits in one pending
+ * list at a time, so one of each per route, typed: outside the JavaScript heap, whose first
+ * collections were what a cold start at 1000 APIs paid (issue 15).
+ */
 interface Sorting<T> {
   readonly source: RouteSource<T>;
-  /** By route index; a route sits in one pending list at a time, so one position each. */
   readonly cursor: Int32Array;
+  readonly next: Int32Array;
 }
 
 export class Router<T> {
@@ -172,24 +178,25 @@ export class Router<T> {
    * @throws Error when a path is not a valid route template
    */
   public constructor(source: RouteSource<T>, only?: readonly number[]) {
-    // Every route: typed, so outside the JavaScript heap (a cold process's first collections are what 1000 APIs cost).
-    let pending: Int32Array | readonly number[];
-    if (only) {
-      pending = only;
-    } else {
-      pending = new Int32Array(source.count);
-      for (let i = 0; i < source.count; i++) { pending[i] = i; }
-    }
-    // Indexed loops here and in expand(): a cold process runs them in the interpreter, where
-    // `for...of` allocates a result object per step.
-    for (let k = 0; k < pending.length; k++) {
-      const path = source.path(pending[k]);
+    const next = new Int32Array(source.count).fill(-1);
+    const count = only ? only.length : source.count;
+    let previous = -1;
+    // An indexed loop: a cold process runs it in the interpreter, where `for...of` allocates a result object per step.
+    for (let k = 0; k < count; k++) {
+      const i = only ? only[k] : k;
+      const path = source.path(i);
       if (path.charCodeAt(0) !== 47 /* / */) { throw new Error(`route path "${path}" must start with "/"`); }
       // The regular expression only where a greedy segment may be (most paths have no `+`).
       if (path.includes('+') && GREEDY_NOT_LAST.test(path)) { throw new Error(`route path "${path}": a greedy parameter must be the last segment`); }
+      if (previous < 0) {
+        this.root.pending = { first: i, last: i };
+      } else {
+        next[previous] = i;
+        this.root.pending!.last = i;
+      }
+      previous = i;
     }
-    this.sorting = { source, cursor: new Int32Array(source.count).fill(1) }; // after the leading `/`
-    this.root.pending = pending;
+    this.sorting = { source, cursor: new Int32Array(source.count).fill(1), next }; // cursor: after the leading `/`
   }
 
   /** The router of a list of routes. */
@@ -276,18 +283,20 @@ function paramNames(path: string): string[] {
 
 /**
  * Sorts a node's pending routes one level down: into its end or greedy table, or a child's pending
- * list. Segments are read in place from each route's path (the router's cursor): what this
- * allocates is one key per route and level the requests walk, and the children's lists.
+ * list. Segments are read in place from each route's path (the router's cursor) and the lists are
+ * linked through `next`: what this allocates is the children, and a key per run of routes with
+ * the same segment.
  */
-function expand<T>({ source, cursor }: Sorting<T>, node: Node<T>): void {
+function expand<T>({ source, cursor, next }: Sorting<T>, node: Node<T>): void {
   const pending = node.pending!;
   node.pending = undefined;
   // The last static segment read and its child: routes are declared grouped (a path's methods in a
   // row), so most segments are the previous one again, compared in place instead of cut out.
   let lastRaw = '';
   let lastChild: Node<T> | undefined;
-  for (let k = 0; k < pending.length; k++) {
-    const i = pending[k];
+  for (let i = pending.first, following = -1; i >= 0; i = following) {
+    following = next[i];
+    next[i] = -1; // unlinked here, linked again at the end of its child's list
     const path = source.path(i);
     const start = cursor[i];
     const limit = trimmedEnd(path);
@@ -321,7 +330,12 @@ function expand<T>({ source, cursor }: Sorting<T>, node: Node<T>): void {
       lastChild = child;
     }
     cursor[i] = end + 1;
-    ((child.pending ??= []) as number[]).push(i);
+    if (child.pending === undefined) {
+      child.pending = { first: i, last: i };
+    } else {
+      next[child.pending.last] = i;
+      child.pending.last = i;
+    }
   }
 }
 
