@@ -17,8 +17,7 @@
  * change its answer: a result serves every API that uses the same authorizer.
  */
 import { createHash } from 'crypto';
-import * as http from 'http';
-import * as https from 'https';
+import type * as http from 'http';
 import type { ThirdPartyAuthorizerDocument } from '../../private/config-document';
 import { setOwn } from '../../private/own-keys';
 import { cancelDeadline, Deadline, startDeadline } from '../proxy/deadlines';
@@ -39,10 +38,27 @@ const MAX_IDENTITIES_PER_LOCATION = 10;
 /** A response body is read and discarded (so the connection can be reused) up to this size. */
 const MAX_DRAINED_BYTES = 64 * 1024;
 
-const AGENTS = {
-  'http:': new http.Agent({ keepAlive: true }),
-  'https:': new https.Agent({ keepAlive: true }),
-};
+interface Transport {
+  readonly request: typeof http.request;
+  readonly agent: http.Agent;
+}
+
+const transports: Partial<Record<'http:' | 'https:', Transport>> = {};
+
+/**
+ * The module and keep-alive agent of a protocol, loaded on the first call to a service: loading
+ * `http` and `https` cost the authorizer about a third of its cold start (issue 15), and most
+ * groups have no third-party authorizer. Built-in modules: a plain require, left to Node by esbuild.
+ */
+function transport(protocol: 'http:' | 'https:'): Transport {
+  let found = transports[protocol];
+  if (found === undefined) {
+    const mod = (protocol === 'https:' ? require('https') : require('http')) as typeof http;
+    found = { request: mod.request, agent: new mod.Agent({ keepAlive: true }) };
+    transports[protocol] = found;
+  }
+  return found;
+}
 
 export interface ThirdPartyAuthorizer {
   readonly name: string;
@@ -161,7 +177,7 @@ function exchange(x: Exchange, mayRetry: boolean): Promise<{ outcome: StepOutcom
     };
     let req: http.ClientRequest;
     try {
-      req = (x.auth.protocol === 'https:' ? https.request : http.request)(x.options, res => {
+      req = transport(x.auth.protocol).request(x.options, res => {
         responded = true;
         settle(judge(x.auth, res));
         let drained = 0;
@@ -247,7 +263,7 @@ export async function runThirdParty(auth: ThirdPartyAuthorizer, req: RequestView
       method: auth.method,
       path,
       headers,
-      agent: AGENTS[auth.protocol],
+      agent: transport(auth.protocol).agent,
     },
     deadlineAt: Date.now() + budgetMs,
     budgetMs,

@@ -253,10 +253,9 @@ export function compileConfig(doc: unknown, details: ApiDetails, env: NodeJS.Pro
     backendOptions: { isBinary: compileBinaryMediaTypes(doc.binaryMediaTypes) },
     warn,
   };
-  const router = documentRoutes(doc.apis as unknown[], (i, route) => {
-    const rules = responses.get(route[2]) ?? fail(`apis[${i}].response "${String(route[2])}" is not a response of the group`);
-    return new CompiledOnFirstUse(() => compileApi(i, route, rules, context));
-  });
+  const router = documentRoutes(doc.apis as unknown[],
+    (i, route) => new CompiledOnFirstUse(() => compileApi(i, route, responses.get(route[2])!, context)),
+    (i, route) => { if (!responses.has(route[2])) { fail(`apis[${i}].response "${String(route[2])}" is not a response of the group`); } });
   for (const warning of context.catalog.warnings) { warnings.push(warning); }
   const groupName = typeof typed.group.name === 'string' ? typed.group.name : '';
   const metrics = compileMetrics(doc.metrics, groupName, reason => warnings.push(reason));

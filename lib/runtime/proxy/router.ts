@@ -13,8 +13,10 @@
  *
  * The tree is built lazily: a node sorts the routes below it into its children the first time a
  * request reaches it, so loading a group of 1000 APIs costs about what 10 cost (issue 8), and a
- * request only pays for the part of the tree it walks, once. Templates are checked when the
- * router is made, so a bad one still refuses the document at load.
+ * request only pays for the part of the tree it walks, once. Routes are read by index from a
+ * RouteSource, segment by segment in place, and what a match returns is asked for only when a
+ * request reaches its route (issue 15: no object per route, at load or on the first request).
+ * Templates are checked when the router is made, so a bad one still refuses the document at load.
  *
  * Prefix routes (MatchMode.PREFIX, Huawei's `SWA` match mode; the README's "Match mode" has the
  * rules): a route so marked also serves every path below its template, by whole segments.
@@ -33,6 +35,31 @@ export interface RouteSpec<T> {
   readonly prefix?: boolean;
 }
 
+/**
+ * The declared routes, read by index: what the router needs of each, asked for only when a request
+ * first reaches where the route sits in the tree. No object per route at load (issue 15: the
+ * allocations of 1000 route objects, not their CPU, made a cold start grow with the group).
+ */
+export interface RouteSource<T> {
+  readonly count: number;
+  method(index: number): string;
+  path(index: number): string;
+  prefix(index: number): boolean;
+  /** What a match on the route returns; asked once per router, when the route is placed. */
+  target(index: number): T;
+}
+
+/** The source of a list of RouteSpec objects (tests, benchmarks). */
+export function specSource<T>(routes: readonly RouteSpec<T>[]): RouteSource<T> {
+  return {
+    count: routes.length,
+    method: i => routes[i].method,
+    path: i => routes[i].path,
+    prefix: i => routes[i].prefix === true,
+    target: i => routes[i].target,
+  };
+}
+
 interface RouteEnd<T> {
   readonly target: T;
   /** Names of the `{param}` segments, in path order. */
@@ -49,19 +76,15 @@ interface MethodTable<T> {
   any?: RouteEnd<T>;
 }
 
-/** A route not yet sorted into the tree: its raw segments, the next to place, its `{param}` names so far. */
-interface PendingRoute<T> {
-  readonly route: RouteSpec<T>;
-  readonly segments: readonly string[];
-  readonly next: number;
-  readonly params: readonly string[];
-}
-
 interface Node<T> {
   readonly statics: Map<string, Node<T>>;
   param?: Node<T>;
-  /** Routes below this node not yet sorted into its children (see the file comment). */
-  pending?: PendingRoute<T>[];
+  /**
+   * The routes below this node not yet sorted into its children (see the file comment): the first
+   * and last of a list linked through the router's `next`, in declaration order. Where each
+   * route's next segment starts is the router's `cursor`.
+   */
+  pending?: { first: number; last: number };
   /** Routes whose path ends here. */
   end?: MethodTable<T>;
   /** Routes whose path ends here with a greedy segment. */
@@ -107,8 +130,6 @@ export interface PrefixRemainder {
 const NO_PATH = { kind: 'no-path' } as const;
 const NO_METHOD = { kind: 'no-method' } as const;
 
-const PARAM = /^\{([^{}+]+)\}$/;
-const GREEDY = /^\{([^{}+]+)\+\}$/;
 /** A greedy segment followed by more segments (trailing slashes aside). */
 const GREEDY_NOT_LAST = /\{[^{}+/]+\+\}\/+[^/]/;
 
@@ -135,27 +156,59 @@ export function splitRawPath(path: string): string[] {
   return path.slice(start, end).split('/');
 }
 
+/**
+ * What sorting pending routes reads: the routes, where each one's next unsorted segment starts in
+ * its path, and the route after it in its pending list (-1: the last). A route sits in one pending
+ * list at a time, so one of each per route, typed: outside the JavaScript heap, whose first
+ * collections were what a cold start at 1000 APIs paid (issue 15).
+ */
+interface Sorting<T> {
+  readonly source: RouteSource<T>;
+  readonly cursor: Int32Array;
+  readonly next: Int32Array;
+}
+
 export class Router<T> {
   private readonly root: Node<T> = newNode();
+  private readonly sorting: Sorting<T>;
 
-  /** @throws Error when a path is not a valid route template */
-  public constructor(routes: readonly RouteSpec<T>[]) {
-    const pending: PendingRoute<T>[] = new Array(routes.length);
-    for (let i = 0; i < routes.length; i++) {
-      const route = routes[i];
-      const path = route.path;
+  /**
+   * The router of `source`'s routes, or of those at `only` (indexes, in declaration order).
+   *
+   * @throws Error when a path is not a valid route template
+   */
+  public constructor(source: RouteSource<T>, only?: readonly number[]) {
+    const next = new Int32Array(source.count).fill(-1);
+    const count = only ? only.length : source.count;
+    let previous = -1;
+    // An indexed loop: a cold process runs it in the interpreter, where `for...of` allocates a result object per step.
+    for (let k = 0; k < count; k++) {
+      const i = only ? only[k] : k;
+      const path = source.path(i);
       if (path.charCodeAt(0) !== 47 /* / */) { throw new Error(`route path "${path}" must start with "/"`); }
-      if (GREEDY_NOT_LAST.test(path)) { throw new Error(`route path "${path}": a greedy parameter must be the last segment`); }
-      pending[i] = { route, segments: EMPTY, next: -1, params: EMPTY };
+      // The regular expression only where a greedy segment may be (most paths have no `+`).
+      if (path.includes('+') && GREEDY_NOT_LAST.test(path)) { throw new Error(`route path "${path}": a greedy parameter must be the last segment`); }
+      if (previous < 0) {
+        this.root.pending = { first: i, last: i };
+      } else {
+        next[previous] = i;
+        this.root.pending!.last = i;
+      }
+      previous = i;
     }
-    this.root.pending = pending;
+    this.sorting = { source, cursor: new Int32Array(source.count).fill(1), next }; // cursor: after the leading `/`
+  }
+
+  /** The router of a list of routes. */
+  public static of<T>(routes: readonly RouteSpec<T>[]): Router<T> {
+    return new Router(specSource(routes));
   }
 
   public match(method: string, path: string): RouteMatch<T> {
     const raw = splitRawPath(path);
     const segments = raw.map(decodeSegment);
     const state: WalkState<T> = { method, segments, values: [], positions: [], pathSeen: false, greedyAt: -1, prefixAt: -1 };
-    const end = walk(this.root, 0, state);
+    const end = walk(this.sorting, this.root, 0, state);
     if (!end) { return state.pathSeen ? NO_METHOD : NO_PATH; }
     const params: Record<string, string> = {};
     const rawParams: Record<string, string> = {};
@@ -182,41 +235,91 @@ export class Router<T> {
   }
 }
 
-const EMPTY: readonly string[] = [];
+const STATIC = 0;
+const PARAM = 1;
+const GREEDY = 2;
 
-/** Route segments without the leading and trailing slashes: '/a/{b}/' → ['a', '{b}']. */
-function templateSegments(path: string): string[] {
-  const segments = path.split('/').slice(1);
-  while (segments.length > 0 && segments[segments.length - 1] === '') { segments.pop(); }
-  return segments;
+/**
+ * What the template segment `path[start, end)` is: `{name}` (PARAM), `{name+}` (GREEDY), or
+ * anything else, matched as written (STATIC); a name has no `{`, `}` or `+`. Read in place: no
+ * substring per route.
+ */
+function segmentKind(path: string, start: number, end: number): number {
+  if (end - start < 3 || path.charCodeAt(start) !== 123 /* { */ || path.charCodeAt(end - 1) !== 125 /* } */) { return STATIC; }
+  const greedy = path.charCodeAt(end - 2) === 43 /* + */;
+  const nameEnd = greedy ? end - 2 : end - 1;
+  if (nameEnd <= start + 1) { return STATIC; }
+  for (let k = start + 1; k < nameEnd; k++) {
+    const c = path.charCodeAt(k);
+    if (c === 123 || c === 125 || c === 43) { return STATIC; }
+  }
+  return greedy ? GREEDY : PARAM;
 }
 
-/** Sorts a node's pending routes one level down: into its end or greedy table, or a child's pending list. */
-function expand<T>(node: Node<T>): void {
+/** Where `path` ends without its trailing slashes (0 for `/`). */
+function trimmedEnd(path: string): number {
+  let end = path.length;
+  while (end > 0 && path.charCodeAt(end - 1) === 47 /* / */) { end--; }
+  return end;
+}
+
+/** Where the segment starting at `start` ends (its `/`, or `limit`). */
+function segmentEnd(path: string, start: number, limit: number): number {
+  const slash = path.indexOf('/', start);
+  return slash < 0 || slash > limit ? limit : slash;
+}
+
+/** Names of the template's `{param}` segments, in path order (read when a route is placed: a few per request path). */
+function paramNames(path: string): string[] {
+  const names: string[] = [];
+  const limit = trimmedEnd(path);
+  for (let start = 1; start <= limit;) {
+    const end = segmentEnd(path, start, limit);
+    if (segmentKind(path, start, end) === PARAM) { names.push(path.slice(start + 1, end - 1)); }
+    start = end + 1;
+  }
+  return names;
+}
+
+/**
+ * Sorts a node's pending routes one level down: into its end or greedy table, or a child's pending
+ * list. Segments are read in place from each route's path (the router's cursor) and the lists are
+ * linked through `next`: what this allocates is the children, and a key per run of routes with
+ * the same segment.
+ */
+function expand<T>({ source, cursor, next }: Sorting<T>, node: Node<T>): void {
   const pending = node.pending!;
   node.pending = undefined;
-  for (const entry of pending) {
-    const segments = entry.next < 0 ? templateSegments(entry.route.path) : entry.segments;
-    const i = entry.next < 0 ? 0 : entry.next;
-    if (i === segments.length) {
-      const table = entry.route.prefix ? (node.prefix ??= { byMethod: new Map() }) : (node.end ??= { byMethod: new Map() });
-      place(table, entry.route, entry.params, undefined);
+  // The last static segment read and its child: routes are declared grouped (a path's methods in a
+  // row), so most segments are the previous one again, compared in place instead of cut out.
+  let lastRaw = '';
+  let lastChild: Node<T> | undefined;
+  for (let i = pending.first, following = -1; i >= 0; i = following) {
+    following = next[i];
+    next[i] = -1; // unlinked here, linked again at the end of its child's list
+    const path = source.path(i);
+    const start = cursor[i];
+    const limit = trimmedEnd(path);
+    if (start > limit) {
+      const prefix = source.prefix(i);
+      const table = prefix ? (node.prefix ??= { byMethod: new Map() }) : (node.end ??= { byMethod: new Map() });
+      place(table, source, i, undefined);
       continue;
     }
-    const segment = segments[i];
-    const g = GREEDY.exec(segment);
-    if (g) {
-      place(node.greedy ??= { byMethod: new Map() }, entry.route, entry.params, g[1]);
+    const end = segmentEnd(path, start, limit);
+    const kind = segmentKind(path, start, end);
+    if (kind === GREEDY) {
+      place(node.greedy ??= { byMethod: new Map() }, source, i, path.slice(start + 1, end - 2));
       continue;
     }
-    const p = PARAM.exec(segment);
     let child: Node<T>;
-    let params = entry.params;
-    if (p) {
+    if (kind === PARAM) {
       child = node.param ??= newNode();
-      params = [...params, p[1]];
+    } else if (lastChild !== undefined && end - start === lastRaw.length && path.startsWith(lastRaw, start)) {
+      child = lastChild;
     } else {
-      const key = decodeSegment(segment);
+      lastRaw = path.slice(start, end);
+      const key = decodeSegment(lastRaw);
       const known = node.statics.get(key);
       if (known) {
         child = known;
@@ -224,19 +327,33 @@ function expand<T>(node: Node<T>): void {
         child = newNode();
         node.statics.set(key, child);
       }
+      lastChild = child;
     }
-    (child.pending ??= []).push({ route: entry.route, segments, next: i + 1, params });
+    cursor[i] = end + 1;
+    if (child.pending === undefined) {
+      child.pending = { first: i, last: i };
+    } else {
+      next[child.pending.last] = i;
+      child.pending.last = i;
+    }
   }
 }
 
-function place<T>(table: MethodTable<T>, route: RouteSpec<T>, params: readonly string[], greedy: string | undefined): void {
-  const method = route.method.toUpperCase();
-  // A prefix route ending in a greedy parameter is refused at synth (the greedy already serves every path below): an ordinary greedy here.
-  const end: RouteEnd<T> = { target: route.target, params, greedy, viaAny: method === 'ANY', prefix: route.prefix === true && greedy === undefined };
+function place<T>(table: MethodTable<T>, source: RouteSource<T>, index: number, greedy: string | undefined): void {
+  const method = source.method(index).toUpperCase();
   // (method, path) pairs are unique by synth-time validation; should one repeat, the first wins.
+  if (method === 'ANY' ? table.any !== undefined : table.byMethod.has(method)) { return; }
+  // A prefix route ending in a greedy parameter is refused at synth (the greedy already serves every path below): an ordinary greedy here.
+  const end: RouteEnd<T> = {
+    target: source.target(index),
+    params: paramNames(source.path(index)),
+    greedy,
+    viaAny: method === 'ANY',
+    prefix: source.prefix(index) && greedy === undefined,
+  };
   if (method === 'ANY') {
-    table.any ??= end;
-  } else if (!table.byMethod.has(method)) {
+    table.any = end;
+  } else {
     table.byMethod.set(method, end);
   }
 }
@@ -261,8 +378,8 @@ function pick<T>(table: MethodTable<T>, state: WalkState<T>): RouteEnd<T> | unde
   return table.byMethod.get(state.method) ?? table.any;
 }
 
-function walk<T>(node: Node<T>, i: number, state: WalkState<T>): RouteEnd<T> | undefined {
-  if (node.pending !== undefined) { expand(node); }
+function walk<T>(sorting: Sorting<T>, node: Node<T>, i: number, state: WalkState<T>): RouteEnd<T> | undefined {
+  if (node.pending !== undefined) { expand(sorting, node); }
   const segments = state.segments;
   if (i === segments.length) {
     const exact = node.end ? pick(node.end, state) : undefined;
@@ -275,14 +392,14 @@ function walk<T>(node: Node<T>, i: number, state: WalkState<T>): RouteEnd<T> | u
   const segment = segments[i];
   const child = node.statics.get(segment);
   if (child) {
-    const found = walk(child, i + 1, state);
+    const found = walk(sorting, child, i + 1, state);
     if (found) { return found; }
   }
   // A parameter takes a whole, non-empty segment.
   if (node.param && segment !== '') {
     state.values.push(segment);
     state.positions.push(i);
-    const found = walk(node.param, i + 1, state);
+    const found = walk(sorting, node.param, i + 1, state);
     if (found) { return found; }
     state.values.pop();
     state.positions.pop();

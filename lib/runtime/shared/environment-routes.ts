@@ -11,23 +11,31 @@
  * document does not name (a stage added by hand) only sees the APIs published everywhere.
  */
 import { ApiRouteDocument } from '../../private/config-document';
-import { Router, RouteSpec } from '../proxy/router';
-
-/** A route with the environments its API is published in (absent: every environment). */
-export interface PublishedRoute<T> extends RouteSpec<T> {
-  readonly environments?: readonly string[];
-}
+import { Router, RouteSource } from '../proxy/router';
 
 export class EnvironmentRoutes<T> {
   private readonly byStage = new Map<string, Router<T>>();
   private readonly everywhere: Router<T>;
 
-  /** @throws Error when a path is not a valid route template */
-  public constructor(routes: readonly PublishedRoute<T>[]) {
-    this.everywhere = new Router(routes.filter(r => r.environments === undefined));
-    const names = new Set(routes.flatMap(r => r.environments ?? []));
+  /**
+   * @param publishedIn each route's environments (undefined: every environment); absent when no
+   * route names any (then one router, over every route)
+   * @throws Error when a path is not a valid route template
+   */
+  public constructor(source: RouteSource<T>, publishedIn?: ReadonlyArray<readonly string[] | undefined>) {
+    if (publishedIn === undefined) {
+      this.everywhere = new Router(source);
+      return;
+    }
+    const indexes = (keep: (environments: readonly string[] | undefined) => boolean): number[] => {
+      const out: number[] = [];
+      for (let i = 0; i < source.count; i++) { if (keep(publishedIn[i])) { out.push(i); } }
+      return out;
+    };
+    this.everywhere = new Router(source, indexes(e => e === undefined));
+    const names = new Set(publishedIn.flatMap(e => e ?? []));
     for (const name of names) {
-      this.byStage.set(name, new Router(routes.filter(r => r.environments === undefined || r.environments.includes(name))));
+      this.byStage.set(name, new Router(source, indexes(e => e === undefined || e.includes(name))));
     }
   }
 
@@ -38,56 +46,76 @@ export class EnvironmentRoutes<T> {
 }
 
 /**
- * An API document's `environments`: undefined (every environment), or a list of names.
+ * The `environments` of the API at `index`: undefined (every environment), or a list of names.
+ * (The index, not a ready-made `apis[i]`: the message is built only on failure, never 1000 times at load.)
  *
  * @throws Error when present but not a list of non-empty strings
  */
-export function publishedIn(value: unknown, where: string): string[] | undefined {
+export function publishedIn(value: unknown, index: number): string[] | undefined {
   // null: left out before a later routing field (the match mode).
   if (value === undefined || value === null) { return undefined; }
   if (!Array.isArray(value) || !value.every(v => typeof v === 'string' && v !== '')) {
-    throw new Error(`${where}.environments is not a list of environment names`);
+    throw new Error(`apis[${index}].environments is not a list of environment names`);
   }
   return value as string[];
 }
 
 /**
- * An API document's `matchMode`: true for PREFIX (the API also serves every path below its own),
+ * The `matchMode` of the API at `index`: true for PREFIX (the API also serves every path below its own),
  * false when absent or EXACT.
  *
  * @throws Error for any other value
  */
-export function isPrefixRoute(value: unknown, where: string): boolean {
+export function isPrefixRoute(value: unknown, index: number): boolean {
   if (value === undefined || value === null || value === 'EXACT') { return false; }
   if (value === 'PREFIX') { return true; }
-  throw new Error(`${where}.matchMode is neither EXACT nor PREFIX`);
+  throw new Error(`apis[${index}].matchMode is neither EXACT nor PREFIX`);
 }
 
 /**
  * The routers of a document's `apis` (`config.json`'s routing tuples: method, path, response,
- * environments, match mode), for the proxy and the authorizer alike; `target` makes what the
- * router holds for the API at `index` (checked after its method and path, before the rest).
+ * environments, match mode), for the proxy and the authorizer alike. `check` looks at the API at
+ * `index` at load (after its method and path, before the rest) and throws to refuse the document;
+ * `target` makes what the router holds for it, only when a request first reaches its route
+ * (once, shared by every environment's router).
+ *
+ * Nothing is made per API at load (issue 15: a cold start's allocations grew with the group): the
+ * routers read the tuples in place.
  *
  * @throws Error naming the first problem (a tuple without a string method and path, a bad
- * `environments` or `matchMode`, a path that is not a valid route template, or what `target` throws)
+ * `environments` or `matchMode`, a path that is not a valid route template, or what `check` throws)
  */
-export function documentRoutes<T>(apis: readonly unknown[], target: (index: number, route: ApiRouteDocument) => T): EnvironmentRoutes<T> {
-  const routes: PublishedRoute<T>[] = new Array(apis.length);
+export function documentRoutes<T>(apis: readonly unknown[], target: (index: number, route: ApiRouteDocument) => T,
+  check: (index: number, route: ApiRouteDocument) => void = () => undefined): EnvironmentRoutes<T> {
+  let publishedInSome: Array<string[] | undefined> | undefined;
   for (let i = 0; i < apis.length; i++) {
     const route = apis[i] as ApiRouteDocument;
     if (!Array.isArray(route) || typeof route[0] !== 'string' || typeof route[1] !== 'string') {
       throw new Error(`apis[${i}] needs a string method and path`);
     }
-    routes[i] = {
-      method: route[0],
-      path: route[1],
-      target: target(i, route),
-      environments: route[3] === undefined ? undefined : publishedIn(route[3], `apis[${i}]`),
-      prefix: isPrefixRoute(route[4], `apis[${i}]`),
-    };
+    check(i, route);
+    const environments = route[3] === undefined ? undefined : publishedIn(route[3], i);
+    if (environments !== undefined) { (publishedInSome ??= new Array(apis.length))[i] = environments; }
+    isPrefixRoute(route[4], i);
   }
+  const routes = apis as readonly ApiRouteDocument[];
+  const targets = new Map<number, T>(); // filled as requests reach routes: a few, not one per API
+  const source: RouteSource<T> = {
+    count: apis.length,
+    method: i => routes[i][0],
+    path: i => routes[i][1],
+    prefix: i => isPrefixRoute(routes[i][4], i),
+    target: i => {
+      let made = targets.get(i);
+      if (made === undefined) {
+        made = target(i, routes[i]);
+        targets.set(i, made);
+      }
+      return made;
+    },
+  };
   try {
-    return new EnvironmentRoutes(routes);
+    return new EnvironmentRoutes(source, publishedInSome);
   } catch (err) {
     throw new Error((err as Error).message);
   }
