@@ -1490,6 +1490,12 @@ describe('what API Gateway and IAM accept (issue 14)', () => {
     expectSynthError(group, { path: 'Stack/Group', rule: RULES.exposedPath, value: '"Stack/Group/Odd: GET /files*"', detail: 'refuses the segment "files*"' });
   });
 
+  ruleTest(RULES.directIntegration, 'an API marked direct: true that selects another response than `default` (one test per reason in direct-integration.test.ts)', () => {
+    const group = newGroup();
+    api(group, 'Fast', { path: '/fast', direct: true, gatewayResponse: group.addGatewayResponse('strict', {}) });
+    expectSynthError(group, { path: 'Stack/Group', rule: RULES.directIntegration, value: '"Stack/Group/Fast: GET /fast"', detail: 'only the proxy can serve it: response (it selects the gateway response strict' });
+  });
+
   ruleTest(RULES.invokeGrantSize, 'grants that cannot fit IAM\'s sizes are refused (more in invoke-grants.test.ts)', () => {
     const group = newGroup();
     for (let i = 0; i < 200; i++) { api(group, `R${i}`, { path: `/r${i}`, auth: ApiAuth.iam() }); }
