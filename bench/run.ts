@@ -205,7 +205,7 @@ function markdown(machine: MachineInfo, revision: string, load: [string, string]
       + 'against its SpecRestApi twin, which runs with default App settings (validator on) as users have them. Judged on the main '
       + 'thread\'s on-CPU time in each phase; wall-clock is shown beside it.',
     '- **Scale.** The proxy and authorizer of a 1000-API group of issue 8\'s shape against those of its first 10 APIs: '
-      + 'cold `require` (which loads and compiles config.json) in fresh processes, and the proxy\'s router in-process.',
+      + 'cold start (`require`, which loads and compiles config.json, then the first request answered) in fresh processes, and the proxy\'s router in-process.',
     '- **Noise.** The machine has 2 cores and is shared (other builds and test runs may run at the same time; see the '
       + 'load average above). Expect ±10% run to run on ratios near a goal; rerun before acting on a marginal PASS or MISS.',
     '',
