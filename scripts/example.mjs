@@ -231,6 +231,8 @@ if (only !== undefined) {
   synthAndSummarize(path.resolve(root, only));
 } else {
   synthAndSummarize(path.join(root, 'examples', 'orders'));
+  // Direct integration: which APIs API Gateway calls itself (its deployment report says why).
+  synthAndSummarize(path.join(root, 'examples', 'direct'));
   // A bounded run: CI runs this; nothing may keep it alive.
   const watchdog = setTimeout(() => { console.error('the showcase tour did not finish in 180 s'); process.exit(1); }, 180_000);
   watchdog.unref();

@@ -13,6 +13,9 @@ import {
   AccessControl, ApiAuth, ApiGroup, ApiGroupProps, Backend, BackendParameter, BackendPolicy, DirectIntegration, FunctionInvocation,
   HttpMethod, MatchMode, ParameterLocation, ParameterType, PolicyCondition, RequestParameter,
 } from '../../lib';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { DirectStack } from '../../examples/direct/direct-stack';
+import { DOCUMENTED_EXTENSIONS, extensionsUsed } from '../../lib/private/definition/extensions';
 import { authorizerAsset, newApp, newGroup, newStack, restApiDocument, templateOf } from './../support/synth';
 
 const URL = 'https://status.example.com/health';
@@ -245,5 +248,21 @@ describe('DirectIntegration.AUTO', () => {
     const text = JSON.stringify(restApiDocument(templateOf(group)));
     expect(text).not.toContain('http_proxy');
     expect(reportOf(group).integrations).toEqual({ direct: 0, proxy: 1 });
+  });
+});
+
+describe('the direct-integration example (examples/direct)', () => {
+  test('its document is valid OpenAPI 3 with API Gateway\'s documented extensions only, every integration kind in it', async () => {
+    // why: API Gateway imports the Body; a malformed or undocumented direct method would fail the deployment
+    const stack = new DirectStack(newApp(), 'DirectExample');
+    const template = templateOf(stack.group);
+    const doc = restApiDocument(template);
+    expect([...extensionsUsed(doc)].filter(e => !DOCUMENTED_EXTENSIONS.includes(e))).toEqual([]);
+    const kinds = new Set<string>();
+    for (const item of Object.values(doc.paths) as any[]) {
+      for (const op of Object.values(item) as any[]) { kinds.add(op['x-amazon-apigateway-integration']?.type); }
+    }
+    expect([...kinds].sort()).toEqual(['aws_proxy', 'http_proxy', 'mock']);
+    await SwaggerParser.validate(JSON.parse(JSON.stringify(Stack.of(stack.group).resolve(doc))));
   });
 });

@@ -96,8 +96,8 @@ export function assessDirect(api: Api, group: DirectGroupFacts): DirectAssessmen
     block('iamWithCustomAuthorizer', `its custom authorizer ${auth.customAuthorizer.authorizerName} runs in the proxy after API Gateway has checked the signature`);
   }
   if (auth.usesAuthorizer) {
-    lose('authorizerVerdicts', 'its authentication errors would be API Gateway\'s UNAUTHORIZED (401), ACCESS_DENIED (403) and AUTHORIZER_FAILURE (500) responses: '
-      + 'AUTH_HEADER_MISSING, AUTH_FAILURE, AUTHORIZER_IDENTITIES_FAILURE and the third-party 401 types render as UNAUTHORIZED');
+    lose('authorizerVerdicts', 'its authentication errors would be API Gateway\'s UNAUTHORIZED (401) or an authorizer failure (500, AUTHORIZER_CONF_FAILURE): '
+      + 'AUTH_HEADER_MISSING, AUTH_FAILURE, AUTHORIZER_IDENTITIES_FAILURE and the third-party 401 types all render as UNAUTHORIZED');
   }
 
   switch (backend.kind) {

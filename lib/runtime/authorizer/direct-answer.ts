@@ -2,9 +2,11 @@
  * The authorizer's answer for a direct API (README "Direct integration"): API Gateway calls the
  * backend itself, no proxy renders a verdict, so the authorizer answers API Gateway in its own
  * terms. A Lambda REQUEST authorizer can only say Allow, Deny (ACCESS_DENIED, 403), "Unauthorized"
- * (UNAUTHORIZED, 401) or fail (AUTHORIZER_FAILURE, 500); each verdict takes the one whose status is
- * the verdict type's default status, and the REST API's native responses render it from the
- * group's `default` response.
+ * (UNAUTHORIZED, 401) or fail (a function error: API Gateway answers 500 through
+ * AUTHORIZER_CONFIGURATION_ERROR, as recorded in serverless/examples#305 and
+ * auth0-samples/jwt-rsa-aws-custom-authorizer#6); each verdict takes the one whose status is the
+ * verdict type's default status, and the REST API's native responses render it from the group's
+ * `default` response (both AWS types translate from AUTHORIZER_CONF_FAILURE).
  */
 import { VERDICT_OK } from '../shared/verdict';
 
