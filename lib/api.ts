@@ -223,6 +223,9 @@ export class Api extends Construct {
    */
   public readonly direct?: boolean;
 
+  /** @internal true once one of the proxy's per-API metrics was asked for */
+  public _proxyMetricsUsed = false;
+
   /** @internal the parsed path */
   public readonly _segments: PathSegment[];
 
@@ -390,6 +393,8 @@ export class Api extends Construct {
   }
 
   private metricScope() {
+    // The proxy's series: a direct API (README "Direct integration") is not in them, and is warned about.
+    this._proxyMetricsUsed = true;
     return (this.node.scope as ApiGroup)._metricScope(this.apiId, this);
   }
 

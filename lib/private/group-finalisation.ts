@@ -145,6 +145,11 @@ export function finaliseGroup(g: DeclaredGroup): FinalisedGroup {
     direct,
   });
   allowDirectInvocations(g.restApi, g.apis.filter(a => directResources.has(a.apiId)), direct);
+  for (const api of g.apis.filter(a => directResources.has(a.apiId) && a._proxyMetricsUsed)) {
+    Annotations.of(api).addWarningV2(WARN.directApiMetrics,
+      `${api.method} ${api.path} is integrated directly: the proxy never sees its requests, so its per-API metrics (metricRequests, ` +
+      'metricLatency, metricBackendLatency, metricGatewayErrors) stay empty; API Gateway\'s own metrics of the REST API count it');
+  }
   if (!definition.plan.catchAll) {
     const rootVariable = definition.plan.resources.find(r => /^\/\{[^/]+\}$/.test(r.path))?.path;
     Annotations.of(g.group).addWarningV2(WARN.noCatchAll,

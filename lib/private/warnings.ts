@@ -22,6 +22,7 @@ export const WARN = {
   backendHost: 'cdk-api-groups:backendHost',
   apiThrottleAboveStage: 'cdk-api-groups:apiThrottleAboveStage',
   requestTooLarge: 'cdk-api-groups:requestTooLargeNotCustomisable',
+  directApiMetrics: 'cdk-api-groups:directApiNotInProxyMetrics',
 } as const;
 
 /**

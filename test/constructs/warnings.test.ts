@@ -100,3 +100,19 @@ describe('a second gateway response of a type the group defines', () => {
     expect(warningsOf(g, 'cdk-api-groups:duplicateGatewayResponse')).toEqual([]);
   });
 });
+
+describe('the proxy\'s per-API metrics of a direct API', () => {
+  test('warn: the proxy never sees a direct API\'s requests (only the APIs that are direct, only when asked for)', () => {
+    // why: an alarm on api.metricRequests() of a direct API would stay silent forever
+    const g = newGroup();
+    const direct = g.addApi('Health', { method: HttpMethod.GET, path: '/health', backend: mock(), direct: true });
+    const proxied = g.addApi('Orders', { method: HttpMethod.GET, path: '/orders', backend: mock() });
+    const quiet = g.addApi('Version', { method: HttpMethod.GET, path: '/version', backend: mock(), direct: true });
+    direct.metricRequests();
+    proxied.metricLatency();
+    void quiet;
+    const found = warningsOf(g, 'cdk-api-groups:directApiNotInProxyMetrics');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^GET \/health is integrated directly: the proxy never sees its requests/);
+  });
+});
