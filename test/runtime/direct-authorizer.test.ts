@@ -6,7 +6,6 @@
  * (500). Through the catch-all (an encoding API Gateway did not decode), the proxy still serves
  * the API, and the authorizer hands it the verdict as before.
  */
-import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -15,7 +14,7 @@ import { authorizerEventFor, proxyEvent } from '../support/events';
 import { functionArn, lambdaEnv, LocalLambda, startLocalLambda } from '../support/local-lambda';
 import { LocalSecretsManager, secretArn, secretsManagerEnv, startLocalSecretsManager } from '../support/local-secrets-manager';
 import { cleanWorkDirs, loadAuthorizerFromDir, LoadedAuthorizer } from '../support/proxy-harness';
-import { synthesizeGroup, SynthesizedGroup } from '../support/synth-group';
+import { authorizerAssetDir, synthesizeGroup, SynthesizedGroup } from '../support/synth-group';
 import { appCode } from './documents';
 import { captureLogs, setEnv } from './helpers';
 
@@ -61,13 +60,6 @@ afterAll(async () => {
   cleanWorkDirs();
 });
 
-function authorizerAssetDir(s: SynthesizedGroup): string {
-  const fn = s.group.authorizerFunction!;
-  const stack = Stack.of(s.group);
-  const resource = s.template.Resources[stack.resolve(stack.getLogicalId(fn.node.defaultChild as never))];
-  const hash = /^([0-9a-f]{64})\.zip$/.exec(resource.Properties.Code.S3Key)![1];
-  return path.join(path.dirname(s.assetDir), `asset.${hash}`);
-}
 
 function decide(requestPath: string, resource: string, headers: Record<string, string> = {}) {
   // API Gateway names the resource it matched (the direct API's own, or the catch-all).

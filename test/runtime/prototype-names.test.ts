@@ -5,7 +5,6 @@
  * a property lookup. A group declared with the constructs, synthesized, and its bundled authorizer
  * and proxy loaded from the cloud assembly, chained as API Gateway runs them.
  */
-import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -19,7 +18,7 @@ import { closeAllServers, startServer, TestServer } from '../support/http-server
 import { functionArn, lambdaEnv, LocalLambda, startLocalLambda } from '../support/local-lambda';
 import { LocalSecretsManager, secretArn, secretsManagerEnv, startLocalSecretsManager } from '../support/local-secrets-manager';
 import { chain, cleanWorkDirs, loadAuthorizerFromDir, LocalGatewayChain } from '../support/proxy-harness';
-import { synthesizeGroup, SynthesizedGroup } from '../support/synth-group';
+import { authorizerAssetDir, synthesizeGroup, SynthesizedGroup } from '../support/synth-group';
 import { appCode } from './documents';
 import { captureLogs, json, setEnv } from './helpers';
 
@@ -114,13 +113,6 @@ afterAll(async () => {
   cleanWorkDirs();
 });
 
-function authorizerAssetDir(s: SynthesizedGroup): string {
-  const fn = s.group.authorizerFunction!;
-  const stack = Stack.of(s.group);
-  const resource = s.template.Resources[stack.resolve(stack.getLogicalId(fn.node.defaultChild as never))];
-  const hash = /^([0-9a-f]{64})\.zip$/.exec(resource.Properties.Code.S3Key)![1];
-  return path.join(path.dirname(s.assetDir), `asset.${hash}`);
-}
 
 test('the configuration document holds every such name as its own key', () => {
   // why: a name that disappears from the document made every API of the group answer 500

@@ -14,7 +14,7 @@ import { closeAllServers, startServer, TestServer } from '../support/http-server
 import { functionArn, lambdaEnv, LocalLambda, startLocalLambda } from '../support/local-lambda';
 import { LocalSecretsManager, secretArn, secretsManagerEnv, startLocalSecretsManager } from '../support/local-secrets-manager';
 import { chain, cleanWorkDirs, loadAuthorizerFromDir, LocalGatewayChain } from '../support/proxy-harness';
-import { synthesizeGroup, SynthesizedGroup } from '../support/synth-group';
+import { authorizerAssetDir, synthesizeGroup, SynthesizedGroup } from '../support/synth-group';
 import { appCode } from './documents';
 import { captureLogs, expectNoSecretIn, json, setEnv } from './helpers';
 
@@ -73,16 +73,6 @@ afterAll(async () => {
   cleanWorkDirs();
 });
 
-/** The authorizer function's asset folder in the cloud assembly (bundle + the same config.json). */
-function authorizerAssetDir(s: SynthesizedGroup): string {
-  const fn = s.group.authorizerFunction;
-  if (!fn) { throw new Error('the group has no authorizer function'); }
-  const stack = Stack.of(s.group);
-  const resource = s.template.Resources[stack.resolve(stack.getLogicalId(fn.node.defaultChild as never))];
-  expect(resource.Properties.Handler).toBe('index.handler');
-  const hash = /^([0-9a-f]{64})\.zip$/.exec(resource.Properties.Code.S3Key)![1];
-  return path.join(path.dirname(s.assetDir), `asset.${hash}`);
-}
 
 test('both functions carry the same configuration document, and it holds no AppCode', () => {
   // why: the authorizer and the proxy must route and decide on the same document; AppCodes live in Secrets Manager only

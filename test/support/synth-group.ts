@@ -48,3 +48,14 @@ export function synthesizeGroup(props: ApiGroupProps, build: (group: ApiGroup, s
     deployTimeEnv: resource.Properties.Environment?.Variables ?? {},
   };
 }
+
+/** The authorizer function's asset folder in the same cloud assembly (its bundle and the same configuration document). */
+export function authorizerAssetDir(s: SynthesizedGroup): string {
+  const fn = s.group.authorizerFunction;
+  if (!fn) { throw new Error('the group has no authorizer function'); }
+  const stack = Stack.of(s.group);
+  const resource = s.template.Resources[stack.resolve(stack.getLogicalId(fn.node.defaultChild as never))];
+  if (resource.Properties.Handler !== 'index.handler') { throw new Error(`the authorizer's Handler is ${resource.Properties.Handler}`); }
+  const hash = /^([0-9a-f]{64})\.zip$/.exec(resource.Properties.Code.S3Key)![1];
+  return path.join(path.dirname(s.assetDir), `asset.${hash}`);
+}

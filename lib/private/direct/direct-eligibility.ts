@@ -1,7 +1,7 @@
 import type { Api } from '../../api';
 import { AuthType } from '../../auth';
 import { MatchMode } from '../../match-mode';
-import { ParameterType } from '../../request-parameter';
+import { ParameterType, RequestParameterOptions } from '../../request-parameter';
 import { ResponseType } from '../../response-type';
 import type { GatewayResponse } from '../../gateway-response';
 import { apiShapeOf } from '../definition/api-shape';
@@ -152,18 +152,9 @@ export function assessDirect(api: Api, group: DirectGroupFacts): DirectAssessmen
   return { blockers, losses, backend };
 }
 
-interface ParameterChecks {
-  readonly type?: ParameterType;
-  readonly enumerations?: string[];
-  readonly minimum?: number;
-  readonly maximum?: number;
-  readonly minLength?: number;
-  readonly maxLength?: number;
-  readonly orchestrations?: unknown[];
-}
 
 /** A parameter check beyond presence: API Gateway's request validators check presence only. */
-function hasChecksBeyondPresence(o: ParameterChecks): boolean {
+function hasChecksBeyondPresence(o: RequestParameterOptions): boolean {
   return (o.type !== undefined && o.type !== ParameterType.STRING) || o.enumerations !== undefined || o.minimum !== undefined
     || o.maximum !== undefined || o.minLength !== undefined || o.maxLength !== undefined || (o.orchestrations?.length ?? 0) > 0;
 }
