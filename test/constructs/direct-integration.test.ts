@@ -199,6 +199,7 @@ describe('DirectIntegration.AUTO', () => {
     group.addApi('Mine', { method: HttpMethod.GET, path: '/mine', backend: Backend.http(URL), auth: ApiAuth.app({ apps: [app], signature: false }) });
     group.addApi('Strict', { method: HttpMethod.GET, path: '/strict', backend: Backend.http(URL), gatewayResponse: strict });
     group.addApi('Kept', { method: HttpMethod.GET, path: '/kept', backend: Backend.http(URL), direct: false });
+    group.addApi('Echo', { method: HttpMethod.POST, path: '/echo', backend: Backend.mock({ statusCode: 202 }) });
     return group;
   }
 
@@ -217,7 +218,8 @@ describe('DirectIntegration.AUTO', () => {
     expect(by.get('Mine')).toMatchObject({ integration: 'proxy', why: ['authorizerVerdicts'] });
     expect(by.get('Strict')).toMatchObject({ integration: 'proxy', why: ['response'] });
     expect(by.get('Kept')).toMatchObject({ integration: 'proxy', why: ['marked direct'] });
-    expect(report.integrations).toEqual({ direct: 3, proxy: 5 });
+    expect(by.get('Echo')).toMatchObject({ integration: 'proxy', why: ['mockRequestBody'] });
+    expect(report.integrations).toEqual({ direct: 3, proxy: 6 });
   });
 
   test('the direct APIs\' methods integrate their backends; the IAM one keeps SigV4', () => {

@@ -143,6 +143,11 @@ export function assessDirect(api: Api, group: DirectGroupFacts): DirectAssessmen
     case 'MOCK': {
       // Velocity identifiers start with a letter: the template sets each header as `$context.responseOverride.header.<name>`.
       const unusable = Object.keys(backend.headers).filter(name => !/^[A-Za-z][A-Za-z0-9_-]*$/.test(name));
+      // A MOCK's status comes from its request template, applied to JSON requests; any other body is
+      // passed through to the mock, which then fails (500), where the proxy answers whatever the body.
+      if (['POST', 'PUT', 'PATCH', 'ANY'].includes(api.method)) {
+        lose('mockRequestBody', 'a request with a body that is not JSON would get API Gateway\'s 500 instead of the mock\'s answer');
+      }
       if (unusable.length > 0) {
         block('mockHeaders', `its mock's headers ${unusable.join(', ')} do not start with a letter: API Gateway's mapping template cannot set them`);
       }
