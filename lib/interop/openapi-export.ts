@@ -29,6 +29,7 @@ export function openApiDocument(model: GroupModel): Json {
   const securitySchemes: Record<string, Json> = {};
   const components = new SharedComponents();
   const renderings = new Map<string, string>();
+  const shared = new Map<string, Json>();
   for (const api of group.apis) {
     const key = api.path.replace(/\{([^}+]+)\+\}/g, '{$1}');
     const item = (paths[key] ??= {});
@@ -47,7 +48,7 @@ export function openApiDocument(model: GroupModel): Json {
         parameters: parametersOf(api).map(({ parameter }) => parameterObject(parameter)),
         ...(method !== 'get' && method !== 'head' && method !== 'delete' && method !== 'options'
           ? { requestBody: { required: false, content: { '*/*': { schema: {} } } } } : {}),
-        responses: responsesOf(model, api, components, renderings),
+        responses: responsesOf(model, api, components, renderings, shared),
         security: Object.keys(requirement).length > 0 ? [requirement] : [],
       };
     }
@@ -158,10 +159,15 @@ function usesPerApiVariable(template: string): boolean {
   return parseTemplate(template).variables.some(v => v.kind === 'context' && PER_API_VARIABLES.has(v.name));
 }
 
+/** Whether `type` renders the same with the API's response for every API (no API detail shows in it). */
+function rendersAlike(api: Api, type: ResponseType): boolean {
+  const rule = api.gatewayResponse.ruleFor(type);
+  return !usesPerApiVariable(rule.body) && !Object.values(rule.headers).some(usesPerApiVariable);
+}
+
 /** The body `type` renders with the API's response, rendered once per (response, type) when no API detail shows in it. */
 function renderedBody(model: GroupModel, api: Api, type: ResponseType, renderings: Map<string, string>): string {
-  const rule = api.gatewayResponse.ruleFor(type);
-  const shared = !usesPerApiVariable(rule.body) && !Object.values(rule.headers).some(usesPerApiVariable);
+  const shared = rendersAlike(api, type);
   const key = `${api.gatewayResponse.responseName}\0${type.name}`;
   const known = shared ? renderings.get(key) : undefined;
   if (known !== undefined) { return known; }
@@ -170,9 +176,27 @@ function renderedBody(model: GroupModel, api: Api, type: ResponseType, rendering
   return body;
 }
 
-function responsesOf(model: GroupModel, api: Api, components: SharedComponents, renderings: Map<string, string>): Json {
+/**
+ * An operation's `responses`. Operations whose response and error types are the same, and whose
+ * bodies render alike for every API, share one object (the document is written as JSON, so sharing
+ * changes no byte): a 1000-API group builds a handful of them instead of one per API.
+ */
+function responsesOf(model: GroupModel, api: Api, components: SharedComponents, renderings: Map<string, string>,
+  shared: Map<string, Json>): Json {
+  const types = errorTypesOf(model, api);
+  const key = types.every(t => rendersAlike(api, t))
+    ? `${api.gatewayResponse.responseName}\0${types.map(t => t.name).join(',')}` : undefined;
+  const known = key !== undefined ? shared.get(key) : undefined;
+  if (known !== undefined) { return known; }
+  const responses = operationResponses(model, api, types, components, renderings);
+  if (key !== undefined) { shared.set(key, responses); }
+  return responses;
+}
+
+function operationResponses(model: GroupModel, api: Api, types: ResponseType[], components: SharedComponents,
+  renderings: Map<string, string>): Json {
   const byStatus = new Map<string, Array<{ type: ResponseType; body: string; headers: Record<string, string> }>>();
-  for (const type of errorTypesOf(model, api)) {
+  for (const type of types) {
     const rule = api.gatewayResponse.ruleFor(type);
     const key = rule.statusCode !== undefined ? String(rule.statusCode) : type === ResponseType.DEFAULT_4XX ? '4XX' : '5XX';
     const list = byStatus.get(key) ?? [];
