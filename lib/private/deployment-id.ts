@@ -16,15 +16,18 @@ export interface ServedDefinition {
    * catch-all serves them, so adding, removing or moving an API always publishes a deployment.
    */
   readonly routes: readonly string[];
-  /** The REST API's OpenAPI document (paths, integrations, authorizer, gateway responses, CORS preflight). */
-  readonly document: unknown;
   readonly stageThrottle?: apigw.ThrottleSettings;
   readonly methodSettings: readonly PlannedMethodSetting[];
 }
 
-/** Folds the routes, the document, the stage throttle and the method settings into the deployment's logical id. */
+/**
+ * Folds the routes, the stage throttle and the method settings into the deployment's logical id.
+ * The OpenAPI document (paths, integrations, authorizer, gateway responses, CORS preflight) is not
+ * added here: aws-cdk-lib's Deployment already hashes its SpecRestApi's whole CloudFormation
+ * properties, the Body included (`Deployment.calculateLogicalId`), and a second copy of a 1000-API
+ * Body cost a resolve and a stringify of ~350 KB each time the logical id is computed.
+ */
 export function addServedToDeploymentId(restApi: apigw.RestApiBase, served: ServedDefinition): void {
-  // Resolved and hashed by the deployment itself at synth (the document holds the functions' ARNs as tokens).
   restApi.latestDeployment?.addToLogicalId({ apiGroupDefinition: served });
 }
 

@@ -170,7 +170,6 @@ export function finaliseGroup(g: DeclaredGroup): FinalisedGroup {
   }
   addServedToDeploymentId(g.restApi, {
     routes: g.apis.map(a => `${a.method} ${a.path}`),
-    document: definition.document,
     stageThrottle: g.props.throttle,
     methodSettings: definition.plan.methodSettings,
   });
