@@ -94,6 +94,8 @@ async function synthesize(input: FixtureInput): Promise<FixtureInfo> {
   // end-to-end cost of authorizer + proxy compares with the proxy alone on GetItem.
   const apps = APPS.map(name => group.addApp(name, {
     secret: Secret.fromSecretCompleteArn(stack, `Secret${name}`, secretArn(secretName(name))),
+    // Given, not generated: a generated AppSecret's ARN is known at deploy time only, and the fixture runs the authorizer as synthesized.
+    appSecret: Secret.fromSecretCompleteArn(stack, `AppSecret${name}`, secretArn(`${secretName(name)}-signing`)),
   }));
   // Two custom authorizers with the same function and settings, each with its own result cache:
   // one for cache hits, one for misses (whose new entries must not evict the hits').
