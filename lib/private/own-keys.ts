@@ -15,9 +15,18 @@ export function keyed<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
 }
 
-/** Sets `key` as an own, enumerable data property of `map` (never Object.prototype's `__proto__` setter). */
+/**
+ * Sets `key` as an own, enumerable data property of `map` (never Object.prototype's `__proto__`
+ * setter). Every other member of Object.prototype is a writable data property, so a plain
+ * assignment makes an own property for them; only `__proto__` needs defineProperty, which is
+ * several times slower and ran for every header of every answer.
+ */
 export function setOwn<T>(map: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') {
+    Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    map[key] = value;
+  }
 }
 
 /** True when `key` is an own property of `map`. */
