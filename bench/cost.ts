@@ -30,16 +30,25 @@ const APP_CODE = 'BenchCostAppCode'.padEnd(64, '0');
 const CREDENTIALS = { accessKeyId: 'AKIDBENCHCOST0001', secretAccessKey: 'bench-secret' };
 const BACKEND_MS = 100;
 
-/** AWS list prices, US East (N. Virginia), x86: https://aws.amazon.com/lambda/pricing/ and https://aws.amazon.com/api-gateway/pricing/ (REST APIs, first 333 million requests a month), as of 2026-12-07. */
+/**
+ * AWS list prices, US East (N. Virginia), x86: https://aws.amazon.com/lambda/pricing/ and
+ * https://aws.amazon.com/api-gateway/pricing/ (REST APIs, first 333 million requests a month). This
+ * machine cannot reach those pages: these are the figures issue 15 quotes ($0.20 and $3.50 per
+ * million) and Lambda's published GB-second price, taken on 2026-12-07; recheck them when you read this.
+ */
 const PRICES = { restApiPerMillion: 3.5, lambdaRequestsPerMillion: 0.2, lambdaGbSecond: 0.0000166667 };
 
-type Category = 'app' | 'app, own response' | 'app, own throttle' | 'IAM' | 'CORS preflight';
+type Category = 'app' | 'app, own response' | 'app, own throttle' | 'app, own throttle and response' | 'IAM' | 'CORS preflight';
 
-/** The category of API (r, m) of the issue's shape; a preflight share is not an API's and is reported apart. */
+/**
+ * The category of API (r, m) of the issue's shape (every API of a category is declared alike in
+ * every variant, so one sample stands for all of them); a preflight is no API's and is reported apart.
+ */
 function categoryOf(r: number, m: number): Exclude<Category, 'CORS preflight'> {
   if (ISSUE_SHAPE.iam(r, m)) { return 'IAM'; }
-  if (ISSUE_SHAPE.throttled(r, m)) { return 'app, own throttle'; }
-  return r % 2 === 0 ? 'app, own response' : 'app';
+  const own = r % 2 === 0; // the issue's shape: even resources select the `strict` response
+  if (ISSUE_SHAPE.throttled(r, m)) { return own ? 'app, own throttle and response' : 'app, own throttle'; }
+  return own ? 'app, own response' : 'app';
 }
 
 /** The first API (resource r, method index m) of each category: the request path and method it is called with. */
@@ -195,7 +204,7 @@ export async function measure(ctx: BenchContext): Promise<Section> {
     ],
     goals: [],
     notes: [
-      `Prices: API Gateway REST $${PRICES.restApiPerMillion} per million requests (https://aws.amazon.com/api-gateway/pricing/, first 333 million a month), Lambda $${PRICES.lambdaRequestsPerMillion} per million requests and $${PRICES.lambdaGbSecond} per GB-second (x86, https://aws.amazon.com/lambda/pricing/), US East (N. Virginia), as listed on 2026-12-07. Recompute: USD per million = 3.50 + invocations x 0.20 + billed ms / 1000 x memory GB x 0.0000166667 x 10^6.`,
+      `Prices: API Gateway REST $${PRICES.restApiPerMillion} per million requests (https://aws.amazon.com/api-gateway/pricing/, first 333 million a month), Lambda $${PRICES.lambdaRequestsPerMillion} per million requests and $${PRICES.lambdaGbSecond} per GB-second (x86, https://aws.amazon.com/lambda/pricing/), US East (N. Virginia): the list prices issue 15 quotes, taken on 2026-12-07 (this machine cannot reach the pages; recheck them). Recompute with your own: USD per million = REST price + invocations x Lambda request price + billed ms / 1000 x memory GB x GB-second price x 10^6.`,
       'Billed ms are measured by the local gateway around each invocation of the bundled handlers in their worker processes (rounded up to the millisecond, as Lambda bills): on Lambda they would be close but not equal; the proxy is billed for the whole backend wait.',
       ...directCounts,
       'On the issue-8 shape AUTO takes no API: every API has CORS (API Gateway adds no CORS headers to an integration\'s answers), app signatures are on by default (only the proxy sees the body), and the backend URL takes {id} from the path. The third variant removes exactly these.',
