@@ -287,3 +287,17 @@ export function freshCopy(folder: string, label: string, parent = os.tmpdir()): 
 export function sleep(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms));
 }
+
+/**
+ * On-CPU time of the calling thread in ms, from Linux's scheduler statistics (nanoseconds);
+ * elsewhere the whole process's CPU time. Background threads (V8's JIT compilers, GC helpers)
+ * are left out: they run beside the main thread, not in its way.
+ */
+export function mainThreadCpuMs(): number {
+  try {
+    return Number(fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  }
+}

@@ -20,7 +20,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { childInput, childMain, childRole, fmt, fmtRatio, Goal, median, ROOT, runChild, Table, WORK } from './common';
+import { childInput, childMain, childRole, fmt, fmtRatio, Goal, mainThreadCpuMs, median, ROOT, runChild, Table, WORK } from './common';
 import { profileTable, ProfileSummary, startProfiler, summariseProfile, top } from './profile';
 
 /** Issue 15 item 6: ours within 1.2x of the twin. */
@@ -65,15 +65,6 @@ interface TwinSource {
   readonly methodSettings: Array<{ HttpMethod: string; ResourcePath: string; ThrottlingBurstLimit?: number; ThrottlingRateLimit?: number }>;
 }
 
-/** Main-thread CPU ms (see synth.ts). */
-function mainThreadCpuMs(): number {
-  try {
-    return Number(fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
-  } catch {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1000;
-  }
-}
 
 type Template = { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
 

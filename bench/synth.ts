@@ -25,7 +25,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import {
-  BenchContext, childInput, childMain, childRole, fmt, fmtRatio, Goal, median, ROOT, runChild, Section, Table, WORK,
+  BenchContext, childInput, childMain, childRole, fmt, fmtRatio, Goal, mainThreadCpuMs, median, ROOT, runChild, Section, Table, WORK,
 } from './common';
 import { profileTable, ProfileSummary, startProfiler, summariseProfile, top } from './profile';
 import { measureIssueShape } from './synth-issue-shape';
@@ -105,19 +105,6 @@ function handWrittenDocument(apis: number, functionArn: string, partition: strin
   };
 }
 
-/**
- * On-CPU time of the calling thread in ms, from Linux's scheduler statistics (nanoseconds);
- * elsewhere the whole process's CPU time. Background threads (V8's JIT compilers, GC helpers)
- * are left out: they run beside the main thread, not in its way.
- */
-function mainThreadCpuMs(): number {
-  try {
-    return Number(fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
-  } catch {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1000;
-  }
-}
 
 async function synthChild(input: SynthInput): Promise<SynthOutput> {
   const t0 = performance.now();
