@@ -8,9 +8,8 @@ import type { Api } from '../api';
 import type { AppCredential } from '../app-credential';
 import { AuthType } from '../auth';
 import type { CustomAuthorizer, ThirdPartyAuthorizer } from '../authorizers';
-import { addWildcardPermissions } from './role-wildcards';
-import { VpcPlacement, vpcFunctionProps } from './vpc-access';
-import { warmAlias } from './warm-functions';
+import { newBundledFunction } from './bundled-function';
+import type { VpcPlacement } from './vpc-access';
 
 /** The authorizer function's shortest timeout, in seconds (app authentication reads Secrets Manager). */
 const AUTHORIZER_TIMEOUT_FLOOR_SECONDS = 5;
@@ -48,29 +47,18 @@ export interface BundledAuthorizerInput {
  * the permission covers the REST API's authorizers (`.../authorizers/*`).
  */
 export function newBundledAuthorizer(scope: Construct, input: BundledAuthorizerInput): BundledAuthorizer {
-  const logGroup = new logs.LogGroup(scope, 'AuthorizerLogs', { retention: input.logRetention });
-  const role = new iam.Role(scope, 'AuthorizerRole', {
-    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    description: `Authorizer of API group ${input.groupName}: writes its logs, reads the apps' secrets and invokes the custom authorizers`,
-  });
-  logGroup.grantWrite(role);
-  addWildcardPermissions(role, { vpc: input.placement !== undefined, tracing: input.tracing });
-  const fn = new lambda.Function(scope, 'Authorizer', {
+  const { fn, logGroup, alias } = newBundledFunction(scope, {
+    id: 'Authorizer',
     description: `cdk-api-groups authorizer of API group ${input.groupName}`,
-    runtime: lambda.Runtime.NODEJS_24_X,
-    architecture: lambda.Architecture.ARM_64,
-    handler: 'index.handler',
+    roleDescription: `Authorizer of API group ${input.groupName}: writes its logs, reads the apps' secrets and invokes the custom authorizers`,
     code: input.code,
     memorySize: 256,
     timeout: Duration.seconds(AUTHORIZER_TIMEOUT_FLOOR_SECONDS), // raised at finalisation to fit the authorizers' timeouts
-    role,
-    logGroup,
-    ...vpcFunctionProps(input.placement),
-    ...(input.tracing ? { tracing: lambda.Tracing.ACTIVE } : {}),
+    logRetention: input.logRetention,
+    placement: input.placement,
+    tracing: input.tracing,
+    ...(input.warm ? { warm: { ...input.warm, description: `API Gateway invokes the authorizer of API group ${input.groupName} through this alias` } } : {}),
   });
-  const alias = input.warm
-    ? warmAlias(fn, { ...input.warm, description: `API Gateway invokes the authorizer of API group ${input.groupName} through this alias` })
-    : undefined;
   (alias ?? fn).addPermission('InvokeFromRestApiAuthorizer', {
     principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
     sourceArn: Stack.of(scope).formatArn({

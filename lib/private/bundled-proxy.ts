@@ -4,9 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { addWildcardPermissions } from './role-wildcards';
-import { VpcPlacement, vpcFunctionProps } from './vpc-access';
-import { warmAlias } from './warm-functions';
+import { newBundledFunction } from './bundled-function';
+import type { VpcPlacement } from './vpc-access';
 
 /** The group's bundled proxy function and its log group. */
 export interface BundledProxy {
@@ -36,35 +35,20 @@ export interface BundledProxyInput {
  * of the group's REST API may invoke (through the alias when kept warm).
  */
 export function newBundledProxy(scope: Construct, input: BundledProxyInput): BundledProxy {
-  const logGroup = new logs.LogGroup(scope, 'ProxyLogs', {
-    retention: input.logRetention,
-  });
-  const role = new iam.Role(scope, 'ProxyRole', {
-    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    description: `Proxy of API group ${input.groupName}: writes its logs and invokes the group's function backends`,
-  });
-  logGroup.grantWrite(role);
-  addWildcardPermissions(role, { vpc: input.placement !== undefined, tracing: input.tracing });
-  const fn = new lambda.Function(scope, 'Proxy', {
+  const { fn, logGroup, alias } = newBundledFunction(scope, {
+    id: 'Proxy',
     description: `cdk-api-groups proxy of API group ${input.groupName}`,
-    runtime: lambda.Runtime.NODEJS_24_X,
-    architecture: lambda.Architecture.ARM_64,
-    handler: 'index.handler',
+    roleDescription: `Proxy of API group ${input.groupName}: writes its logs and invokes the group's function backends`,
     code: input.code,
     memorySize: input.memorySize,
     // Longer than the integration timeout: API Gateway gives up first, and the proxy, whose backend
     // timeouts are shorter still, normally answers before either.
     timeout: Duration.seconds(Math.ceil(input.integrationTimeout.toMilliseconds() / 1000) + 1),
-    role,
-    logGroup,
-    ...vpcFunctionProps(input.placement),
-    ...(input.tracing ? { tracing: lambda.Tracing.ACTIVE } : {}),
+    logRetention: input.logRetention,
+    placement: input.placement,
+    tracing: input.tracing,
+    ...(input.warm ? { warm: { ...input.warm, description: `API Gateway invokes the proxy of API group ${input.groupName} through this alias` } } : {}),
   });
-  const alias = input.warm ? warmAlias(fn, {
-    aliasName: input.warm.aliasName,
-    provisionedConcurrency: input.warm.provisionedConcurrency,
-    description: `API Gateway invokes the proxy of API group ${input.groupName} through this alias`,
-  }) : undefined;
   (alias ?? fn).addPermission('InvokeFromRestApi', {
     principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
     sourceArn: input.restApi.arnForExecuteApi('*', '/*', '*'),

@@ -265,6 +265,9 @@ describe('the direct-integration example (examples/direct)', () => {
       for (const op of Object.values(item) as any[]) { kinds.add(op['x-amazon-apigateway-integration']?.type); }
     }
     expect([...kinds].sort()).toEqual(['aws_proxy', 'http_proxy', 'mock']);
+    // The function API's own AWS_PROXY: to the Prices function, not to the group's proxy.
+    const prices = Stack.of(stack.group).getLogicalId(stack.node.findChild('Prices').node.defaultChild as lambda.CfnFunction);
+    expect(JSON.stringify(doc.paths['/catalog/prices'].get['x-amazon-apigateway-integration'].uri)).toContain(prices);
     await SwaggerParser.validate(JSON.parse(JSON.stringify(Stack.of(stack.group).resolve(doc))));
   });
 });

@@ -200,11 +200,9 @@ export function renderDeploymentReport(report: DeploymentReport): string {
   list(report.catchAll.apis, a => `${a.method} ${a.path}  ${a.name}${(a.ridesOn ?? []).length > 0 ? `  via ${a.ridesOn!.map(ride).join(', ')}` : ''}`);
   const all = [...report.seenIndividually, ...report.catchAll.apis];
   lines.push('', `Integration: ${report.integrations.direct} direct (API Gateway calls the backend), ${report.integrations.proxy} through the proxy`);
-  list(all.filter(a => a.integration === 'direct'), a => `direct  ${a.method} ${a.path}  ${a.name}${(a.integrationNotes ?? []).map(n => `\n      ${n}`).join('')}`);
-  if (report.integrations.direct > 0) {
-    list(all.filter(a => a.integration === 'proxy' && a.integrationNotes !== undefined && !a.integrationNotes[0].startsWith('not marked direct')),
-      a => `proxy   ${a.method} ${a.path}  ${a.name}${(a.integrationNotes ?? []).map(n => `\n      ${n}`).join('')}`);
-  }
+  // Every direct API, and the proxied ones that were asked to go direct (their notes say why they did not).
+  const integrated = (a: ReportedApi): string => `${a.integration.padEnd(6)}  ${a.method} ${a.path}  ${a.name}${(a.integrationNotes ?? []).map(n => `\n      ${n}`).join('')}`;
+  list([...all.filter(a => a.integration === 'direct'), ...all.filter(a => a.integration === 'proxy' && a.integrationNotes !== undefined)], integrated);
   lines.push('', `Degrades natively: ${report.degradations.length === 0 ? 'nothing' : report.degradations.length}`);
   for (const d of report.degradations) { lines.push(`  - ${d}`); }
   if (report.problems.length > 0) {

@@ -53,7 +53,23 @@ const MIN_INTEGRATION_TIMEOUT_MS = 50;
 /** Types whose errors come from API Gateway itself once an HTTP backend is called directly, by AWS type. */
 const HTTP_NATIVE_TYPES = [ResponseType.BACKEND_TIMEOUT, ResponseType.BACKEND_UNAVAILABLE];
 
-export function assessDirect(api: Api, group: DirectGroupFacts): DirectAssessment {
+/**
+ * The losses of every direct HTTP API of a group: the `default` rules of the types API Gateway then
+ * answers itself (BACKEND_TIMEOUT, BACKEND_UNAVAILABLE) using variables it renders differently.
+ */
+export function nativeHttpLosses(defaultResponse: GatewayResponse): DirectReason[] {
+  const losses: DirectReason[] = [];
+  for (const type of HTTP_NATIVE_TYPES) {
+    const degraded = degradedVariables(defaultResponse.ruleFor(type).body);
+    if (degraded.length > 0) {
+      losses.push({ code: 'variables', detail: `the \`default\` rule of ${type.name} uses ${degraded.join(', ')}, which API Gateway renders differently` });
+    }
+  }
+  return losses;
+}
+
+/** @param httpLosses nativeHttpLosses of the group's `default` response */
+export function assessDirect(api: Api, group: DirectGroupFacts, httpLosses: readonly DirectReason[]): DirectAssessment {
   const backend = api.backend._direct();
   const blockers: DirectReason[] = [];
   const block = (code: string, detail: string): void => { blockers.push({ code, detail }); };
@@ -118,12 +134,7 @@ export function assessDirect(api: Api, group: DirectGroupFacts): DirectAssessmen
       if (backend.timeoutMs < MIN_INTEGRATION_TIMEOUT_MS) {
         block('timeout', `its backend timeout ${backend.timeoutMs} ms is below API Gateway's smallest integration timeout (${MIN_INTEGRATION_TIMEOUT_MS} ms)`);
       }
-      for (const type of HTTP_NATIVE_TYPES) {
-        const degraded = degradedVariables(group.defaultResponse.ruleFor(type).body);
-        if (degraded.length > 0) {
-          lose('variables', `the \`default\` rule of ${type.name} uses ${degraded.join(', ')}, which API Gateway renders differently`);
-        }
-      }
+      losses.push(...httpLosses);
       break;
     case 'FUNCTION':
       if (backend.parameterCount > 0) {

@@ -4,7 +4,7 @@ import { DirectIntegration } from '../../direct-integration';
 import { RULES } from '../../limits';
 import { Problem, problem } from '../checks';
 import { lambdaInvocationUri } from '../definition/openapi-document';
-import { assessDirect, DirectAssessment, DirectGroupFacts } from './direct-eligibility';
+import { assessDirect, DirectAssessment, DirectGroupFacts, nativeHttpLosses } from './direct-eligibility';
 import type { DirectOperationInput } from './direct-operation';
 
 /**
@@ -20,7 +20,7 @@ export interface DirectSelection {
   readonly candidates: ReadonlySet<string>;
   /** Each API's assessment, by API id. */
   readonly assessments: ReadonlyMap<string, DirectAssessment>;
-  /** Why each API that is neither forced nor a candidate stays on the proxy (by API id). */
+  /** Why each API that was asked to go direct (`direct: true` or AUTO) but is neither forced nor a candidate stays on the proxy (by API id). */
   readonly proxiedBecause: ReadonlyMap<string, string[]>;
   /** `direct: true` with blockers. */
   readonly problems: Problem[];
@@ -33,16 +33,16 @@ export function selectDirect(apis: readonly Api[], facts: DirectGroupFacts, mode
   const proxiedBecause = new Map<string, string[]>();
   const problems: Problem[] = [];
   const auto = mode === DirectIntegration.AUTO;
+  // What the group's `default` response loses on every direct HTTP API alike: judged once.
+  const httpLosses = nativeHttpLosses(facts.defaultResponse);
   for (const api of apis) {
     if (api.direct === false) {
       proxiedBecause.set(api.apiId, ['marked direct: false']);
       continue;
     }
-    if (api.direct !== true && !auto) {
-      proxiedBecause.set(api.apiId, ['not marked direct (the group\'s directIntegration is NONE)']);
-      continue;
-    }
-    const assessment = assessDirect(api, facts);
+    // Not asked for (the group's directIntegration is NONE): nothing to report.
+    if (api.direct !== true && !auto) { continue; }
+    const assessment = assessDirect(api, facts, httpLosses);
     assessments.set(api.apiId, assessment);
     if (api.direct === true) {
       if (assessment.blockers.length > 0) {

@@ -216,11 +216,7 @@ export async function handler(event: unknown, context?: LambdaContextLike): Prom
   try {
     logDecision(requestId, decision, started);
     answer = direct ? directAnswerOf(decision.verdict) : 'allow';
-    if (answer === 'allow' || answer === 'deny') {
-      const result = authorizerResult(methodArn, decision, state.ok ? state.config.refusalUsageKey : undefined);
-      if (answer === 'deny') { result.policyDocument.Statement[0].Effect = 'Deny'; }
-      return result;
-    }
+    if (answer === 'allow') { return authorizerResult(methodArn, decision, state.ok ? state.config.refusalUsageKey : undefined); }
   } catch {
     return direct ? Promise.reject(new Error('authorizer failure')) : staticResult(methodArn);
   }

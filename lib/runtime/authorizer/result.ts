@@ -12,7 +12,7 @@ export interface AuthorizerResult {
   principalId: string;
   policyDocument: {
     Version: '2012-10-17';
-    Statement: Array<{ Action: 'execute-api:Invoke'; Effect: 'Allow' | 'Deny'; Resource: string }>;
+    Statement: Array<{ Action: 'execute-api:Invoke'; Effect: 'Allow'; Resource: string }>;
   };
   context: Record<string, string>;
   usageIdentifierKey?: string;
