@@ -144,8 +144,9 @@ export function finaliseGroup(g: DeclaredGroup): FinalisedGroup {
     plan,
     direct,
   });
-  allowDirectInvocations(g.restApi, g.apis.filter(a => directResources.has(a.apiId)), direct);
-  for (const api of g.apis.filter(a => directResources.has(a.apiId) && a._proxyMetricsUsed)) {
+  const directApis = g.apis.filter(a => directResources.has(a.apiId));
+  allowDirectInvocations(g.restApi, directApis, direct);
+  for (const api of directApis.filter(a => a._proxyMetricsUsed)) {
     Annotations.of(api).addWarningV2(WARN.directApiMetrics,
       `${api.method} ${api.path} is integrated directly: the proxy never sees its requests, so its per-API metrics (metricRequests, ` +
       'metricLatency, metricBackendLatency, metricGatewayErrors) stay empty; API Gateway\'s own metrics of the REST API count it');
