@@ -13,6 +13,7 @@ import { ApiAuth, Backend, HttpMethod, IdentitySource } from '../../lib';
 import { authorizerEventFor, proxyEvent } from '../support/events';
 import { functionArn, lambdaEnv, LocalLambda, startLocalLambda } from '../support/local-lambda';
 import { LocalSecretsManager, secretArn, secretsManagerEnv, startLocalSecretsManager } from '../support/local-secrets-manager';
+import { readConfigFiles } from '../../lib/private/config-files';
 import { cleanWorkDirs, loadAuthorizerFromDir, LoadedAuthorizer } from '../support/proxy-harness';
 import { authorizerAssetDir, synthesizeGroup, SynthesizedGroup } from '../support/synth-group';
 import { appCode } from './documents';
@@ -75,7 +76,10 @@ test('the API is direct in the document the authorizer was built with', () => {
 test('an authorised app on the direct method: Allow, metered by the app\'s own usage key, with its context', async () => {
   const result = await decide('/profile', '/profile', { 'X-Apig-AppCode': MOBILE });
   expect(result.policyDocument.Statement).toEqual([expect.objectContaining({ Effect: 'Allow' })]);
-  expect(result.usageIdentifierKey).toBeDefined();
+  // The app's own key (its throttle), never the refusal plan's.
+  const config = readConfigFiles(authorizer.dir) as any;
+  expect(result.usageIdentifierKey).toBe(config.apps.mobile.usageKey);
+  expect(result.usageIdentifierKey).not.toBe(config.refusalUsageKey);
   expect(result.context).toMatchObject({ apigVerdict: 'ok', appName: 'mobile' });
 });
 
