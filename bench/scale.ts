@@ -149,16 +149,16 @@ export async function measure(ctx: BenchContext): Promise<Section> {
   const matchSmall = median(ns[0]);
   const matchLarge = median(ns[1]);
 
-  const size = (dir: string) => fs.statSync(path.join(dir, 'config.json')).size;
-  // apis.jsonl (the APIs' details, read as bytes at load and parsed per API on its first call); absent before issue 8's split.
-  const detailsSize = (dir: string) => (fs.existsSync(path.join(dir, 'apis.jsonl')) ? fs.statSync(path.join(dir, 'apis.jsonl')).size : 0);
+  // config.json (read and parsed at load), routes.tsv (read at load, routes read in place) and apis.jsonl (the APIs'
+  // details: an API's line read and parsed on its first call); absent files (earlier layouts) count 0.
+  const size = (dir: string, file: string) => (fs.existsSync(path.join(dir, file)) ? fs.statSync(path.join(dir, file)).size : 0);
   const rows = ['proxy', 'authorizer'].map(h => {
     const sm = `${h} 10`;
     const lg = `${h} 1000`;
     const dir = (x: Synthesized) => (h === 'proxy' ? x.proxy : x.authorizer);
     const pair = (f: keyof Omit<ColdStart, 'answer'>) => [`${fmt(med(sm, f))} / ${fmt(med(lg, f))}`, fmtRatio(med(lg, f) / med(sm, f))];
-    return [h, `${fmtBytes(size(dir(small)))} / ${fmtBytes(size(dir(large)))}`,
-      `${fmtBytes(detailsSize(dir(small)))} / ${fmtBytes(detailsSize(dir(large)))}`, answers.get(sm)!,
+    const sizes = (file: string) => `${fmtBytes(size(dir(small), file))} / ${fmtBytes(size(dir(large), file))}`;
+    return [h, sizes('config.json'), sizes('routes.tsv'), sizes('apis.jsonl'), answers.get(sm)!,
       ...pair('firstCpu'), ...pair('firstWall'), ...pair('requireCpu')];
   });
   const goals: Goal[] = [
@@ -177,7 +177,7 @@ export async function measure(ctx: BenchContext): Promise<Section> {
     tables: [
       {
         caption: 'Cold start: `require` of the handler (which loads its configuration) and its first request, in a fresh process (ms, median, "10 APIs / 1000 APIs")',
-        columns: ['handler', 'config.json', 'apis.jsonl', 'first answer', 'CPU', 'CPU ratio', 'wall', 'wall ratio', 'require alone, CPU', 'ratio'],
+        columns: ['handler', 'config.json', 'routes.tsv', 'apis.jsonl', 'first answer', 'CPU', 'CPU ratio', 'wall', 'wall ratio', 'require alone, CPU', 'ratio'],
         rows,
       },
       {
@@ -191,7 +191,7 @@ export async function measure(ctx: BenchContext): Promise<Section> {
     notes: [
       'Both groups have the issue\'s shape (/svcN/resM/{id} × GET, POST, PUT, DELETE; app authentication, 10% own throttle, '
         + '5% IAM, CORS, 2 custom responses); the 10-API group is its first 10 APIs. Each handler is loaded from its synthesized '
-        + `asset folder (index.js + config.json + apis.jsonl), in ${spawns} fresh \`node -e\` processes per handler, the four rotating; `
+        + `asset folder (index.js + config.json + routes.tsv + apis.jsonl), in ${spawns} fresh \`node -e\` processes per handler, the four rotating; `
         + 'each process times from before its `require` to its first answer (POST on the 10th API, app-authenticated, on its own '
         + 'resource: the proxy without a verdict, the authorizer without a credential, so no network call), CPU time of the process.',
       `Route matching: the proxy's own Router (lib/runtime/proxy/router.ts) over the configuration's routes, ${perRound.toLocaleString('en-US')} `

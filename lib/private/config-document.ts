@@ -1,11 +1,11 @@
 /**
  * The runtime configuration document: the contract between the synth side (the constructs)
  * and the bundled handlers (lib/runtime). One document per group, written beside the bundled
- * handler in its asset folder as two files (config-files.ts): `config.json`, the document with
- * only each API's routing fields (ApiRouteDocument, a compact array), loaded at cold start, and `apis.jsonl`, the
- * rest of each API (ApiDetailsDocument), one JSON line per API in the same order, parsed on the
- * API's first call. So a cold start does not grow with the group (issue 8: 1000 APIs load
- * about like 10).
+ * handler in its asset folder as three files (config-files.ts): `config.json`, the document without
+ * its APIs, loaded at cold start; `routes.tsv`, each API's routing fields (one line per API, read
+ * in place as text: lib/runtime/shared/route-table.ts); and `apis.jsonl`, the rest of each API
+ * (ApiDetailsDocument), one JSON line per API in the same order, parsed on the API's first call.
+ * So a cold start does not grow with the group (issues 8 and 15: 1000 APIs load about like 10).
  *
  * Every rule is fully resolved at synth time, so the runtime never needs the response-type
  * table or any default: it only looks things up and renders.
@@ -16,26 +16,29 @@
  * compile it without pulling anything else in.
  */
 
-export const CONFIG_DOCUMENT_VERSION = 2;
+export const CONFIG_DOCUMENT_VERSION = 3;
 
 /** Name of the configuration file inside the handler's asset folder. */
 export const CONFIG_FILE_NAME = 'config.json';
 
+/**
+ * Name of the file of the APIs' routing fields, beside the configuration file: one line per API,
+ * `method<TAB>path<TAB>response<TAB>offset<TAB>length[<TAB>environments[<TAB>match mode]]`, each
+ * line ending with a newline. Offset and length: where the API's line of `apis.jsonl` is, in bytes
+ * (without its newline), so that a handler reads only the lines of the APIs it is asked for.
+ * Environments: `*` (every environment) or a comma-separated list of names (empty: none); match
+ * mode: EXACT or PREFIX. Fields left out at the end are `*` and EXACT.
+ */
+export const ROUTES_FILE_NAME = 'routes.tsv';
+
 /** Name of the file of the APIs' details, beside the configuration file: one JSON line per API. */
 export const API_DETAILS_FILE_NAME = 'apis.jsonl';
 
-/**
- * The fields of an API that `config.json` holds, in this order: what routing and the document's
- * checks at load need.
- */
+/** The fields of an API that `routes.tsv` holds, in this order: what routing and the document's checks at load need. */
 export const API_ROUTE_FIELDS = ['method', 'path', 'response', 'environments', 'matchMode'] as const;
 
-/**
- * An API as `config.json` holds it: `[method, path, response]`, plus its environments when it is
- * not published in all, plus its match mode when it is PREFIX (an array parses faster than an
- * object, and a cold start parses 1000). A field left out before a later one is written `null`.
- */
-export type ApiRouteDocument = [method: string, path: string, response: string, environments?: string[] | null, matchMode?: MatchModeName];
+/** An API's routing fields, as the handlers read them from `routes.tsv` (environments absent: every one). */
+export type ApiRouteDocument = [method: string, path: string, response: string, environments?: string[], matchMode?: MatchModeName];
 
 /** EXACT: the API serves its path only. PREFIX (Huawei `SWA`): also every path below it, by whole segments. */
 export type MatchModeName = 'EXACT' | 'PREFIX';

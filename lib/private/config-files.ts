@@ -1,71 +1,119 @@
 /**
- * The configuration document as files (config-document.ts): `config.json` with each API's routing
- * fields, `apis.jsonl` with the rest of each API, one line per API in the same order. Written by
- * the synth side; read whole by the local gateway and the tests (the handlers read them their own
- * way, see lib/runtime/shared/document-file.ts).
+ * The configuration document as files (config-document.ts): `config.json` without the APIs,
+ * `routes.tsv` with each API's routing fields and `apis.jsonl` with the rest of each API, one line
+ * per API in the same order. Written by the synth side; read whole by the local gateway and the
+ * tests (the handlers read them their own way, see lib/runtime/shared/document-file.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { API_DETAILS_FILE_NAME, API_ROUTE_FIELDS, CONFIG_FILE_NAME, ConfigDocument } from './config-document';
+import {
+  API_DETAILS_FILE_NAME, API_ROUTE_FIELDS, CONFIG_FILE_NAME, ConfigDocument, ROUTES_FILE_NAME,
+} from './config-document';
 
 /** File name → content. */
 export type ConfigFiles = Record<string, string>;
 
 const ROUTE_FIELDS: ReadonlySet<string> = new Set(API_ROUTE_FIELDS);
+const EVERY_ENVIRONMENT = '*';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** One field of a routes line: text without the file's separators (a tab, a newline); absent: empty. */
+function routeField(api: Record<string, unknown>, field: string, index: number): string {
+  const value = api[field] ?? '';
+  if (typeof value !== 'string' || /[\t\n]/.test(value)) {
+    throw new Error(`apis[${index}].${field} cannot be written to ${ROUTES_FILE_NAME}: ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** The environments field: `*`, or the names joined with commas. */
+function environmentsField(api: Record<string, unknown>, index: number): string {
+  const names = api.environments;
+  if (names === undefined) { return EVERY_ENVIRONMENT; }
+  if (!Array.isArray(names) || names.some(name => typeof name !== 'string' || !/^[^\t\n,*]+$/.test(name))) {
+    throw new Error(`apis[${index}].environments cannot be written to ${ROUTES_FILE_NAME}: ${JSON.stringify(names)}`);
+  }
+  return names.join(',');
+}
+
+/**
+ * API `index`'s line of `routes.tsv` (without its newline), its details being `detailsLength` bytes
+ * from `detailsOffset` in `apis.jsonl`: fields left out at the end when they say the default.
+ */
+function routeLine(api: Record<string, unknown>, index: number, detailsOffset: number, detailsLength: number): string {
+  const fields = ['method', 'path', 'response'].map(f => routeField(api, f, index));
+  fields.push(String(detailsOffset), String(detailsLength));
+  const environments = environmentsField(api, index);
+  const matchMode = routeField(api, 'matchMode', index);
+  if (matchMode !== '') {
+    fields.push(environments, matchMode);
+  } else if (environments !== EVERY_ENVIRONMENT) {
+    fields.push(environments);
+  }
+  return fields.join('\t');
+}
+
 /**
  * The files of `doc`. A value that is not a document with a list of APIs (tests hand the runtime
  * broken documents) is written as `config.json` alone, as it is.
+ *
+ * @throws Error when an API's routing field cannot be written as a `routes.tsv` field (the synth
+ * side's checks make its documents' fields narrower still)
  */
 export function configFiles(doc: ConfigDocument | unknown): ConfigFiles {
   if (!isRecord(doc) || !Array.isArray(doc.apis)) { return { [CONFIG_FILE_NAME]: JSON.stringify(doc) }; }
-  const routes: unknown[] = [];
+  const routes: string[] = [];
   const details: string[] = [];
-  for (const api of doc.apis as unknown[]) {
-    if (!isRecord(api)) {
-      routes.push(api);
-      details.push('null');
-      continue;
-    }
+  let detailsOffset = 0;
+  (doc.apis as unknown[]).forEach((api, index) => {
+    if (!isRecord(api)) { throw new Error(`apis[${index}] is not an object`); }
     const rest: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(api)) {
       if (!ROUTE_FIELDS.has(key)) { rest[key] = value; }
     }
-    const route: unknown[] = API_ROUTE_FIELDS.map(field => api[field]);
-    // Absent fields at the end are left out, those before a present one are written null.
-    while (route.length > 3 && route[route.length - 1] === undefined) { route.pop(); }
-    for (let k = 3; k < route.length; k++) { if (route[k] === undefined) { route[k] = null; } }
-    routes.push(route);
-    details.push(JSON.stringify(rest));
-  }
+    const line = JSON.stringify(rest);
+    const length = Buffer.byteLength(line, 'utf8');
+    routes.push(routeLine(api, index, detailsOffset, length));
+    details.push(line);
+    detailsOffset += length + 1;
+  });
+  const { apis, ...withoutApis } = doc;
   return {
-    [CONFIG_FILE_NAME]: JSON.stringify({ ...doc, apis: routes }),
+    [CONFIG_FILE_NAME]: JSON.stringify({ ...withoutApis, apiCount: apis.length }),
+    [ROUTES_FILE_NAME]: routes.map(line => `${line}\n`).join(''),
     [API_DETAILS_FILE_NAME]: details.map(line => `${line}\n`).join(''),
   };
 }
 
-/** The whole document from its files' contents (the details file absent: `config.json` as it is). */
-export function joinConfigFiles(config: string, apiDetails: string | undefined): ConfigDocument {
+/** An API's routing fields from its line of `routes.tsv`. */
+function routeFields(line: string): Record<string, unknown> {
+  const [method, apiPath, response, , , environments, matchMode] = line.split('\t');
+  return {
+    method,
+    path: apiPath,
+    response,
+    ...(environments === undefined || environments === EVERY_ENVIRONMENT ? {} : { environments: environments.split(',').filter(e => e !== '') }),
+    ...(matchMode ? { matchMode } : {}),
+  };
+}
+
+/** The whole document from its files' contents (the routes file absent: `config.json` as it is). */
+export function joinConfigFiles(config: string, routes: string | undefined, apiDetails: string | undefined): ConfigDocument {
   const doc = JSON.parse(config);
-  if (apiDetails === undefined || !isRecord(doc) || !Array.isArray(doc.apis)) { return doc; }
-  const lines = apiDetails.split('\n');
-  const apis = doc.apis.map((route: unknown, i: number) => {
-    const fields: Record<string, unknown> = {};
-    if (Array.isArray(route)) { API_ROUTE_FIELDS.forEach((field, k) => { if (route[k] !== undefined && route[k] !== null) { fields[field] = route[k]; } }); }
-    return { ...JSON.parse(lines[i]), ...fields };
-  });
-  return { ...doc, apis } as ConfigDocument;
+  if (routes === undefined || !isRecord(doc)) { return doc; }
+  const details = (apiDetails ?? '').split('\n');
+  const apis = routes.split('\n').slice(0, -1).map((line, i) => ({ ...JSON.parse(details[i] || '{}'), ...routeFields(line) }));
+  const { apiCount: _count, ...rest } = doc;
+  return { ...rest, apis } as unknown as ConfigDocument;
 }
 
 /** Reads the whole document from a handler's asset folder. */
 export function readConfigFiles(dir: string): ConfigDocument {
-  const details = path.join(dir, API_DETAILS_FILE_NAME);
-  return joinConfigFiles(fs.readFileSync(path.join(dir, CONFIG_FILE_NAME), 'utf8'),
-    fs.existsSync(details) ? fs.readFileSync(details, 'utf8') : undefined);
+  const optional = (name: string) => (fs.existsSync(path.join(dir, name)) ? fs.readFileSync(path.join(dir, name), 'utf8') : undefined);
+  return joinConfigFiles(fs.readFileSync(path.join(dir, CONFIG_FILE_NAME), 'utf8'), optional(ROUTES_FILE_NAME), optional(API_DETAILS_FILE_NAME));
 }
 
 /** Writes the files of `doc` into `dir`. */

@@ -483,7 +483,7 @@ describe('configuration document (config.json in the proxy\'s asset)', () => {
     const template = templateOf(group);
     const { config } = proxyAsset(group, template);
     // THEN
-    expect(config.version).toBe(2);
+    expect(config.version).toBe(3);
     expect(config.group).toEqual({ name: 'orders', stage: 'RELEASE' });
     expect(config.apis).toEqual([
       {

@@ -212,7 +212,7 @@ describe('the bundled authorizer', () => {
     expect(authorizer.hash).not.toBe(proxy.hash);
     expect(fs.readFileSync(path.join(authorizer.dir, 'index.js')))
       .toEqual(fs.readFileSync(path.join(__dirname, '..', '..', 'assets', 'authorizer', 'index.js')));
-    expect(filesUnder(authorizer.dir)).toEqual(['apis.jsonl', 'config.json', 'index.js']);
+    expect(filesUnder(authorizer.dir)).toEqual(['apis.jsonl', 'config.json', 'index.js', 'routes.tsv']);
   });
 
   test('both functions get every deploy-time value the shared document refers to', () => {

@@ -351,7 +351,7 @@ describe('determinism', () => {
     const g = newGroup({ groupName: 'orders' });
     g.addApi('ListOrders', { method: HttpMethod.GET, path: '/orders', backend: Backend.http(list.url) });
     const asset = proxyAsset(g);
-    expect(fs.readdirSync(asset.dir).sort()).toEqual(['apis.jsonl', 'config.json', 'index.js']);
+    expect(fs.readdirSync(asset.dir).sort()).toEqual(['apis.jsonl', 'config.json', 'index.js', 'routes.tsv']);
     expect(asset.configText).toBe(JSON.stringify(JSON.parse(asset.configText)));
     const details = fs.readFileSync(path.join(asset.dir, 'apis.jsonl'), 'utf8');
     expect(details).toBe(details.split('\n').map(line => (line === '' ? '' : JSON.stringify(JSON.parse(line)))).join('\n'));

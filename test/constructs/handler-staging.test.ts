@@ -70,7 +70,7 @@ test('a handler folder planted in the temp folder is never deployed: the assets 
   });
   // THEN: byte for byte the built bundles, the same hashes as before the tampering
   for (const [name, asset] of [['proxy', second.proxy], ['authorizer', second.authorizer]] as const) {
-    expect(filesUnder(asset.dir)).toEqual(['apis.jsonl', 'config.json', 'index.js']);
+    expect(filesUnder(asset.dir)).toEqual(['apis.jsonl', 'config.json', 'index.js', 'routes.tsv']);
     expect(fs.readFileSync(path.join(asset.dir, 'index.js')).equals(bundle(name))).toBe(true);
   }
   expect(second.proxy.hash).toBe(first.proxy.hash);
@@ -97,7 +97,7 @@ test('with asset staging disabled (cdk synth --no-staging, SAM), the asset is a 
   const outdir = workDir('out-');
   const dir = proxyAssetPath(plainGroup(outdir), outdir);
   expect(dir.startsWith(path.resolve(outdir) + path.sep)).toBe(true);
-  expect(filesUnder(dir)).toEqual(['apis.jsonl', 'config.json', 'index.js']);
+  expect(filesUnder(dir)).toEqual(['apis.jsonl', 'config.json', 'index.js', 'routes.tsv']);
   expect(fs.readFileSync(path.join(dir, 'index.js')).equals(bundle('proxy'))).toBe(true);
 });
 
@@ -118,12 +118,12 @@ test('a tampered folder where the library stages in the assembly is replaced, no
   plant(unstaged);
   // WHEN / THEN: staged normally, the asset is the built bundle and the planted folder is gone
   const asset = proxyAsset(plainGroup(staged, true));
-  expect(filesUnder(asset.dir)).toEqual(['apis.jsonl', 'config.json', 'index.js']);
+  expect(filesUnder(asset.dir)).toEqual(['apis.jsonl', 'config.json', 'index.js', 'routes.tsv']);
   expect(fs.readFileSync(path.join(asset.dir, 'index.js')).equals(bundle('proxy'))).toBe(true);
   expect(fs.existsSync(path.join(staged, name))).toBe(false);
   // without staging, the folder the template names holds the built bundle only
   const dir = proxyAssetPath(plainGroup(unstaged), unstaged);
-  expect(filesUnder(dir)).toEqual(['apis.jsonl', 'config.json', 'index.js']);
+  expect(filesUnder(dir)).toEqual(['apis.jsonl', 'config.json', 'index.js', 'routes.tsv']);
   expect(fs.readFileSync(path.join(dir, 'index.js')).equals(bundle('proxy'))).toBe(true);
 });
 

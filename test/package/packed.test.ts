@@ -84,7 +84,7 @@ describe('the packed library', () => {
     expect(responses.RESOURCE_NOT_FOUND.statusCode).toBe('410');
     const reports = fs.readdirSync(path.join(appDir, 'cdk.out')).filter(f => f.includes('.deployment-report.')).sort();
     expect(reports).toEqual([expect.stringMatching(/^PackedApp\..+\.deployment-report\.json$/), expect.stringMatching(/\.deployment-report\.txt$/)]);
-    expect(fs.readdirSync(assetDir).sort()).toEqual(['apis.jsonl', 'config.json', 'index.js']);
+    expect(fs.readdirSync(assetDir).sort()).toEqual(['apis.jsonl', 'config.json', 'index.js', 'routes.tsv']);
   });
 
   test('the proxy asset of the cloud assembly answers like the deployed proxy', async () => {

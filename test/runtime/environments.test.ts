@@ -3,9 +3,13 @@
  * built proxy and authorizer see every stage's requests and route with the APIs published in the
  * stage the request arrived on (requestContext.stage). Elsewhere the API does not exist.
  */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ROUTES_FILE_NAME } from '../../lib/private/config-document';
 import type { ConfigDocument } from '../../lib/private/config-document';
+import { writeConfigFiles } from '../../lib/private/config-files';
 import { proxyEvent } from '../support/events';
-import { cleanWorkDirs, LoadedProxy, loadGroupAssets, loadProxyAsset } from '../support/proxy-harness';
+import { cleanWorkDirs, freshWorkDir, LoadedProxy, loadGroupAssets, loadProxyAsset, loadProxyFromDir, PROXY_ASSET } from '../support/proxy-harness';
 import { document, DocumentInput } from './documents';
 import { captureLogs, json } from './helpers';
 
@@ -85,11 +89,22 @@ test('the authorizer routes per stage too: it authenticates only for an API publ
 });
 
 test.each([
-  ['not a list', 'TEST'],
-  ['a list with a non-string', ['TEST', 3]],
-  ['a list with an empty name', ['']],
-])('an environments list that is %s refuses the document (DEFAULT_5XX): never served in the wrong place', async (_, value) => {
-  const proxy = await loadProxyAsset(publishedDocument({ apis: [{ id: 'beta', path: '/beta' }] }, { beta: value }));
+  ['a list with an empty name', 'TEST,'],
+  ['a name with a space', 'TE ST'],
+  ['names joined by something else than a comma', 'TEST;PROD'],
+  ['every environment and a name', '*,TEST'],
+])('an environments field that is %s refuses the document (DEFAULT_5XX): never served in the wrong place', async (_, field) => {
+  // why: routes.tsv is read in place at cold start; a field it cannot read must not publish the API anywhere
+  const dir = freshWorkDir('environments');
+  fs.copyFileSync(PROXY_ASSET, path.join(dir, 'index.js'));
+  writeConfigFiles(dir, publishedDocument({ apis: [{ id: 'beta', path: '/beta' }] }, { beta: ['TEST'] }));
+  const routes = path.join(dir, ROUTES_FILE_NAME);
+  const line = fs.readFileSync(routes, 'utf8');
+  expect(line).toMatch(/\tTEST\n$/);
+  fs.writeFileSync(routes, line.replace(/\tTEST\n$/, `\t${field}\n`));
+  const logs = captureLogs();
+  const proxy = loadProxyFromDir(dir);
+  expect(logs.some(l => JSON.parse(l).msg === 'configuration refused')).toBe(true);
   const r = await proxy.invoke(proxyEvent({ path: '/beta', stage: 'TEST' }));
   expect(r.statusCode).toBe(500);
 });

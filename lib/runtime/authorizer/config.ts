@@ -10,14 +10,14 @@
  * value) makes that API's verdict DEFAULT_5XX, never an unauthenticated ok; it is logged when the
  * API is first called.
  */
-import { CONFIG_DOCUMENT_VERSION } from '../../private/config-document';
 import { ApiDetails } from '../shared/api-details';
 import { CompiledOnFirstUse } from '../shared/compiled-on-first-use';
 import { isRecord } from '../proxy/types';
 import { AuthCatalog, ResolvedAuth } from '../shared/auth-config';
 import { resolveDeployTime } from '../shared/deploy-time';
 import { documentRoutes, EnvironmentRoutes } from '../shared/environment-routes';
-import { loadDocument } from '../shared/document-file';
+import { DocumentFiles, loadDocument } from '../shared/document-file';
+import { RouteTable } from '../shared/route-table';
 import { signingOf } from '../shared/app-secrets';
 import { AppDirectory, AppEntry } from './apps';
 import { AppCodeStore } from './secrets';
@@ -74,14 +74,11 @@ function fail(message: string): never {
  *
  * @throws Error naming the first problem when the document cannot be used
  */
-export function compileAuthorizerConfig(doc: unknown, details: ApiDetails, env: NodeJS.ProcessEnv,
+export function compileAuthorizerConfig({ doc, routes, readDetails }: DocumentFiles, env: NodeJS.ProcessEnv,
   store: AppCodeStore = new AppCodeStore(), warn: (reason: string) => void = () => undefined): AuthorizerConfig {
-  if (!isRecord(doc)) { fail('the document is not a JSON object'); }
-  if (doc.version !== CONFIG_DOCUMENT_VERSION) {
-    fail(`document version ${JSON.stringify(doc.version)} is not supported (this authorizer reads version ${CONFIG_DOCUMENT_VERSION})`);
-  }
   if (!isRecord(doc.group) || typeof doc.group.stage !== 'string') { fail('group.stage is not a string'); }
-  if (!Array.isArray(doc.apis)) { fail('apis is not an array'); }
+  const table = RouteTable.parse(routes, doc.apiCount);
+  const details = new ApiDetails(readDetails, table);
   if (doc.refusalUsageKey !== undefined && typeof doc.refusalUsageKey !== 'string') { fail('refusalUsageKey is not a string'); }
   const warnings: string[] = [];
   const catalog = new AuthCatalog(doc, env, 'authorizer');
@@ -147,7 +144,7 @@ export function compileAuthorizerConfig(doc: unknown, details: ApiDetails, env: 
       return { id, name, auth: reason, authorisedApps: new Set() };
     }
   };
-  const router = documentRoutes(doc.apis as unknown[], (i, route) => new CompiledOnFirstUse(() => resolveApi(i, route[1])));
+  const router = documentRoutes(table, i => new CompiledOnFirstUse(() => resolveApi(i, table.route(i)[1])));
   warnings.push(...catalog.warnings);
   return {
     routes: router,
@@ -162,5 +159,5 @@ export function compileAuthorizerConfig(doc: unknown, details: ApiDetails, env: 
 
 /** Reads and compiles the document; never throws. */
 export function loadAuthorizerConfig(file: string, env: NodeJS.ProcessEnv, warn: (reason: string) => void): AuthorizerConfigState {
-  return loadDocument(file, (doc, details) => compileAuthorizerConfig(doc, details, env, undefined, warn));
+  return loadDocument(file, files => compileAuthorizerConfig(files, env, undefined, warn));
 }

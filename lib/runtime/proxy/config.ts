@@ -1,12 +1,12 @@
 /**
  * The configuration document, loaded once at cold start and compiled into what the per-request
- * path needs: the router and every rule's templates at load, from `config.json` (which holds only
- * each API's routing fields); an API's details (its line of `apis.jsonl`), parameter validator,
+ * path needs: every rule's templates at load, from `config.json`, and the router, reading
+ * `routes.tsv` in place; an API's details (its line of `apis.jsonl`), parameter validator,
  * backend and guard on its first match (memoised), so that a cold start does not grow with the
- * group (issue 8: 1000 APIs load about like 10).
+ * group (issues 8 and 15: 1000 APIs load about like 10).
  *
- * A document the proxy cannot trust (another version, malformed JSON, a missing required rule, an
- * API without its routing fields) is refused as a whole at load: every request then gets
+ * A document the proxy cannot trust (another version, malformed JSON, a missing required rule, a
+ * routes file that is malformed, of another length or names an unknown response) is refused as a whole at load: every request then gets
  * DEFAULT_5XX with a built-in fallback. A problem confined to one API (its parameters, backend,
  * authentication or IP rule) only affects that API: it answers DEFAULT_5XX, never serves without
  * its checks, and the problem is logged when the API is first called (the synth side writes the
@@ -14,13 +14,14 @@
  * or a deploy-time value missing from the environment). A missing details file is refused at load.
  */
 import {
-  ApiDocument, ApiRouteDocument, CONFIG_DOCUMENT_VERSION, ConfigDocument, ErrorDefaultsDocument, ParameterDocument,
+  ApiDocument, ApiRouteDocument, ConfigDocument, ErrorDefaultsDocument, ParameterDocument,
 } from '../../private/config-document';
 import { keyed } from '../../private/own-keys';
 import { ApiDetails } from '../shared/api-details';
 import { CompiledOnFirstUse } from '../shared/compiled-on-first-use';
 import { AuthCatalog } from '../shared/auth-config';
-import { loadDocument } from '../shared/document-file';
+import { DocumentFiles, loadDocument } from '../shared/document-file';
+import { RouteTable } from '../shared/route-table';
 import { compileIpRule, IpRule } from './access-control';
 import { compileGuard, Guard } from './auth';
 import { Backend, BackendOptions, compileBackend } from './backends';
@@ -228,34 +229,31 @@ function compileApi(index: number, route: ApiRouteDocument, rules: RuleSet, cont
 }
 
 /**
- * Compiles a parsed document: what every request needs, and each API's routing fields. `warn`
+ * Compiles a read document: what every request needs, and the routers over its routes. `warn`
  * receives the problems confined to one API, when that API is first called.
  *
  * @throws Error naming the first problem when the document cannot be used
  */
-export function compileConfig(doc: unknown, details: ApiDetails, env: NodeJS.ProcessEnv,
+export function compileConfig({ doc, routes, readDetails }: DocumentFiles, env: NodeJS.ProcessEnv,
   warn: (reason: string) => void = () => undefined): ProxyConfig {
-  if (!isRecord(doc)) { fail('the document is not a JSON object'); }
-  if (doc.version !== CONFIG_DOCUMENT_VERSION) {
-    fail(`document version ${JSON.stringify(doc.version)} is not supported (this proxy reads version ${CONFIG_DOCUMENT_VERSION})`);
-  }
   const typed = doc as unknown as ConfigDocument;
   if (!isRecord(typed.group) || typeof typed.group.stage !== 'string') { fail('group.stage is not a string'); }
   const errors = errorDefaults(doc);
   const responses = compileResponses(doc, errors);
-  if (!Array.isArray(doc.apis)) { fail('apis is not an array'); }
+  const table = RouteTable.parse(routes, doc.apiCount, responses.keys());
   const warnings: string[] = [];
   const context: ApiCompileContext = {
-    details,
+    details: new ApiDetails(readDetails, table),
     env,
     catalog: new AuthCatalog(doc, env, 'proxy'),
     groupRules: doc.accessControl === undefined ? [] : [compileIpRule(doc.accessControl, 'accessControl')],
     backendOptions: { isBinary: compileBinaryMediaTypes(doc.binaryMediaTypes) },
     warn,
   };
-  const router = documentRoutes(doc.apis as unknown[],
-    (i, route) => new CompiledOnFirstUse(() => compileApi(i, route, responses.get(route[2])!, context)),
-    (i, route) => { if (!responses.has(route[2])) { fail(`apis[${i}].response "${String(route[2])}" is not a response of the group`); } });
+  const router = documentRoutes(table, i => new CompiledOnFirstUse(() => {
+    const route = table.route(i);
+    return compileApi(i, route, responses.get(route[2])!, context);
+  }));
   for (const warning of context.catalog.warnings) { warnings.push(warning); }
   const groupName = typeof typed.group.name === 'string' ? typed.group.name : '';
   const metrics = compileMetrics(doc.metrics, groupName, reason => warnings.push(reason));
@@ -271,5 +269,5 @@ export function compileConfig(doc: unknown, details: ApiDetails, env: NodeJS.Pro
 
 /** Reads and compiles the document; never throws. */
 export function loadConfig(file: string, env: NodeJS.ProcessEnv, warn: (reason: string) => void): ConfigState {
-  return loadDocument(file, (doc, details) => compileConfig(doc, details, env, warn));
+  return loadDocument(file, files => compileConfig(files, env, warn));
 }

@@ -14,9 +14,10 @@
  * The tree is built lazily: a node sorts the routes below it into its children the first time a
  * request reaches it, so loading a group of 1000 APIs costs about what 10 cost (issue 8), and a
  * request only pays for the part of the tree it walks, once. Routes are read by index from a
- * RouteSource, segment by segment in place, and what a match returns is asked for only when a
- * request reaches its route (issue 15: no object per route, at load or on the first request).
- * Templates are checked when the router is made, so a bad one still refuses the document at load.
+ * RouteSource, segment by segment in place in one shared text, and what a match returns is asked
+ * for only when a request reaches its route (issue 15: no object or string per route, at load or
+ * on the first request). Templates are checked by the source (route-table.ts at load, specSource),
+ * so a bad one still refuses the document at load.
  *
  * Prefix routes (MatchMode.PREFIX, Huawei's `SWA` match mode; the README's "Match mode" has the
  * rules): a route so marked also serves every path below its template, by whole segments.
@@ -37,24 +38,55 @@ export interface RouteSpec<T> {
 
 /**
  * The declared routes, read by index: what the router needs of each, asked for only when a request
- * first reaches where the route sits in the tree. No object per route at load (issue 15: the
- * allocations of 1000 route objects, not their CPU, made a cold start grow with the group).
+ * first reaches where the route sits in the tree. No object and no string per route at load
+ * (issue 15: the allocations of 1000 route objects, not their CPU, made a cold start grow with the
+ * group): a path is read in place, as the span `[pathStart(i), pathEnd(i))` of one shared `text`
+ * (the routes file, route-table.ts).
  */
 export interface RouteSource<T> {
   readonly count: number;
+  /** The text every path is read from. */
+  readonly text: string;
+  /** Where route `index`'s path starts in `text` (its leading `/`). */
+  pathStart(index: number): number;
+  /** Where route `index`'s path ends in `text` (exclusive). */
+  pathEnd(index: number): number;
   method(index: number): string;
-  path(index: number): string;
   prefix(index: number): boolean;
   /** What a match on the route returns; asked once per router, when the route is placed. */
   target(index: number): T;
 }
 
-/** The source of a list of RouteSpec objects (tests, benchmarks). */
+/**
+ * Checks a route template as the router needs it: a leading `/`, and a greedy `{name+}` only as
+ * the last segment.
+ *
+ * @throws Error naming the path otherwise
+ */
+export function checkRoutePath(path: string): void {
+  if (path.charCodeAt(0) !== 47 /* / */) { throw new Error(`route path "${path}" must start with "/"`); }
+  if (GREEDY_NOT_LAST.test(path)) { throw new Error(`route path "${path}": a greedy parameter must be the last segment`); }
+}
+
+/**
+ * The source of a list of RouteSpec objects (tests, benchmarks): their paths joined into one text.
+ *
+ * @throws Error when a path is not a valid route template
+ */
 export function specSource<T>(routes: readonly RouteSpec<T>[]): RouteSource<T> {
+  const starts: number[] = [];
+  let text = '';
+  for (const route of routes) {
+    checkRoutePath(route.path);
+    starts.push(text.length);
+    text += `${route.path}\n`;
+  }
   return {
     count: routes.length,
+    text,
+    pathStart: i => starts[i],
+    pathEnd: i => starts[i] + routes[i].path.length,
     method: i => routes[i].method,
-    path: i => routes[i].path,
     prefix: i => routes[i].prefix === true,
     target: i => routes[i].target,
   };
@@ -158,7 +190,7 @@ export function splitRawPath(path: string): string[] {
 
 /**
  * What sorting pending routes reads: the routes, where each one's next unsorted segment starts in
- * its path, and the route after it in its pending list (-1: the last). A route sits in one pending
+ * the text (0: at the start of its path), and the route after it in its pending list (-1: the last). A route sits in one pending
  * list at a time, so one of each per route, typed: outside the JavaScript heap, whose first
  * collections were what a cold start at 1000 APIs paid (issue 15).
  */
@@ -172,31 +204,15 @@ export class Router<T> {
   private readonly root: Node<T> = newNode();
   private readonly sorting: Sorting<T>;
 
-  /**
-   * The router of `source`'s routes, or of those at `only` (indexes, in declaration order).
-   *
-   * @throws Error when a path is not a valid route template
-   */
+  /** The router of `source`'s routes, or of those at `only` (indexes, in declaration order). */
   public constructor(source: RouteSource<T>, only?: readonly number[]) {
     const next = new Int32Array(source.count).fill(-1);
     const count = only ? only.length : source.count;
-    let previous = -1;
     // An indexed loop: a cold process runs it in the interpreter, where `for...of` allocates a result object per step.
-    for (let k = 0; k < count; k++) {
-      const i = only ? only[k] : k;
-      const path = source.path(i);
-      if (path.charCodeAt(0) !== 47 /* / */) { throw new Error(`route path "${path}" must start with "/"`); }
-      // The regular expression only where a greedy segment may be (most paths have no `+`).
-      if (path.includes('+') && GREEDY_NOT_LAST.test(path)) { throw new Error(`route path "${path}": a greedy parameter must be the last segment`); }
-      if (previous < 0) {
-        this.root.pending = { first: i, last: i };
-      } else {
-        next[previous] = i;
-        this.root.pending!.last = i;
-      }
-      previous = i;
-    }
-    this.sorting = { source, cursor: new Int32Array(source.count).fill(1), next }; // cursor: after the leading `/`
+    for (let k = 1; k < count; k++) { next[only ? only[k - 1] : k - 1] = only ? only[k] : k; }
+    if (count > 0) { this.root.pending = { first: only ? only[0] : 0, last: only ? only[count - 1] : count - 1 }; }
+    // cursor 0: the route's path not read yet (expand starts it after the path's leading `/`).
+    this.sorting = { source, cursor: new Int32Array(source.count), next };
   }
 
   /** The router of a list of routes. */
@@ -256,26 +272,29 @@ function segmentKind(path: string, start: number, end: number): number {
   return greedy ? GREEDY : PARAM;
 }
 
-/** Where `path` ends without its trailing slashes (0 for `/`). */
-function trimmedEnd(path: string): number {
-  let end = path.length;
-  while (end > 0 && path.charCodeAt(end - 1) === 47 /* / */) { end--; }
+/** Where the template `text[from, to)` ends without its trailing slashes (`from` for `/`). */
+function trimmedEnd(text: string, from: number, to: number): number {
+  let end = to;
+  while (end > from && text.charCodeAt(end - 1) === 47 /* / */) { end--; }
   return end;
 }
 
 /** Where the segment starting at `start` ends (its `/`, or `limit`). */
-function segmentEnd(path: string, start: number, limit: number): number {
-  const slash = path.indexOf('/', start);
+function segmentEnd(text: string, start: number, limit: number): number {
+  const slash = text.indexOf('/', start);
   return slash < 0 || slash > limit ? limit : slash;
 }
 
-/** Names of the template's `{param}` segments, in path order (read when a route is placed: a few per request path). */
-function paramNames(path: string): string[] {
+/**
+ * Names of the `{param}` segments of the template `text[from, to)`, in path order (read when a
+ * route is placed: a few per request path).
+ */
+function paramNames(text: string, from: number, to: number): string[] {
   const names: string[] = [];
-  const limit = trimmedEnd(path);
-  for (let start = 1; start <= limit;) {
-    const end = segmentEnd(path, start, limit);
-    if (segmentKind(path, start, end) === PARAM) { names.push(path.slice(start + 1, end - 1)); }
+  const limit = trimmedEnd(text, from, to);
+  for (let start = from + 1; start <= limit;) {
+    const end = segmentEnd(text, start, limit);
+    if (segmentKind(text, start, end) === PARAM) { names.push(text.slice(start + 1, end - 1)); }
     start = end + 1;
   }
   return names;
@@ -290,6 +309,7 @@ function paramNames(path: string): string[] {
 function expand<T>({ source, cursor, next }: Sorting<T>, node: Node<T>): void {
   const pending = node.pending!;
   node.pending = undefined;
+  const text = source.text;
   // The last static segment read and its child: routes are declared grouped (a path's methods in a
   // row), so most segments are the previous one again, compared in place instead of cut out.
   let lastRaw = '';
@@ -297,28 +317,28 @@ function expand<T>({ source, cursor, next }: Sorting<T>, node: Node<T>): void {
   for (let i = pending.first, following = -1; i >= 0; i = following) {
     following = next[i];
     next[i] = -1; // unlinked here, linked again at the end of its child's list
-    const path = source.path(i);
-    const start = cursor[i];
-    const limit = trimmedEnd(path);
+    const from = source.pathStart(i);
+    const start = cursor[i] === 0 ? from + 1 : cursor[i];
+    const limit = trimmedEnd(text, from, source.pathEnd(i));
     if (start > limit) {
       const prefix = source.prefix(i);
       const table = prefix ? (node.prefix ??= { byMethod: new Map() }) : (node.end ??= { byMethod: new Map() });
       place(table, source, i, undefined);
       continue;
     }
-    const end = segmentEnd(path, start, limit);
-    const kind = segmentKind(path, start, end);
+    const end = segmentEnd(text, start, limit);
+    const kind = segmentKind(text, start, end);
     if (kind === GREEDY) {
-      place(node.greedy ??= { byMethod: new Map() }, source, i, path.slice(start + 1, end - 2));
+      place(node.greedy ??= { byMethod: new Map() }, source, i, text.slice(start + 1, end - 2));
       continue;
     }
     let child: Node<T>;
     if (kind === PARAM) {
       child = node.param ??= newNode();
-    } else if (lastChild !== undefined && end - start === lastRaw.length && path.startsWith(lastRaw, start)) {
+    } else if (lastChild !== undefined && end - start === lastRaw.length && text.startsWith(lastRaw, start)) {
       child = lastChild;
     } else {
-      lastRaw = path.slice(start, end);
+      lastRaw = text.slice(start, end);
       const key = decodeSegment(lastRaw);
       const known = node.statics.get(key);
       if (known) {
@@ -346,7 +366,7 @@ function place<T>(table: MethodTable<T>, source: RouteSource<T>, index: number, 
   // A prefix route ending in a greedy parameter is refused at synth (the greedy already serves every path below): an ordinary greedy here.
   const end: RouteEnd<T> = {
     target: source.target(index),
-    params: paramNames(source.path(index)),
+    params: paramNames(source.text, source.pathStart(index), source.pathEnd(index)),
     greedy,
     viaAny: method === 'ANY',
     prefix: source.prefix(index) && greedy === undefined,

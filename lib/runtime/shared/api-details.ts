@@ -1,42 +1,41 @@
 /**
- * The APIs' details (`apis.jsonl`: one JSON line per API, in the order of `config.json`'s APIs),
- * read at load as bytes and parsed one line at a time, when its API is first called: parsing
- * every API at load made a cold start grow with the group (issue 8). A missing or malformed line
- * only fails its API (DEFAULT_5XX), as any problem confined to one API.
+ * The APIs' details (`apis.jsonl`: one JSON line per API, in the order of `routes.tsv`), read and
+ * parsed one line at a time, when its API is first called: parsing every API at load made a cold
+ * start grow with the group (issue 8), and so did reading the whole file (issue 15: 200 KB at 1000
+ * APIs). Each API's line is found by the byte offset and length its routes line gives. A missing,
+ * short or malformed line only fails its API (DEFAULT_5XX), as any problem confined to one API.
  */
 import { isRecord } from '../proxy/types';
 
-const NEWLINE = 10;
+/** Longer than any API's details the synth side writes (a parameter list, a backend, policies): refused unread. */
+const MAX_LINE_BYTES = 4 * 1024 * 1024;
+
+/** Reads `length` bytes of the details file from `offset` (fewer at its end). */
+export type DetailsReader = (offset: number, length: number) => Buffer;
+
+/** Where each API's line is: its byte offset and length in the details file. */
+export interface DetailsSpans {
+  detailsSpan(index: number): readonly [offset: number, length: number];
+}
 
 export class ApiDetails {
-  /** Where each line found so far starts; lines are found as far as a call needs (no scan at load). */
-  private readonly starts: number[] = [0];
-
-  public constructor(private readonly bytes: Buffer) {}
-
-  /** Where line `index` ends (its newline, or the end of the file), or -1 when the file has no such line. */
-  private endOf(index: number): number {
-    while (this.starts.length <= index + 1) {
-      const from = this.starts[this.starts.length - 1];
-      if (from >= this.bytes.length) { return -1; }
-      const end = this.bytes.indexOf(NEWLINE, from);
-      this.starts.push(end < 0 ? this.bytes.length + 1 : end + 1);
-    }
-    return this.starts[index + 1] - 1;
-  }
+  public constructor(private readonly read: DetailsReader, private readonly spans: DetailsSpans) {}
 
   /**
    * API `index`'s details.
    *
-   * @throws Error when its line is not a JSON object
+   * @throws Error when its line cannot be read or is not a JSON object
    */
   public get(index: number): Record<string, unknown> {
-    const end = this.endOf(index);
-    if (end < 0) { throw new Error(`apis.jsonl has no line ${index + 1}`); }
-    const text = this.bytes.toString('utf8', this.starts[index], end);
+    const [offset, length] = this.spans.detailsSpan(index);
+    if (!Number.isSafeInteger(offset) || !(length >= 0 && length <= MAX_LINE_BYTES)) {
+      throw new Error(`apis.jsonl line ${index + 1}: no usable offset and length (${offset}, ${length})`);
+    }
+    const bytes = this.read(offset, length);
+    if (bytes.length !== length) { throw new Error(`apis.jsonl has no line ${index + 1} (it ends before byte ${offset + length})`); }
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = JSON.parse(bytes.toString('utf8'));
     } catch {
       throw new Error(`apis.jsonl line ${index + 1} is not JSON`);
     }

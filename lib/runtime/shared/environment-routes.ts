@@ -10,8 +10,8 @@
  * named in the document (at most 10, by synth-time validation), built at cold start; a stage the
  * document does not name (a stage added by hand) only sees the APIs published everywhere.
  */
-import { ApiRouteDocument } from '../../private/config-document';
 import { Router, RouteSource } from '../proxy/router';
+import { RouteTable } from './route-table';
 
 export class EnvironmentRoutes<T> {
   private readonly byStage = new Map<string, Router<T>>();
@@ -20,7 +20,6 @@ export class EnvironmentRoutes<T> {
   /**
    * @param publishedIn each route's environments (undefined: every environment); absent when no
    * route names any (then one router, over every route)
-   * @throws Error when a path is not a valid route template
    */
   public constructor(source: RouteSource<T>, publishedIn?: ReadonlyArray<readonly string[] | undefined>) {
     if (publishedIn === undefined) {
@@ -46,77 +45,30 @@ export class EnvironmentRoutes<T> {
 }
 
 /**
- * The `environments` of the API at `index`: undefined (every environment), or a list of names.
- * (The index, not a ready-made `apis[i]`: the message is built only on failure, never 1000 times at load.)
- *
- * @throws Error when present but not a list of non-empty strings
- */
-export function publishedIn(value: unknown, index: number): string[] | undefined {
-  // null: left out before a later routing field (the match mode).
-  if (value === undefined || value === null) { return undefined; }
-  if (!Array.isArray(value) || !value.every(v => typeof v === 'string' && v !== '')) {
-    throw new Error(`apis[${index}].environments is not a list of environment names`);
-  }
-  return value as string[];
-}
-
-/**
- * The `matchMode` of the API at `index`: true for PREFIX (the API also serves every path below its own),
- * false when absent or EXACT.
- *
- * @throws Error for any other value
- */
-export function isPrefixRoute(value: unknown, index: number): boolean {
-  if (value === undefined || value === null || value === 'EXACT') { return false; }
-  if (value === 'PREFIX') { return true; }
-  throw new Error(`apis[${index}].matchMode is neither EXACT nor PREFIX`);
-}
-
-/**
- * The routers of a document's `apis` (`config.json`'s routing tuples: method, path, response,
- * environments, match mode), for the proxy and the authorizer alike. `check` looks at the API at
- * `index` at load (after its method and path, before the rest) and throws to refuse the document;
- * `target` makes what the router holds for it, only when a request first reaches its route
- * (once, shared by every environment's router).
+ * The routers of a document's routes (`routes.tsv`, read in place by a RouteTable), for the proxy
+ * and the authorizer alike. `target` makes what the router holds for the API at `index`, only when
+ * a request first reaches its route (once, shared by every environment's router).
  *
  * Nothing is made per API at load (issue 15: a cold start's allocations grew with the group): the
- * routers read the tuples in place.
- *
- * @throws Error naming the first problem (a tuple without a string method and path, a bad
- * `environments` or `matchMode`, a path that is not a valid route template, or what `check` throws)
+ * routers read the table in place.
  */
-export function documentRoutes<T>(apis: readonly unknown[], target: (index: number, route: ApiRouteDocument) => T,
-  check: (index: number, route: ApiRouteDocument) => void = () => undefined): EnvironmentRoutes<T> {
-  let publishedInSome: Array<string[] | undefined> | undefined;
-  for (let i = 0; i < apis.length; i++) {
-    const route = apis[i] as ApiRouteDocument;
-    if (!Array.isArray(route) || typeof route[0] !== 'string' || typeof route[1] !== 'string') {
-      throw new Error(`apis[${i}] needs a string method and path`);
-    }
-    check(i, route);
-    const environments = route[3] === undefined ? undefined : publishedIn(route[3], i);
-    if (environments !== undefined) { (publishedInSome ??= new Array(apis.length))[i] = environments; }
-    isPrefixRoute(route[4], i);
-  }
-  const routes = apis as readonly ApiRouteDocument[];
+export function documentRoutes<T>(table: RouteTable, target: (index: number) => T): EnvironmentRoutes<T> {
   const targets = new Map<number, T>(); // filled as requests reach routes: a few, not one per API
   const source: RouteSource<T> = {
-    count: apis.length,
-    method: i => routes[i][0],
-    path: i => routes[i][1],
-    prefix: i => isPrefixRoute(routes[i][4], i),
+    count: table.count,
+    text: table.text,
+    pathStart: i => table.pathStart(i),
+    pathEnd: i => table.pathEnd(i),
+    method: i => table.method(i),
+    prefix: i => table.prefix(i),
     target: i => {
       let made = targets.get(i);
       if (made === undefined) {
-        made = target(i, routes[i]);
+        made = target(i);
         targets.set(i, made);
       }
       return made;
     },
   };
-  try {
-    return new EnvironmentRoutes(source, publishedInSome);
-  } catch (err) {
-    throw new Error((err as Error).message);
-  }
+  return new EnvironmentRoutes(source, table.publishedIn());
 }
