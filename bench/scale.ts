@@ -111,7 +111,7 @@ function matchNs(router: Router<string>, rounds: number, perRound: number): numb
 export async function measure(ctx: BenchContext): Promise<Section> {
   const small = synthesize(10);
   const large = synthesize(1000);
-  const spawns = ctx.quick ? 5 : 21;
+  const spawns = ctx.quick ? 5 : 31;
 
   // Cold start: fresh processes, the four handlers rotating; each process times its require and its first request.
   const events = firstEvents();
@@ -137,6 +137,12 @@ export async function measure(ctx: BenchContext): Promise<Section> {
     if (answers.get(`${h} 10`) !== answers.get(`${h} 1000`)) { throw new Error(`${h}: first answers differ: ${answers.get(`${h} 10`)} / ${answers.get(`${h} 1000`)}`); }
   }
   const med = (k: string, f: keyof Omit<ColdStart, 'answer'>) => median(runs.get(k)!.map(r => r[f]));
+  // Paired: round i measured both groups' handler within one rotation, so a slow phase of the machine
+  // weighs on both sides of its ratio; the median of the rounds' ratios is the goal's figure.
+  const paired = (h: string, f: keyof Omit<ColdStart, 'answer'>) => {
+    const small = runs.get(`${h} 10`)!;
+    return median(runs.get(`${h} 1000`)!.map((r, i) => r[f] / small[i][f]));
+  };
 
   // Route matching: the proxy's router over each configuration's routes, alternating.
   const routers = [small, large].map(s => Router.of(s.routes.map((r, i) => ({ ...r, target: `api${i}` }))));
@@ -159,12 +165,16 @@ export async function measure(ctx: BenchContext): Promise<Section> {
     const pair = (f: keyof Omit<ColdStart, 'answer'>) => [`${fmt(med(sm, f))} / ${fmt(med(lg, f))}`, fmtRatio(med(lg, f) / med(sm, f))];
     const sizes = (file: string) => `${fmtBytes(size(dir(small), file))} / ${fmtBytes(size(dir(large), file))}`;
     return [h, sizes('config.json'), sizes('routes.tsv'), sizes('apis.jsonl'), answers.get(sm)!,
-      ...pair('firstCpu'), ...pair('firstWall'), ...pair('requireCpu')];
+      ...pair('firstCpu'), fmtRatio(paired(h, 'firstCpu')), ...pair('firstWall'), ...pair('requireCpu')];
   });
   const goals: Goal[] = [
     ...['proxy', 'authorizer'].map(h => {
-      const r = med(`${h} 1000`, 'firstCpu') / med(`${h} 10`, 'firstCpu');
-      return { name: `cold start (require + first request), ${h}: 1000 APIs / 10 APIs, CPU time`, target: `<= ${GOAL_RATIO}x`, actual: `${r.toFixed(3)}x`, met: r <= GOAL_RATIO };
+      const r = paired(h, 'firstCpu');
+      const ofMedians = med(`${h} 1000`, 'firstCpu') / med(`${h} 10`, 'firstCpu');
+      return {
+        name: `cold start (require + first request), ${h}: 1000 APIs / 10 APIs, CPU time (median of paired rounds)`, target: `<= ${GOAL_RATIO}x`,
+        actual: `${r.toFixed(3)}x (ratio of the medians ${ofMedians.toFixed(3)}x)`, met: r <= GOAL_RATIO,
+      };
     }),
     {
       name: 'route match, proxy: 1000 APIs / 10 APIs', target: `<= ${GOAL_RATIO}x`,
@@ -177,7 +187,8 @@ export async function measure(ctx: BenchContext): Promise<Section> {
     tables: [
       {
         caption: 'Cold start: `require` of the handler (which loads its configuration) and its first request, in a fresh process (ms, median, "10 APIs / 1000 APIs")',
-        columns: ['handler', 'config.json', 'routes.tsv', 'apis.jsonl', 'first answer', 'CPU', 'CPU ratio', 'wall', 'wall ratio', 'require alone, CPU', 'ratio'],
+        columns: ['handler', 'config.json', 'routes.tsv', 'apis.jsonl', 'first answer', 'CPU', 'CPU ratio', 'paired CPU ratio', 'wall', 'wall ratio',
+          'require alone, CPU', 'ratio'],
         rows,
       },
       {
@@ -193,7 +204,9 @@ export async function measure(ctx: BenchContext): Promise<Section> {
         + '5% IAM, CORS, 2 custom responses); the 10-API group is its first 10 APIs. Each handler is loaded from its synthesized '
         + `asset folder (index.js + config.json + routes.tsv + apis.jsonl), in ${spawns} fresh \`node -e\` processes per handler, the four rotating; `
         + 'each process times from before its `require` to its first answer (POST on the 10th API, app-authenticated, on its own '
-        + 'resource: the proxy without a verdict, the authorizer without a credential, so no network call), CPU time of the process.',
+        + 'resource: the proxy without a verdict, the authorizer without a credential, so no network call), CPU time of the process. '
+        + '"CPU ratio" divides the two medians; "paired CPU ratio" is the median, over the rounds, of each round\'s 1000-API time over its '
+        + '10-API time (the goal\'s figure): the two were measured moments apart, so a slow phase of a shared machine falls on both.',
       `Route matching: the proxy's own Router (lib/runtime/proxy/router.ts) over the configuration's routes, ${perRound.toLocaleString('en-US')} `
         + `matches per round over a mix of ${requests().length} requests (APIs of both groups, a path below a declared one, an unknown `
         + `path, a wrong method, the root), median of ${rounds} rounds after 3 warm-up rounds, the two groups alternating three times.`,

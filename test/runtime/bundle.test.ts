@@ -64,6 +64,41 @@ test('the SDK is loaded on the first function call, not at cold start', async ()
   expect(JSON.parse(out)).toEqual({ atStart: false, afterMock: false, afterFunction: true, mock: 200, fn: 502 });
 });
 
+test('node\'s HTTP client and its net module are loaded by the first call that needs them, not at cold start', async () => {
+  // why: issue 15: a cold start whose first request calls no HTTP backend (a mock, a function, a gateway error) must not pay
+  // for loading them; an IP rule loads net when it is compiled, an HTTP backend http or https when it is first called
+  const dir = freshWorkDir('lazy-http');
+  fs.copyFileSync(PROXY_ASSET, path.join(dir, 'index.js'));
+  const port = await closedPort();
+  writeConfigFiles(dir, document({
+    apis: [
+      { path: '/mock' },
+      { path: '/http', backend: { type: 'HTTP', url: `http://127.0.0.1:${port}/x`, timeoutMs: 2000 } },
+      { path: '/guarded', accessControl: { action: 'DENY', cidrs: ['192.0.2.0/24'] } },
+    ],
+  }));
+  // The result goes to a file: a piped stdout or stderr would itself load net.
+  const result = path.join(dir, 'result.json');
+  const script = `
+    console.log = () => {};
+    const builtins = () => ['http', 'https', 'net'].filter(m => process.moduleLoadList.includes('NativeModule ' + m));
+    const { handler } = require('./index.js');
+    (async () => {
+      const atStart = builtins();
+      const mock = await handler(${JSON.stringify(proxyEvent({ path: '/mock' }))});
+      const afterMock = builtins();
+      const guarded = await handler(${JSON.stringify(proxyEvent({ path: '/guarded' }))});
+      const afterIpRule = builtins();
+      const http = await handler(${JSON.stringify(proxyEvent({ path: '/http' }))});
+      require('fs').writeFileSync(${JSON.stringify(result)}, JSON.stringify({
+        atStart, afterMock, afterIpRule, afterHttp: builtins(), statuses: [mock.statusCode, guarded.statusCode, http.statusCode] }));
+    })();`;
+  execFileSync(process.execPath, ['-e', script], { cwd: dir, stdio: 'ignore' });
+  expect(JSON.parse(fs.readFileSync(result, 'utf8'))).toEqual({
+    atStart: [], afterMock: [], afterIpRule: ['net'], afterHttp: ['http', 'net'], statuses: [200, 200, 502],
+  });
+});
+
 test('the authorizer requires both SDK clients from the runtime, and bundles nothing else of the SDK', () => {
   // why: Lambda's Node runtime provides @aws-sdk/*; the authorizer has no third-party runtime dependency
   expect(authorizerCode).toContain('require("@aws-sdk/client-lambda")');

@@ -2,8 +2,7 @@
  * HTTP/HTTPS backend: forwards the request to a URL and passes the answer through, whatever its
  * status. The API's timeout covers the whole exchange (connect, request, full response body).
  */
-import * as http from 'http';
-import * as https from 'https';
+import type * as http from 'http';
 import { HttpBackendDocument } from '../../../private/config-document';
 import { keyed, setOwn } from '../../../private/own-keys';
 import { encodeBody, exceedsLambdaLimit, LAMBDA_PAYLOAD_LIMIT } from '../body';
@@ -24,11 +23,28 @@ import { forwardingOf, GatewayHeader, setForwardingHeaders } from './forwarding'
 import { withMappedQuery } from '../orchestration';
 import { lambdaTraceHeader } from './trace';
 
-// Module-level keep-alive agents: connections survive between invocations of a warm Lambda.
-const AGENTS = {
-  'http:': new http.Agent({ keepAlive: true }),
-  'https:': new https.Agent({ keepAlive: true }),
-};
+interface Transport {
+  readonly request: typeof http.request;
+  /** Module-level keep-alive agent: connections survive between invocations of a warm Lambda. */
+  readonly agent: http.Agent;
+}
+
+const TRANSPORTS: Partial<Record<'http:' | 'https:', Transport>> = {};
+
+/**
+ * The client of a protocol, its module loaded on the first call to a backend that uses it: a cold
+ * start whose first request calls none (a mock, a function, a gateway error) does not load them.
+ */
+function transport(protocol: 'http:' | 'https:'): Transport {
+  let made = TRANSPORTS[protocol];
+  if (made === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const client: typeof http = protocol === 'https:' ? require('https') : require('http');
+    made = { request: client.request, agent: new client.Agent({ keepAlive: true }) };
+    TRANSPORTS[protocol] = made;
+  }
+  return made;
+}
 
 type UrlPiece = string | { readonly param: string };
 
@@ -448,7 +464,7 @@ export function compileHttpBackend(doc: HttpBackendDocument, url: string): Backe
       const deadlineAt = Date.now() + call.timeoutMs;
       const target = targets(call);
       if (target instanceof GatewayError) { return target; }
-      const request = target.protocol === 'https:' ? https.request : http.request;
+      const { request, agent } = transport(target.protocol);
       const body = call.req.body();
       const parameters = backendParameters?.resolve(call);
       const headersFor = (strict: boolean): http.OutgoingHttpHeaders => {
@@ -471,7 +487,7 @@ export function compileHttpBackend(doc: HttpBackendDocument, url: string): Backe
         method: method ?? call.req.method,
         path,
         headers: headersFor(false),
-        agent: AGENTS[target.protocol],
+        agent,
       };
       return exchange({ request, options, strictHeaders: () => headersFor(true), body, deadlineAt, timeoutMs: call.timeoutMs }, true);
     },
