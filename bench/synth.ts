@@ -35,6 +35,8 @@ const TITLE = '4. Synthesis time: ApiGroup vs plain RestApi and plain SpecRestAp
 const GOAL_RATIO = 1.0;
 /** Ours against a plain SpecRestApi from a hand-written document, at every size. */
 const SPEC_GOAL_RATIO = 1.5;
+/** A 10→100 marginal cost below this (ms per API) is taken as not measurable (fixed-cost jitter), see the growth table. */
+const MIN_BASE_SLOPE = 0.05;
 /** Tolerated rise of the marginal cost per API from 10→100 to 300→1000 before calling it superlinear. */
 const LINEAR_TOLERANCE = 1.3;
 const SIZES = [10, 100, 300, 1000];
@@ -280,8 +282,13 @@ export async function measure(ctx: BenchContext): Promise<Section> {
     for (const v of ['ours', 'spec'] as Variant[]) {
       const s1 = slope(v, f, 10, 100);
       const s2 = slope(v, f, 300, 1000);
-      growth[`${v}:${label}`] = s2 / s1;
-      growthRows.push([label, v, fmt(s1, 2), fmt(slope(v, f, 100, 300), 2), fmt(s2, 2), fmtRatio(s2 / s1), fmt(med(v, 1000, f) / 1000, 2)]);
+      // 90 APIs can cost less than the jitter of a run's fixed cost: a 10→100 slope that is not clearly positive says
+      // nothing about growth, and the rise is then taken against 10→300 (marked in the cell).
+      const measurable = s1 > MIN_BASE_SLOPE;
+      const rise = s2 / (measurable ? s1 : slope(v, f, 10, 300));
+      growth[`${v}:${label}`] = rise;
+      growthRows.push([label, v, fmt(s1, 2), fmt(slope(v, f, 100, 300), 2), fmt(s2, 2),
+        measurable ? fmtRatio(rise) : `${fmtRatio(rise)} (vs 10→300)`, fmt(med(v, 1000, f) / 1000, 2)]);
     }
   }
 
@@ -302,7 +309,7 @@ export async function measure(ctx: BenchContext): Promise<Section> {
     {
       name: 'construct + synth growth (ours): ms/API 300→1000 vs 10→100',
       target: `linear (<= ${LINEAR_TOLERANCE}x)`,
-      actual: fmtRatio(growth['ours:construct + synth']),
+      actual: `${fmtRatio(growth['ours:construct + synth'])}${slope('ours', total, 10, 100) > MIN_BASE_SLOPE ? '' : ' (10→100 not measurable: vs 10→300)'}`,
       met: growth['ours:construct + synth'] <= LINEAR_TOLERANCE,
     },
   ];

@@ -190,9 +190,9 @@ test('property: the authorizer always answers a well-formed Allow on the method 
         expect(ids.has(context.apigApi)).toBe(true);
         if (result.usageIdentifierKey !== undefined) { expect(['key-a1', 'refusals']).toContain(result.usageIdentifierKey); }
       }
-    }), { numRuns: 60 });
-  // Not vacuous: the runs reached most outcomes.
-  expect(seenDocuments).toBeGreaterThanOrEqual(60);
+    }), { numRuns: 150 });
+  // Not vacuous: the runs reached most outcomes (150 runs: at 60, one run in four missed the seventh verdict).
+  expect(seenDocuments).toBeGreaterThanOrEqual(150);
   expect(verdictsSeen.size).toBeGreaterThanOrEqual(7);
 });
 

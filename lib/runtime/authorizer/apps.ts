@@ -9,7 +9,7 @@
  * depends on which code (if any) matched; only on how many codes there are and on which secrets
  * still had to be read.
  */
-import { timingSafeEqual } from 'crypto';
+import { nodeCrypto } from '../shared/node-crypto';
 import type { AppSigning } from '../shared/app-secrets';
 import { AppInfo } from '../shared/auth-config';
 import { AppCodeStore, digest, SecretSource } from './secrets';
@@ -34,7 +34,7 @@ export type Identification =
 function holds(candidate: Buffer, set: readonly Buffer[]): boolean {
   let hit = false;
   for (const stored of set) {
-    hit = timingSafeEqual(stored, candidate) || hit;
+    hit = nodeCrypto().timingSafeEqual(stored, candidate) || hit;
   }
   return hit;
 }

@@ -15,7 +15,7 @@
  * and, with a last good copy, no sooner than 10 s), so a secret that cannot be read costs one
  * call per backoff, not one per request.
  */
-import { createHash } from 'crypto';
+import { nodeCrypto } from '../shared/node-crypto';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { raceDeadline, TIMED_OUT } from '../proxy/deadlines';
 import { describeError } from '../proxy/errors';
@@ -65,7 +65,7 @@ export const readSecret: SecretReader = async (secretId, timeoutMs) => {
 
 /** SHA-256 of a code: what is kept and compared. */
 export function digest(code: string): Buffer {
-  return createHash('sha256').update(code, 'utf8').digest();
+  return nodeCrypto().createHash('sha256').update(code, 'utf8').digest();
 }
 
 /**

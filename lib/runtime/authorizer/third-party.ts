@@ -16,7 +16,7 @@
  * service is sent the identity values and nothing else about the request, so nothing else can
  * change its answer: a result serves every API that uses the same authorizer.
  */
-import { createHash } from 'crypto';
+import { nodeCrypto } from '../shared/node-crypto';
 import type * as http from 'http';
 import type { ThirdPartyAuthorizerDocument } from '../../private/config-document';
 import { setOwn } from '../../private/own-keys';
@@ -226,7 +226,7 @@ function exchange(x: Exchange, mayRetry: boolean): Promise<{ outcome: StepOutcom
 }
 
 function cacheKey(values: readonly string[]): string {
-  return createHash('sha256').update(JSON.stringify(values)).digest('base64');
+  return nodeCrypto().createHash('sha256').update(JSON.stringify(values)).digest('base64');
 }
 
 /** Runs the authorizer for one request; never rejects. */

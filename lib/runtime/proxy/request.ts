@@ -3,7 +3,7 @@
  * method, path and request id is computed on first use: a request that ends in NOT_FOUND
  * should not pay for building header or query maps.
  */
-import { randomUUID } from 'crypto';
+import { nodeCrypto } from '../shared/node-crypto';
 import { apiRelativePath } from './api-path';
 import type { CompiledApi } from './config';
 import { cleanHeaderValue } from './headers';
@@ -120,7 +120,7 @@ export class RequestView {
     this.path = apiRelativePath(e);
     this.context = isRecord(e.requestContext) ? e.requestContext : EMPTY;
     const id = this.context.requestId;
-    this.requestId = typeof id === 'string' && id !== '' ? id : randomUUID();
+    this.requestId = typeof id === 'string' && id !== '' ? id : nodeCrypto().randomUUID();
   }
 
   /**

@@ -27,7 +27,7 @@
  * follow Huawei's (`Incorrect app authentication information: ...`) and echo only an AppKey of the
  * AppKey shape and a date of the date shape.
  */
-import { createHash, createHmac, timingSafeEqual } from 'crypto';
+import { nodeCrypto } from './node-crypto';
 import type { RequestView } from '../proxy/request';
 import { isRecord } from '../proxy/types';
 import { decodeSegment } from './path-text';
@@ -237,7 +237,7 @@ function canonicalHeaders(req: RequestView, names: readonly string[]): string | 
 
 /** hex SHA-256 of a body (absent: the empty body's). */
 export function bodySha256(body: Buffer | undefined): string {
-  return body === undefined || body.length === 0 ? EMPTY_BODY_SHA256 : createHash('sha256').update(body).digest('hex');
+  return body === undefined || body.length === 0 ? EMPTY_BODY_SHA256 : nodeCrypto().createHash('sha256').update(body).digest('hex');
 }
 
 /** The payload hash the signature covers: X-Sdk-Content-Sha256 verbatim, else the body's. */
@@ -260,12 +260,12 @@ export function canonicalRequest(req: RequestView, signed: SignedRequest, payloa
 
 /** The string to sign of a canonical request. */
 export function stringToSign(date: string, canonical: string): string {
-  return `${SIGNATURE_ALGORITHM}\n${date}\n${createHash('sha256').update(canonical, 'utf8').digest('hex')}`;
+  return `${SIGNATURE_ALGORITHM}\n${date}\n${nodeCrypto().createHash('sha256').update(canonical, 'utf8').digest('hex')}`;
 }
 
 /** hex HMAC-SHA256 of `text` with `secret`. */
 export function hmacHex(secret: Buffer, text: string): string {
-  return createHmac('sha256', secret).update(text, 'utf8').digest('hex');
+  return nodeCrypto().createHmac('sha256', secret).update(text, 'utf8').digest('hex');
 }
 
 /**
@@ -276,7 +276,7 @@ export function signatureHolds(req: RequestView, signed: SignedRequest, secret: 
   const canonical = canonicalRequest(req, signed, payloadHash(signed, bodyHash));
   const expected = Buffer.from(hmacHex(secret, stringToSign(signed.date, canonical ?? '')), 'utf8');
   const given = Buffer.from(signed.signature, 'utf8');
-  const same = given.length === expected.length && timingSafeEqual(given, expected);
+  const same = given.length === expected.length && nodeCrypto().timingSafeEqual(given, expected);
   return same && canonical !== undefined && contentHashHolds(signed, bodyHash);
 }
 

@@ -21,7 +21,7 @@
  * parameters) and may decide on them, so a result is reused only when all of these match too: an
  * allow for one API never opens another.
  */
-import { createHash } from 'crypto';
+import { nodeCrypto } from './node-crypto';
 import { CustomAuthorizerDocument } from '../../private/config-document';
 import { setOwn } from '../../private/own-keys';
 import { AUTHORIZER_KEY_PATTERN, authorizerContextKey } from '../../private/template';
@@ -205,7 +205,7 @@ async function invoke(auth: CustomAuthorizer, call: CustomCall): Promise<Parsed>
 function cacheKey(call: CustomCall, identityValues: readonly string[]): string {
   const params = Object.keys(call.pathParams).sort().map(name => [name, call.pathParams[name]]);
   const facts = [call.apiId, call.stage, call.req.method, routedPath(call.req.path), params, identityValues];
-  return createHash('sha256').update(JSON.stringify(facts)).digest('base64');
+  return nodeCrypto().createHash('sha256').update(JSON.stringify(facts)).digest('base64');
 }
 
 /** Runs the authorizer for one request; never rejects. */
