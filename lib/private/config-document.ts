@@ -24,7 +24,8 @@ export const CONFIG_FILE_NAME = 'config.json';
 /**
  * Name of the file of the APIs' routing fields, beside the configuration file: one line per API,
  * `method<TAB>path<TAB>response<TAB>offset<TAB>length[<TAB>environments[<TAB>match mode]]`, each
- * line ending with a newline. Offset and length: where the API's line of `apis.jsonl` is, in bytes
+ * line ending with a newline. An empty path is the line above's (a path's methods, declared in a
+ * row, are sorted by the router once). Offset and length: where the API's line of `apis.jsonl` is, in bytes
  * (without its newline), so that a handler reads only the lines of the APIs it is asked for.
  * Environments: `*` (every environment) or a comma-separated list of names (empty: none); match
  * mode: EXACT or PREFIX. Fields left out at the end are `*` and EXACT.

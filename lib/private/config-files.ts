@@ -41,10 +41,12 @@ function environmentsField(api: Record<string, unknown>, index: number): string 
 
 /**
  * API `index`'s line of `routes.tsv` (without its newline), its details being `detailsLength` bytes
- * from `detailsOffset` in `apis.jsonl`: fields left out at the end when they say the default.
+ * from `detailsOffset` in `apis.jsonl`: its path left empty when it is the line above's
+ * (`previousPath`), fields left out at the end when they say the default.
  */
-function routeLine(api: Record<string, unknown>, index: number, detailsOffset: number, detailsLength: number): string {
+function routeLine(api: Record<string, unknown>, index: number, previousPath: string | undefined, detailsOffset: number, detailsLength: number): string {
   const fields = ['method', 'path', 'response'].map(f => routeField(api, f, index));
+  if (fields[1] === previousPath) { fields[1] = ''; }
   fields.push(String(detailsOffset), String(detailsLength));
   const environments = environmentsField(api, index);
   const matchMode = routeField(api, 'matchMode', index);
@@ -76,7 +78,7 @@ export function configFiles(doc: ConfigDocument | unknown): ConfigFiles {
     }
     const line = JSON.stringify(rest);
     const length = Buffer.byteLength(line, 'utf8');
-    routes.push(routeLine(api, index, detailsOffset, length));
+    routes.push(routeLine(api, index, index > 0 ? (doc.apis as Array<Record<string, unknown>>)[index - 1].path as string : undefined, detailsOffset, length));
     details.push(line);
     detailsOffset += length + 1;
   });
@@ -105,7 +107,13 @@ export function joinConfigFiles(config: string, routes: string | undefined, apiD
   const doc = JSON.parse(config);
   if (routes === undefined || !isRecord(doc)) { return doc; }
   const details = (apiDetails ?? '').split('\n');
-  const apis = routes.split('\n').slice(0, -1).map((line, i) => ({ ...JSON.parse(details[i] || '{}'), ...routeFields(line) }));
+  let previousPath = '';
+  const apis = routes.split('\n').slice(0, -1).map((line, i) => {
+    const fields = routeFields(line);
+    // An empty path is the line above's.
+    previousPath = fields.path = fields.path === '' ? previousPath : fields.path as string;
+    return { ...JSON.parse(details[i] || '{}'), ...fields };
+  });
   const { apiCount: _count, ...rest } = doc;
   return { ...rest, apis } as unknown as ConfigDocument;
 }

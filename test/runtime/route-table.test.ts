@@ -41,7 +41,22 @@ test('the synth side\'s routes read back field by field, environments and match 
   ]);
   expect(table.publishedIn()).toEqual([undefined, ['TEST', 'PROD'], [], undefined]);
   expect([0, 1, 2, 3].map(i => table.prefix(i))).toEqual([false, false, true, true]);
-  expect(table.text.slice(table.pathStart(0), table.pathEnd(0))).toBe('/a/{id}');
+  expect(table.text.slice(table.pathStarts[0], table.pathEnds[0])).toBe('/a/{id}');
+});
+
+test('a path is written once for a run of its methods, and every line of the run reads it back', () => {
+  const { table, files } = tableOf([
+    { method: 'GET', path: '/a/{id}' }, { method: 'POST', path: '/a/{id}' }, { method: 'GET', path: '/b' }, { method: 'PUT', path: '/a/{id}' },
+  ]);
+  expect(files[ROUTES_FILE_NAME].split('\n').map(line => line.split('\t')[1])).toEqual(['/a/{id}', '', '/b', '/a/{id}', undefined]);
+  expect([0, 1, 2, 3].map(i => table.route(i).slice(0, 2))).toEqual([['GET', '/a/{id}'], ['POST', '/a/{id}'], ['GET', '/b'], ['PUT', '/a/{id}']]);
+  const router = documentRoutes(table, i => i).forStage('RELEASE');
+  expect(['GET', 'POST', 'PUT', 'DELETE'].map(m => router.match(m, '/a/7'))).toEqual([
+    expect.objectContaining({ kind: 'route', target: 0, params: { id: '7' } }),
+    expect.objectContaining({ kind: 'route', target: 1, params: { id: '7' } }),
+    expect.objectContaining({ kind: 'route', target: 3, params: { id: '7' } }),
+    { kind: 'no-method' },
+  ]);
 });
 
 test('a group published everywhere makes no per-route environments list at load', () => {
@@ -78,6 +93,7 @@ describe('a routes file the handlers cannot trust is refused at load, naming the
     ['a path with a space', (t: string) => t.replace('\t/b\t', '\t/b c\t'), /routes line 2 is not/],
     ['a match mode that is neither EXACT nor PREFIX', (t: string) => t.replace(/\n$/, '\t*\tSOMETIMES\n'), /routes line 2 is not/],
     ['a last line without its newline', (t: string) => t.slice(0, -1), /routes line 2 does not end with a newline/],
+    ['a first line without its path', (t: string) => t.replace(/^GET\t\/a\t/, 'GET\t\t'), /routes line 1 has no path/],
     ['a greedy parameter that is not the last segment', (t: string) => t.replace('\t/b\t', '\t/files/{key+}/more\t'), /greedy parameter must be the last segment/],
     ['a response the group does not have', (t: string) => t.replace('\t/b\tdefault', '\t/b\tnope'), /apis\[1\]\.response "nope" is not a response of the group/],
   ] as Array<[string, (t: string) => string, RegExp]>)('%s', (_, tamper, reason) => {

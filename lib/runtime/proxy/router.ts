@@ -40,17 +40,18 @@ export interface RouteSpec<T> {
  * The declared routes, read by index: what the router needs of each, asked for only when a request
  * first reaches where the route sits in the tree. No object and no string per route at load
  * (issue 15: the allocations of 1000 route objects, not their CPU, made a cold start grow with the
- * group): a path is read in place, as the span `[pathStart(i), pathEnd(i))` of one shared `text`
- * (the routes file, route-table.ts).
+ * group): a path is read in place, as the span `[pathStarts[i], pathEnds[i])` of one shared `text`
+ * (the routes file, route-table.ts). Typed arrays rather than methods: sorting reads them for every
+ * route, in a cold process's interpreter, where each call costs more than the read.
  */
 export interface RouteSource<T> {
   readonly count: number;
   /** The text every path is read from. */
   readonly text: string;
-  /** Where route `index`'s path starts in `text` (its leading `/`). */
-  pathStart(index: number): number;
-  /** Where route `index`'s path ends in `text` (exclusive). */
-  pathEnd(index: number): number;
+  /** Where each route's path starts in `text` (its leading `/`). */
+  readonly pathStarts: Int32Array;
+  /** Where each route's path ends in `text` (exclusive). */
+  readonly pathEnds: Int32Array;
   method(index: number): string;
   prefix(index: number): boolean;
   /** What a match on the route returns; asked once per router, when the route is placed. */
@@ -74,18 +75,20 @@ export function checkRoutePath(path: string): void {
  * @throws Error when a path is not a valid route template
  */
 export function specSource<T>(routes: readonly RouteSpec<T>[]): RouteSource<T> {
-  const starts: number[] = [];
+  const pathStarts = new Int32Array(routes.length);
+  const pathEnds = new Int32Array(routes.length);
   let text = '';
-  for (const route of routes) {
+  routes.forEach((route, i) => {
     checkRoutePath(route.path);
-    starts.push(text.length);
+    pathStarts[i] = text.length;
+    pathEnds[i] = text.length + route.path.length;
     text += `${route.path}\n`;
-  }
+  });
   return {
     count: routes.length,
     text,
-    pathStart: i => starts[i],
-    pathEnd: i => starts[i] + routes[i].path.length,
+    pathStarts,
+    pathEnds,
     method: i => routes[i].method,
     prefix: i => routes[i].prefix === true,
     target: i => routes[i].target,
@@ -190,9 +193,11 @@ export function splitRawPath(path: string): string[] {
 
 /**
  * What sorting pending routes reads: the routes, where each one's next unsorted segment starts in
- * the text (0: at the start of its path), and the route after it in its pending list (-1: the last). A route sits in one pending
- * list at a time, so one of each per route, typed: outside the JavaScript heap, whose first
- * collections were what a cold start at 1000 APIs paid (issue 15).
+ * the text (0: at the start of its path), and the route after it in its pending list, as the
+ * number of routes skipped (0: the very next route; a list's own `last` ends it). A route sits in
+ * one pending list at a time, so one of each per route, typed: outside the JavaScript heap, whose
+ * first collections were what a cold start at 1000 APIs paid (issue 15); and a new array of zeros
+ * is already the list of every route, so a router over all of them links nothing at load.
  */
 interface Sorting<T> {
   readonly source: RouteSource<T>;
@@ -206,10 +211,12 @@ export class Router<T> {
 
   /** The router of `source`'s routes, or of those at `only` (indexes, in declaration order). */
   public constructor(source: RouteSource<T>, only?: readonly number[]) {
-    const next = new Int32Array(source.count).fill(-1);
+    const next = new Int32Array(source.count);
     const count = only ? only.length : source.count;
-    // An indexed loop: a cold process runs it in the interpreter, where `for...of` allocates a result object per step.
-    for (let k = 1; k < count; k++) { next[only ? only[k - 1] : k - 1] = only ? only[k] : k; }
+    if (only) {
+      // An indexed loop: a cold process runs it in the interpreter, where `for...of` allocates a result object per step.
+      for (let k = 1; k < count; k++) { next[only[k - 1]] = only[k] - only[k - 1] - 1; }
+    }
     if (count > 0) { this.root.pending = { first: only ? only[0] : 0, last: only ? only[count - 1] : count - 1 }; }
     // cursor 0: the route's path not read yet (expand starts it after the path's leading `/`).
     this.sorting = { source, cursor: new Int32Array(source.count), next };
@@ -309,51 +316,72 @@ function paramNames(text: string, from: number, to: number): string[] {
 function expand<T>({ source, cursor, next }: Sorting<T>, node: Node<T>): void {
   const pending = node.pending!;
   node.pending = undefined;
-  const text = source.text;
+  const { text, pathStarts, pathEnds } = source;
   // The last static segment read and its child: routes are declared grouped (a path's methods in a
   // row), so most segments are the previous one again, compared in place instead of cut out.
   let lastRaw = '';
   let lastChild: Node<T> | undefined;
-  for (let i = pending.first, following = -1; i >= 0; i = following) {
-    following = next[i];
-    next[i] = -1; // unlinked here, linked again at the end of its child's list
-    const from = source.pathStart(i);
+  // The last route sent to a child: a route with the very same path span at the same cursor (the
+  // routes file writes a path once for a run of its methods) goes where it went, unread.
+  let runFrom = -1;
+  let runStart = -1;
+  let runEnd = -1;
+  let runChild: Node<T> | undefined;
+  // Lists hold routes in declaration order: each route is linked after the previous one.
+  for (let i = pending.first, following = 0, done = false; !done; i = following) {
+    done = i === pending.last;
+    following = i + 1 + next[i];
+    const from = pathStarts[i];
     const start = cursor[i] === 0 ? from + 1 : cursor[i];
-    const limit = trimmedEnd(text, from, source.pathEnd(i));
-    if (start > limit) {
-      const prefix = source.prefix(i);
-      const table = prefix ? (node.prefix ??= { byMethod: new Map() }) : (node.end ??= { byMethod: new Map() });
-      place(table, source, i, undefined);
-      continue;
-    }
-    const end = segmentEnd(text, start, limit);
-    const kind = segmentKind(text, start, end);
-    if (kind === GREEDY) {
-      place(node.greedy ??= { byMethod: new Map() }, source, i, text.slice(start + 1, end - 2));
-      continue;
-    }
     let child: Node<T>;
-    if (kind === PARAM) {
-      child = node.param ??= newNode();
-    } else if (lastChild !== undefined && end - start === lastRaw.length && text.startsWith(lastRaw, start)) {
-      child = lastChild;
+    let end: number;
+    if (from === runFrom && start === runStart) {
+      child = runChild!;
+      end = runEnd;
     } else {
-      lastRaw = text.slice(start, end);
-      const key = decodeSegment(lastRaw);
-      const known = node.statics.get(key);
-      if (known) {
-        child = known;
-      } else {
-        child = newNode();
-        node.statics.set(key, child);
+      const to = pathEnds[i];
+      // (Most templates have no trailing slash: the loop only where one is.)
+      const limit = text.charCodeAt(to - 1) === 47 /* / */ ? trimmedEnd(text, from, to) : to;
+      if (start > limit) {
+        const prefix = source.prefix(i);
+        const table = prefix ? (node.prefix ??= { byMethod: new Map() }) : (node.end ??= { byMethod: new Map() });
+        place(table, source, i, undefined);
+        continue;
       }
-      lastChild = child;
+      const slash = text.indexOf('/', start);
+      end = slash < 0 || slash > limit ? limit : slash;
+      // Only a segment starting with `{` can be a parameter.
+      const kind = text.charCodeAt(start) === 123 /* { */ ? segmentKind(text, start, end) : STATIC;
+      if (kind === GREEDY) {
+        place(node.greedy ??= { byMethod: new Map() }, source, i, text.slice(start + 1, end - 2));
+        continue;
+      }
+      if (kind === PARAM) {
+        child = node.param ??= newNode();
+      } else if (lastChild !== undefined && end - start === lastRaw.length && text.startsWith(lastRaw, start)) {
+        child = lastChild;
+      } else {
+        lastRaw = text.slice(start, end);
+        const key = decodeSegment(lastRaw);
+        const known = node.statics.get(key);
+        if (known) {
+          child = known;
+        } else {
+          child = newNode();
+          node.statics.set(key, child);
+        }
+        lastChild = child;
+      }
+      runFrom = from;
+      runStart = start;
+      runEnd = end;
+      runChild = child;
     }
     cursor[i] = end + 1;
     if (child.pending === undefined) {
       child.pending = { first: i, last: i };
     } else {
-      next[child.pending.last] = i;
+      next[child.pending.last] = i - child.pending.last - 1;
       child.pending.last = i;
     }
   }
@@ -366,7 +394,7 @@ function place<T>(table: MethodTable<T>, source: RouteSource<T>, index: number, 
   // A prefix route ending in a greedy parameter is refused at synth (the greedy already serves every path below): an ordinary greedy here.
   const end: RouteEnd<T> = {
     target: source.target(index),
-    params: paramNames(source.text, source.pathStart(index), source.pathEnd(index)),
+    params: paramNames(source.text, source.pathStarts[index], source.pathEnds[index]),
     greedy,
     viaAny: method === 'ANY',
     prefix: source.prefix(index) && greedy === undefined,

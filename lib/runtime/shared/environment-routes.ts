@@ -57,8 +57,8 @@ export function documentRoutes<T>(table: RouteTable, target: (index: number) => 
   const source: RouteSource<T> = {
     count: table.count,
     text: table.text,
-    pathStart: i => table.pathStart(i),
-    pathEnd: i => table.pathEnd(i),
+    pathStarts: table.pathStarts,
+    pathEnds: table.pathEnds,
     method: i => table.method(i),
     prefix: i => table.prefix(i),
     target: i => {

@@ -19,12 +19,12 @@ const NEWLINE = '\n';
 export const EVERY_ENVIRONMENT = '*';
 
 /**
- * Every line: method, path, response, the byte offset and length of the API's line of
- * `apis.jsonl`, then optionally environments (`*` or a comma-separated list, empty for none) and
- * the match mode. No space or control character: the synth side's paths and names are narrower
- * still (ASCII).
+ * Every line: method, path (empty: the line above's), response, the byte offset and length of the
+ * API's line of `apis.jsonl`, then optionally environments (`*` or a comma-separated list, empty
+ * for none) and the match mode. No space or control character: the synth side's paths and names
+ * are narrower still (ASCII).
  */
-const LINE_SOURCE = String.raw`[A-Za-z]+\t\/[^\x00-\x20\x7f]*\t[A-Za-z0-9_-]+\t[0-9]+\t[0-9]+(?:\t(?:\*|[A-Za-z0-9_]+(?:,[A-Za-z0-9_]+)*)?(?:\t(?:EXACT|PREFIX))?)?`;
+const LINE_SOURCE = String.raw`[A-Za-z]+\t(?:\/[^\x00-\x20\x7f]*)?\t[A-Za-z0-9_-]+\t[0-9]+\t[0-9]+(?:\t(?:\*|[A-Za-z0-9_]+(?:,[A-Za-z0-9_]+)*)?(?:\t(?:EXACT|PREFIX))?)?`;
 const LINES = new RegExp(`^(?:${LINE_SOURCE}\\n)*$`);
 const LINE = new RegExp(`^${LINE_SOURCE}$`);
 /** A greedy segment followed by more segments (the router's own check, over the whole text). */
@@ -77,8 +77,10 @@ export class RouteTable implements DetailsSpans {
   /** How many routes (APIs). */
   public readonly count: number;
   private readonly lineStarts: Int32Array;
-  private readonly pathStarts: Int32Array;
-  private readonly pathEnds: Int32Array;
+  /** Where each route's path starts in `text`. */
+  public readonly pathStarts: Int32Array;
+  /** Where each route's path ends in `text` (exclusive). */
+  public readonly pathEnds: Int32Array;
   /** Each route's environments (undefined: every one), when some route is not published in every one. */
   private readonly environments?: ReadonlyArray<readonly string[] | undefined>;
 
@@ -96,8 +98,16 @@ export class RouteTable implements DetailsSpans {
       const pathStart = text.indexOf(TAB, start) + 1;
       const pathEnd = text.indexOf(TAB, pathStart);
       this.lineStarts[i] = start;
-      this.pathStarts[i] = pathStart;
-      this.pathEnds[i] = pathEnd;
+      if (pathEnd > pathStart) {
+        this.pathStarts[i] = pathStart;
+        this.pathEnds[i] = pathEnd;
+      } else if (i > 0) {
+        // An empty path is the line above's: the same span, which the router sorts once for the run.
+        this.pathStarts[i] = this.pathStarts[i - 1];
+        this.pathEnds[i] = this.pathEnds[i - 1];
+      } else {
+        throw new Error('routes line 1 has no path (an empty path repeats the line above\'s)');
+      }
       start = text.indexOf(NEWLINE, pathEnd) + 1;
       this.lineStarts[i + 1] = start;
     }
@@ -112,18 +122,8 @@ export class RouteTable implements DetailsSpans {
     }
   }
 
-  /** Where route `index`'s path starts in `text`. */
-  public pathStart(index: number): number {
-    return this.pathStarts[index];
-  }
-
-  /** Where route `index`'s path ends in `text` (exclusive). */
-  public pathEnd(index: number): number {
-    return this.pathEnds[index];
-  }
-
   public method(index: number): string {
-    return this.text.slice(this.lineStarts[index], this.pathStarts[index] - 1);
+    return this.text.slice(this.lineStarts[index], this.text.indexOf(TAB, this.lineStarts[index]));
   }
 
   /** True for a PREFIX route. */
@@ -147,8 +147,8 @@ export class RouteTable implements DetailsSpans {
 
   /** Route `index` as the document's routing tuple (when its API is compiled: once per API). */
   public route(index: number): ApiRouteDocument {
-    const [method, path, response, , , environments, matchMode] = this.fields(index);
-    const route: ApiRouteDocument = [method, path, response];
+    const [method, , response, , , environments, matchMode] = this.fields(index);
+    const route: ApiRouteDocument = [method, this.text.slice(this.pathStarts[index], this.pathEnds[index]), response];
     if (environments !== undefined && environments !== EVERY_ENVIRONMENT) { route[3] = this.environments?.[index] as string[]; }
     if (matchMode !== undefined) { route[4] = matchMode as MatchModeName; }
     return route;
