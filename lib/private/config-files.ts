@@ -9,7 +9,6 @@ import * as path from 'path';
 import {
   API_DETAILS_FILE_NAME, API_ROUTE_FIELDS, CONFIG_FILE_NAME, ConfigDocument, ROUTES_FILE_NAME,
 } from './config-document';
-import { computeRouteOffsets, encodeRouteOffsets } from './route-offsets';
 
 /** File name → content. */
 export type ConfigFiles = Record<string, string>;
@@ -84,12 +83,9 @@ export function configFiles(doc: ConfigDocument | unknown): ConfigFiles {
     detailsOffset += length + 1;
   });
   const { apis, ...withoutApis } = doc;
-  const routesText = routes.map(line => `${line}\n`).join('');
-  // The handlers read the paths in place by these offsets, decoded at cold start instead of searched for.
-  const routeIndex = encodeRouteOffsets(computeRouteOffsets(routesText, apis.length));
   return {
-    [CONFIG_FILE_NAME]: JSON.stringify({ ...withoutApis, apiCount: apis.length, routeIndex }),
-    [ROUTES_FILE_NAME]: routesText,
+    [CONFIG_FILE_NAME]: JSON.stringify({ ...withoutApis, apiCount: apis.length }),
+    [ROUTES_FILE_NAME]: routes.map(line => `${line}\n`).join(''),
     [API_DETAILS_FILE_NAME]: details.map(line => `${line}\n`).join(''),
   };
 }
@@ -118,7 +114,7 @@ export function joinConfigFiles(config: string, routes: string | undefined, apiD
     previousPath = fields.path = fields.path === '' ? previousPath : fields.path as string;
     return { ...JSON.parse(details[i] || '{}'), ...fields };
   });
-  const { apiCount: _count, routeIndex: _index, ...rest } = doc;
+  const { apiCount: _count, ...rest } = doc;
   return { ...rest, apis } as unknown as ConfigDocument;
 }
 

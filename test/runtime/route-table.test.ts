@@ -6,7 +6,7 @@
  * over the same routes given as objects.
  */
 import fc from 'fast-check';
-import { ApiDocument, API_DETAILS_FILE_NAME, CONFIG_FILE_NAME, ROUTES_FILE_NAME } from '../../lib/private/config-document';
+import { ApiDocument, ROUTES_FILE_NAME, API_DETAILS_FILE_NAME } from '../../lib/private/config-document';
 import { configFiles } from '../../lib/private/config-files';
 import { ApiDetails } from '../../lib/runtime/shared/api-details';
 import { documentRoutes } from '../../lib/runtime/shared/environment-routes';
@@ -22,7 +22,7 @@ function filesOf(apis: Array<Partial<ApiDocument> & { path: string }>): Record<s
 
 function tableOf(apis: Array<Partial<ApiDocument> & { path: string }>): { table: RouteTable; files: Record<string, string> } {
   const files = filesOf(apis);
-  return { table: RouteTable.parse(files[ROUTES_FILE_NAME], apis.length, JSON.parse(files[CONFIG_FILE_NAME]).routeIndex, ['default', 'strict']), files };
+  return { table: RouteTable.parse(files[ROUTES_FILE_NAME], apis.length, ['default', 'strict']), files };
 }
 
 test('the synth side\'s routes read back field by field, environments and match mode included', () => {
@@ -97,8 +97,8 @@ describe('a routes file the handlers cannot trust is refused at load, naming the
     ['a greedy parameter that is not the last segment', (t: string) => t.replace('\t/b\t', '\t/files/{key+}/more\t'), /greedy parameter must be the last segment/],
     ['a response the group does not have', (t: string) => t.replace('\t/b\tdefault', '\t/b\tnope'), /apis\[1\]\.response "nope" is not a response of the group/],
   ] as Array<[string, (t: string) => string, RegExp]>)('%s', (_, tamper, reason) => {
-    expect(() => RouteTable.parse(good(), 2, undefined, ['default'])).not.toThrow();
-    expect(() => RouteTable.parse(tamper(good()), 2, undefined, ['default'])).toThrow(reason);
+    expect(() => RouteTable.parse(good(), 2, ['default'])).not.toThrow();
+    expect(() => RouteTable.parse(tamper(good()), 2, ['default'])).toThrow(reason);
   });
 
   test.each([
@@ -107,26 +107,7 @@ describe('a routes file the handlers cannot trust is refused at load, naming the
     ['a count that is not a number', '2', /apiCount "2" is not a count of APIs/],
     ['a count larger than the file could hold', 1e9, /apiCount 1000000000 is not a count of APIs/],
   ] as Array<[string, unknown, RegExp]>)('%s', (_, count, reason) => {
-    expect(() => RouteTable.parse(good(), count, undefined, ['default'])).toThrow(reason);
-  });
-
-  test.each([
-    ['not a string', 42, /routeIndex is not the index of 2 routes/],
-    ['an index of another number of routes', 'AAAAAA==', /routeIndex is not the index of 2 routes/],
-    ['far too long to be one', 'A'.repeat(100_000), /routeIndex is not the index of 2 routes/],
-  ] as Array<[string, unknown, RegExp]>)('a route index that is %s', (_, index, reason) => {
-    expect(() => RouteTable.parse(good(), 2, index, ['default'])).toThrow(reason);
-  });
-
-  test('a route index of another text of the same size is refused where a line is read', () => {
-    // The index of '/a' and '/bb' given to a text whose lines are cut elsewhere: routing reads within the text only,
-    // and reading the API's line (its method, fields, details) refuses the mismatch instead of using a wrong line.
-    const other = filesOf([{ method: 'GET', path: '/ab' }, { method: 'GET', path: '/b' }]);
-    const mine = filesOf([{ method: 'GET', path: '/a' }, { method: 'GET', path: '/bb' }]);
-    expect(other[ROUTES_FILE_NAME].length).toBe(mine[ROUTES_FILE_NAME].length);
-    const table = RouteTable.parse(mine[ROUTES_FILE_NAME], 2, JSON.parse(other[CONFIG_FILE_NAME]).routeIndex, ['default']);
-    expect(() => table.route(1)).toThrow(/routeIndex does not match routes line 2/);
-    expect(() => table.detailsSpan(1)).toThrow(/routeIndex does not match routes line 2/);
+    expect(() => RouteTable.parse(good(), count, ['default'])).toThrow(reason);
   });
 
   test('the synth side refuses to write a field the file cannot hold', () => {
@@ -157,15 +138,11 @@ describe('routing over the table is routing over the same routes given as object
       fc.array(fc.tuple(fc.constantFrom('GET', 'POST', 'DELETE'), requestPath), { minLength: 1, maxLength: 8 }), (routes, requests) => {
         const specs: RouteSpec<number>[] = routes.map((r, i) => ({ method: r.method, path: r.path, target: i, prefix: r.prefix && !r.path.includes('+') }));
         const files = filesOf(specs.map(s => ({ method: s.method as ApiDocument['method'], path: s.path, ...(s.prefix ? { matchMode: 'PREFIX' } : {}) })));
-        // Both ways the handlers get the offsets: decoded from config.json, and computed from the text.
-        const index = JSON.parse(files[CONFIG_FILE_NAME]).routeIndex;
-        const fromIndex = documentRoutes(RouteTable.parse(files[ROUTES_FILE_NAME], specs.length, index, ['default']), i => i).forStage('RELEASE');
-        const fromText = documentRoutes(RouteTable.parse(files[ROUTES_FILE_NAME], specs.length, undefined, ['default']), i => i).forStage('RELEASE');
+        const table = RouteTable.parse(files[ROUTES_FILE_NAME], specs.length, ['default']);
+        const fromTable = documentRoutes(table, i => i).forStage('RELEASE');
         const fromObjects = Router.of(specs);
         for (const [method, p] of requests) {
-          const expected = fromObjects.match(method, p);
-          expect(fromIndex.match(method, p)).toEqual(expected);
-          expect(fromText.match(method, p)).toEqual(expected);
+          expect(fromTable.match(method, p)).toEqual(fromObjects.match(method, p));
         }
       }), { numRuns: 300 });
   });

@@ -77,7 +77,7 @@ function fail(message: string): never {
 export function compileAuthorizerConfig({ doc, routes, readDetails }: DocumentFiles, env: NodeJS.ProcessEnv,
   store: AppCodeStore = new AppCodeStore(), warn: (reason: string) => void = () => undefined): AuthorizerConfig {
   if (!isRecord(doc.group) || typeof doc.group.stage !== 'string') { fail('group.stage is not a string'); }
-  const table = RouteTable.parse(routes, doc.apiCount, doc.routeIndex);
+  const table = RouteTable.parse(routes, doc.apiCount);
   const details = new ApiDetails(readDetails, table);
   if (doc.refusalUsageKey !== undefined && typeof doc.refusalUsageKey !== 'string') { fail('refusalUsageKey is not a string'); }
   const warnings: string[] = [];

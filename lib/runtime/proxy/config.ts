@@ -240,7 +240,7 @@ export function compileConfig({ doc, routes, readDetails }: DocumentFiles, env: 
   if (!isRecord(typed.group) || typeof typed.group.stage !== 'string') { fail('group.stage is not a string'); }
   const errors = errorDefaults(doc);
   const responses = compileResponses(doc, errors);
-  const table = RouteTable.parse(routes, doc.apiCount, doc.routeIndex, responses.keys());
+  const table = RouteTable.parse(routes, doc.apiCount, responses.keys());
   const warnings: string[] = [];
   const context: ApiCompileContext = {
     details: new ApiDetails(readDetails, table),

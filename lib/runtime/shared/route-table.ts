@@ -11,7 +11,6 @@
  */
 import { ApiRouteDocument, MatchModeName } from '../../private/config-document';
 import { DetailsSpans } from './api-details';
-import { computeRouteOffsets, decodeRouteOffsets, RouteOffsets } from '../../private/route-offsets';
 import { checkRoutePath } from '../proxy/router';
 
 const TAB = '\t';
@@ -45,13 +44,11 @@ export class RouteTable implements DetailsSpans {
    *
    * @param apiCount how many APIs the document has (`config.json`'s `apiCount`): a table of another
    * length is refused (a file cut short or from another document)
-   * @param routeIndex the offsets of the lines and their paths as the synth side wrote them
-   * (`config.json`'s `routeIndex`, route-offsets.ts); absent: computed here
    * @param responses the group's response names: a line naming another refuses the table (the
    * authorizer, which does not render, passes none)
    * @throws Error naming the first problem
    */
-  public static parse(text: string, apiCount: unknown, routeIndex?: unknown, responses?: Iterable<string>): RouteTable {
+  public static parse(text: string, apiCount: unknown, responses?: Iterable<string>): RouteTable {
     if (!LINES.test(text)) {
       const lines = text.split(NEWLINE);
       const bad = lines.findIndex((line, i) => !LINE.test(line) && !(i === lines.length - 1 && line === ''));
@@ -74,8 +71,7 @@ export class RouteTable implements DetailsSpans {
     // (Every line is longer than one character: a count above the text's length is refused before anything is made for it.)
     const lines = typeof apiCount === 'number' && Number.isSafeInteger(apiCount) && apiCount >= 0 && apiCount <= text.length ? apiCount : -1;
     if (lines < 0) { throw new Error(`apiCount ${JSON.stringify(apiCount)} is not a count of APIs`); }
-    const offsets = (routeIndex === undefined ? undefined : decodeRouteOffsets(routeIndex, lines, text.length)) ?? computeRouteOffsets(text, lines);
-    return new RouteTable(text, lines, offsets);
+    return new RouteTable(text, lines);
   }
 
   /** How many routes (APIs). */
@@ -88,11 +84,34 @@ export class RouteTable implements DetailsSpans {
   /** Each route's environments (undefined: every one), when some route is not published in every one. */
   private readonly environments?: ReadonlyArray<readonly string[] | undefined>;
 
-  private constructor(public readonly text: string, count: number, offsets: RouteOffsets) {
+  /** @throws Error when the text has not `count` lines */
+  private constructor(public readonly text: string, count: number) {
     this.count = count;
-    this.lineStarts = offsets.lineStarts;
-    this.pathStarts = offsets.pathStarts;
-    this.pathEnds = offsets.pathEnds;
+    this.lineStarts = new Int32Array(count + 1);
+    this.pathStarts = new Int32Array(count);
+    this.pathEnds = new Int32Array(count);
+    // An indexed loop over offsets: no string, array or object per route (see the file comment).
+    // (The text's lines are well formed, see parse: each has two tabs before its newline.)
+    let start = 0;
+    for (let i = 0; i < count; i++) {
+      if (start >= text.length) { throw new Error(`routes has ${i} lines, the document ${count} APIs`); }
+      const pathStart = text.indexOf(TAB, start) + 1;
+      const pathEnd = text.indexOf(TAB, pathStart);
+      this.lineStarts[i] = start;
+      if (pathEnd > pathStart) {
+        this.pathStarts[i] = pathStart;
+        this.pathEnds[i] = pathEnd;
+      } else if (i > 0) {
+        // An empty path is the line above's: the same span, which the router sorts once for the run.
+        this.pathStarts[i] = this.pathStarts[i - 1];
+        this.pathEnds[i] = this.pathEnds[i - 1];
+      } else {
+        throw new Error('routes line 1 has no path (an empty path repeats the line above\'s)');
+      }
+      start = text.indexOf(NEWLINE, pathEnd) + 1;
+      this.lineStarts[i + 1] = start;
+    }
+    if (start !== text.length) { throw new Error(`routes has more lines than the document's ${count} APIs`); }
     if (SOME_ENVIRONMENTS.test(text)) {
       const environments: Array<string[] | undefined> = [];
       for (let i = 0; i < count; i++) {
@@ -104,8 +123,7 @@ export class RouteTable implements DetailsSpans {
   }
 
   public method(index: number): string {
-    const [start] = this.line(index);
-    return this.text.slice(start, this.text.indexOf(TAB, start));
+    return this.text.slice(this.lineStarts[index], this.text.indexOf(TAB, this.lineStarts[index]));
   }
 
   /** True for a PREFIX route. */
@@ -137,27 +155,7 @@ export class RouteTable implements DetailsSpans {
   }
 
   private fields(index: number): string[] {
-    const [start, end] = this.line(index);
-    return this.text.slice(start, end).split(TAB);
-  }
-
-  /**
-   * Where line `index` starts and ends (its newline), checked against the text: offsets written by
-   * the synth side are trusted for routing at load (where they are only read within the text) and
-   * checked here, where a line is read for its API.
-   *
-   * @throws Error when the offsets are not a line's
-   */
-  private line(index: number): readonly [start: number, end: number] {
-    const start = this.lineStarts[index];
-    const end = this.lineStarts[index + 1] - 1;
-    const pathStart = this.pathStarts[index];
-    if (!(start >= 0 && end >= start && end < this.text.length && this.text.charCodeAt(end) === 10
-      && (start === 0 || this.text.charCodeAt(start - 1) === 10)
-      && pathStart > 0 && this.text.charCodeAt(pathStart - 1) === 9 && this.pathEnds[index] >= pathStart)) {
-      throw new Error(`routeIndex does not match routes line ${index + 1}`);
-    }
-    return [start, end];
+    return this.text.slice(this.lineStarts[index], this.lineStarts[index + 1] - 1).split(TAB);
   }
 }
 
