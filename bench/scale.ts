@@ -27,6 +27,9 @@ interface Synthesized {
   readonly proxy: string;
   readonly authorizer: string;
   readonly routes: Array<{ method: string; path: string }>;
+  /** Each function's environment as Lambda would set it: deploy-time values (tokens) given placeholder strings. */
+  readonly proxyEnv: Record<string, string>;
+  readonly authorizerEnv: Record<string, string>;
 }
 
 /** Synthesizes a group of the issue's shape with `apis` APIs; returns its functions' asset folders. */
@@ -38,13 +41,18 @@ function synthesize(apis: number): Synthesized {
   const group = new ApiGroup(stack, 'Group', issueGroupProps());
   addIssueApis(group, { ...ISSUE_SHAPE, apis });
   const template = app.synth().getStackByName('Scale').template as { Resources: Record<string, any> };
-  const folder = (fn: { node: { defaultChild?: unknown } }) =>
-    path.join(outdir, template.Resources[stack.getLogicalId(fn.node.defaultChild as any)].Metadata['aws:asset:path']);
+  const resource = (fn: { node: { defaultChild?: unknown } }) => template.Resources[stack.getLogicalId(fn.node.defaultChild as any)];
+  const folder = (fn: { node: { defaultChild?: unknown } }) => path.join(outdir, resource(fn).Metadata['aws:asset:path']);
+  const environment = (fn: { node: { defaultChild?: unknown } }): Record<string, string> => Object.fromEntries(
+    Object.entries((resource(fn).Properties.Environment?.Variables ?? {}) as Record<string, unknown>)
+      .map(([name, value]) => [name, typeof value === 'string' ? value : `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-AbCdEf`]));
   return {
     apis,
     proxy: folder(group.proxyFunction),
     authorizer: folder(group.authorizerFunction!),
     routes: group.apis.map(a => ({ method: a.method, path: a.path })),
+    proxyEnv: environment(group.proxyFunction),
+    authorizerEnv: environment(group.authorizerFunction!),
   };
 }
 
@@ -61,8 +69,11 @@ function firstEvents(): { proxy: unknown; authorizer: unknown } {
 }
 
 // Times, in a fresh process, require() of a handler and its first request (argv: index.js, event file), CPU and wall-clock
-// from before the require; prints on stderr, as the handler logs on stdout.
-const COLD_START = 'const fs = require("fs"); const event = JSON.parse(fs.readFileSync(process.argv[2], "utf8")); '
+// from before the require; prints on stderr, as the handler logs on stdout. stdout and stderr are opened before the
+// clock starts: on Lambda the runtime's console is ready before the handler loads, and opening a piped stdout (a few
+// ms, the same for every handler) is no part of a handler's cold start.
+const COLD_START = 'process.stdout.write(""); process.stderr.write(""); '
+  + 'const fs = require("fs"); const event = JSON.parse(fs.readFileSync(process.argv[2], "utf8")); '
   + 'const c0 = process.cpuUsage(); const t0 = process.hrtime.bigint(); const m = require(process.argv[1]); '
   + 'const c1 = process.cpuUsage(c0); const t1 = process.hrtime.bigint(); '
   + 'm.handler(event, { awsRequestId: "cold", getRemainingTimeInMillis: () => 29000 }).then(r => { '
@@ -72,8 +83,8 @@ const COLD_START = 'const fs = require("fs"); const event = JSON.parse(fs.readFi
 
 interface ColdStart { readonly requireCpu: number; readonly firstCpu: number; readonly requireWall: number; readonly firstWall: number; readonly answer: string }
 
-async function coldStart(file: string, eventFile: string): Promise<ColdStart> {
-  const env = { ...process.env };
+async function coldStart(file: string, eventFile: string, functionEnv: Record<string, string>): Promise<ColdStart> {
+  const env = { ...process.env, ...functionEnv };
   delete env.NODE_OPTIONS;
   delete env.NODE_COMPILE_CACHE;
   const result = await runProcess(process.execPath, ['-e', COLD_START, file, eventFile], { cwd: WORK, env, timeoutMs: 30_000 });
@@ -118,18 +129,19 @@ export async function measure(ctx: BenchContext): Promise<Section> {
   const eventFiles = { proxy: path.join(WORK, 'scale-proxy-event.json'), authorizer: path.join(WORK, 'scale-authorizer-event.json') };
   fs.writeFileSync(eventFiles.proxy, JSON.stringify(events.proxy));
   fs.writeFileSync(eventFiles.authorizer, JSON.stringify(events.authorizer));
-  const targets: Array<[string, string, string]> = [
-    ['proxy 10', path.join(small.proxy, 'index.js'), eventFiles.proxy], ['proxy 1000', path.join(large.proxy, 'index.js'), eventFiles.proxy],
-    ['authorizer 10', path.join(small.authorizer, 'index.js'), eventFiles.authorizer],
-    ['authorizer 1000', path.join(large.authorizer, 'index.js'), eventFiles.authorizer],
+  const targets: Array<[string, string, string, Record<string, string>]> = [
+    ['proxy 10', path.join(small.proxy, 'index.js'), eventFiles.proxy, small.proxyEnv],
+    ['proxy 1000', path.join(large.proxy, 'index.js'), eventFiles.proxy, large.proxyEnv],
+    ['authorizer 10', path.join(small.authorizer, 'index.js'), eventFiles.authorizer, small.authorizerEnv],
+    ['authorizer 1000', path.join(large.authorizer, 'index.js'), eventFiles.authorizer, large.authorizerEnv],
   ];
   const runs = new Map<string, ColdStart[]>(targets.map(([k]) => [k, []]));
   const answers = new Map<string, string>();
-  for (const [k, file, event] of targets) { answers.set(k, (await coldStart(file, event)).answer); } // page cache
+  for (const [k, file, event, env] of targets) { answers.set(k, (await coldStart(file, event, env)).answer); } // page cache
   for (let i = 0; i < spawns; i++) {
     for (let j = 0; j < targets.length; j++) {
-      const [k, file, event] = targets[(i + j) % targets.length];
-      runs.get(k)!.push(await coldStart(file, event));
+      const [k, file, event, env] = targets[(i + j) % targets.length];
+      runs.get(k)!.push(await coldStart(file, event, env));
     }
   }
   for (const h of ['proxy', 'authorizer']) {
@@ -204,7 +216,9 @@ export async function measure(ctx: BenchContext): Promise<Section> {
         + '5% IAM, CORS, 2 custom responses); the 10-API group is its first 10 APIs. Each handler is loaded from its synthesized '
         + `asset folder (index.js + config.json + routes.tsv + apis.jsonl), in ${spawns} fresh \`node -e\` processes per handler, the four rotating; `
         + 'each process times from before its `require` to its first answer (POST on the 10th API, app-authenticated, on its own '
-        + 'resource: the proxy without a verdict, the authorizer without a credential, so no network call), CPU time of the process. '
+        + 'resource: the proxy without a verdict, the authorizer without a credential, so no network call), CPU time of the process, '
+        + 'with each function\'s environment as synthesized (deploy-time values given placeholders) and stdout already open, as '
+        + 'Lambda\'s runtime has it. '
         + '"CPU ratio" divides the two medians; "paired CPU ratio" is the median, over the rounds, of each round\'s 1000-API time over its '
         + '10-API time (the goal\'s figure): the two were measured moments apart, so a slow phase of a shared machine falls on both.',
       `Route matching: the proxy's own Router (lib/runtime/proxy/router.ts) over the configuration's routes, ${perRound.toLocaleString('en-US')} `
