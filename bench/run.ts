@@ -199,13 +199,16 @@ function markdown(machine: MachineInfo, revision: string, load: [string, string]
       + 'Judged per CPU-second (the rate one core sustains); wall-clock rates are shown beside it.',
     '- **Cold load.** Time around `require()` in a fresh `node -e` process, without Node start-up; the empty module '
       + 'shows the fixed cost of `require` itself, and requiring only the bundle\'s built-in modules (http, https...) '
-      + 'shows how much of the load is Node\'s own. Lambda adds its runtime start-up on top of all of them.',
+      + 'shows how much of the load is Node\'s own (every built-in it may require: the proxy loads http, https and net only '
+      + 'for the first HTTP backend call or IP rule, and crypto only when it first hashes). Lambda adds its runtime start-up on '
+      + 'top of all of them; where that start-up has loaded a module already (its console, maybe http), the handler does not pay for it.',
     '- **Synthesis.** One fresh process per sample, so each includes cold JIT, as `cdk synth` does; module loading '
       + 'is timed separately and not compared. The CloudFormation validator is off on every side, except in the issue-8 shape '
       + 'against its SpecRestApi twin, which runs with default App settings (validator on) as users have them. Judged on the main '
       + 'thread\'s on-CPU time in each phase; wall-clock is shown beside it.',
     '- **Scale.** The proxy and authorizer of a 1000-API group of issue 8\'s shape against those of its first 10 APIs: '
-      + 'cold start (`require`, which loads and compiles config.json, then the first request answered) in fresh processes, and the proxy\'s router in-process.',
+      + 'cold start (`require`, which loads config.json and routes.tsv, then the first request answered) in fresh processes, '
+      + 'judged on the median of paired rounds (each round loads both sizes moments apart), and the proxy\'s router in-process.',
     '- **Noise.** The machine has 2 cores and is shared (other builds and test runs may run at the same time; see the '
       + 'load average above). Expect ±10% run to run on ratios near a goal; rerun before acting on a marginal PASS or MISS.',
     '',
