@@ -12,8 +12,8 @@
  *
  * Bump CONFIG_DOCUMENT_VERSION on any incompatible change; the runtime refuses other versions.
  *
- * This file holds only types and constants (no imports), so that both jsii and esbuild can
- * compile it without pulling anything else in.
+ * This file holds only types, constants and the reading of the routes file's environments field
+ * (no imports), so that both jsii and esbuild can compile it without pulling anything else in.
  */
 
 export const CONFIG_DOCUMENT_VERSION = 3;
@@ -31,6 +31,17 @@ export const CONFIG_FILE_NAME = 'config.json';
  * mode: EXACT or PREFIX. Fields left out at the end are `*` and EXACT.
  */
 export const ROUTES_FILE_NAME = 'routes.tsv';
+
+/** Where each field sits in a line of `routes.tsv` (tab-separated). */
+export const ROUTE_LINE_FIELD = { method: 0, path: 1, response: 2, detailsOffset: 3, detailsLength: 4, environments: 5, matchMode: 6 } as const;
+
+/** The environments field of a `routes.tsv` line for an API published in every environment. */
+export const EVERY_ENVIRONMENT = '*';
+
+/** The environments of a `routes.tsv` environments field: undefined for every one (absent or `*`), else the names. */
+export function environmentsOfField(field: string | undefined): string[] | undefined {
+  return field === undefined || field === EVERY_ENVIRONMENT ? undefined : field.split(',').filter(name => name !== '');
+}
 
 /** Name of the file of the APIs' details, beside the configuration file: one JSON line per API. */
 export const API_DETAILS_FILE_NAME = 'apis.jsonl';

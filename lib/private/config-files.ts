@@ -7,14 +7,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  API_DETAILS_FILE_NAME, API_ROUTE_FIELDS, CONFIG_FILE_NAME, ConfigDocument, ROUTES_FILE_NAME,
+  API_DETAILS_FILE_NAME, API_ROUTE_FIELDS, CONFIG_FILE_NAME, ConfigDocument, environmentsOfField, EVERY_ENVIRONMENT,
+  ROUTE_LINE_FIELD as FIELD, ROUTES_FILE_NAME,
 } from './config-document';
 
 /** File name → content. */
 export type ConfigFiles = Record<string, string>;
 
 const ROUTE_FIELDS: ReadonlySet<string> = new Set(API_ROUTE_FIELDS);
-const EVERY_ENVIRONMENT = '*';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -44,7 +44,7 @@ function environmentsField(api: Record<string, unknown>, index: number): string 
  * from `detailsOffset` in `apis.jsonl`: its path left empty when it is the line above's
  * (`previousPath`), fields left out at the end when they say the default.
  */
-function routeLine(api: Record<string, unknown>, index: number, previousPath: string | undefined, detailsOffset: number, detailsLength: number): string {
+function routeLine(api: Record<string, unknown>, index: number, previousPath: unknown, detailsOffset: number, detailsLength: number): string {
   const fields = ['method', 'path', 'response'].map(f => routeField(api, f, index));
   if (fields[1] === previousPath) { fields[1] = ''; }
   fields.push(String(detailsOffset), String(detailsLength));
@@ -70,6 +70,7 @@ export function configFiles(doc: ConfigDocument | unknown): ConfigFiles {
   const routes: string[] = [];
   const details: string[] = [];
   let detailsOffset = 0;
+  let previousPath: unknown;
   (doc.apis as unknown[]).forEach((api, index) => {
     if (!isRecord(api)) { throw new Error(`apis[${index}] is not an object`); }
     const rest: Record<string, unknown> = {};
@@ -78,7 +79,8 @@ export function configFiles(doc: ConfigDocument | unknown): ConfigFiles {
     }
     const line = JSON.stringify(rest);
     const length = Buffer.byteLength(line, 'utf8');
-    routes.push(routeLine(api, index, index > 0 ? (doc.apis as Array<Record<string, unknown>>)[index - 1].path as string : undefined, detailsOffset, length));
+    routes.push(routeLine(api, index, previousPath, detailsOffset, length));
+    previousPath = api.path;
     details.push(line);
     detailsOffset += length + 1;
   });
@@ -92,12 +94,14 @@ export function configFiles(doc: ConfigDocument | unknown): ConfigFiles {
 
 /** An API's routing fields from its line of `routes.tsv`. */
 function routeFields(line: string): Record<string, unknown> {
-  const [method, apiPath, response, , , environments, matchMode] = line.split('\t');
+  const fields = line.split('\t');
+  const environments = environmentsOfField(fields[FIELD.environments]);
+  const matchMode = fields[FIELD.matchMode];
   return {
-    method,
-    path: apiPath,
-    response,
-    ...(environments === undefined || environments === EVERY_ENVIRONMENT ? {} : { environments: environments.split(',').filter(e => e !== '') }),
+    method: fields[FIELD.method],
+    path: fields[FIELD.path],
+    response: fields[FIELD.response],
+    ...(environments ? { environments } : {}),
     ...(matchMode ? { matchMode } : {}),
   };
 }

@@ -18,6 +18,7 @@
  */
 import { nodeCrypto } from '../shared/node-crypto';
 import type * as http from 'http';
+import { transport } from '../shared/http-transport';
 import type { ThirdPartyAuthorizerDocument } from '../../private/config-document';
 import { setOwn } from '../../private/own-keys';
 import { cancelDeadline, Deadline, startDeadline } from '../proxy/deadlines';
@@ -37,28 +38,6 @@ const MAX_TIMEOUT_MS = 60_000;
 const MAX_IDENTITIES_PER_LOCATION = 10;
 /** A response body is read and discarded (so the connection can be reused) up to this size. */
 const MAX_DRAINED_BYTES = 64 * 1024;
-
-interface Transport {
-  readonly request: typeof http.request;
-  readonly agent: http.Agent;
-}
-
-const transports: Partial<Record<'http:' | 'https:', Transport>> = {};
-
-/**
- * The module and keep-alive agent of a protocol, loaded on the first call to a service: loading
- * `http` and `https` cost the authorizer about a third of its cold start (issue 15), and most
- * groups have no third-party authorizer. Built-in modules: a plain require, left to Node by esbuild.
- */
-function transport(protocol: 'http:' | 'https:'): Transport {
-  let found = transports[protocol];
-  if (found === undefined) {
-    const mod = (protocol === 'https:' ? require('https') : require('http')) as typeof http;
-    found = { request: mod.request, agent: new mod.Agent({ keepAlive: true }) };
-    transports[protocol] = found;
-  }
-  return found;
-}
 
 export interface ThirdPartyAuthorizer {
   readonly name: string;

@@ -348,8 +348,7 @@ function expand<T>({ source, cursor, next }: Sorting<T>, node: Node<T>): void {
         place(table, source, i, undefined);
         continue;
       }
-      const slash = text.indexOf('/', start);
-      end = slash < 0 || slash > limit ? limit : slash;
+      end = segmentEnd(text, start, limit);
       // Only a segment starting with `{` can be a parameter.
       const kind = text.charCodeAt(start) === 123 /* { */ ? segmentKind(text, start, end) : STATIC;
       if (kind === GREEDY) {

@@ -9,14 +9,14 @@
  * with one regular expression each (line shape, greedy parameters, response names), so a document
  * the handlers cannot trust is still refused as a whole, before any request.
  */
-import { ApiRouteDocument, MatchModeName } from '../../private/config-document';
+import {
+  ApiRouteDocument, environmentsOfField, MatchModeName, ROUTE_LINE_FIELD as FIELD,
+} from '../../private/config-document';
 import { DetailsSpans } from './api-details';
 import { checkRoutePath } from '../proxy/router';
 
 const TAB = '\t';
 const NEWLINE = '\n';
-/** The environments field of an API published in every environment. */
-export const EVERY_ENVIRONMENT = '*';
 
 /**
  * Every line: method, path (empty: the line above's), response, the byte offset and length of the
@@ -31,8 +31,6 @@ const LINE = new RegExp(`^${LINE_SOURCE}$`);
 const GREEDY_NOT_LAST = /\{[^{}+/\t\n]+\+\}\/+[^/\t\n]/;
 /** A line whose sixth field (environments) is not `*`. */
 const SOME_ENVIRONMENTS = /^(?:[^\t\n]*\t){5}(?!\*(?:\t|$))/m;
-const ENVIRONMENTS_FIELD = 5;
-const MATCH_MODE_FIELD = 6;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
@@ -58,14 +56,14 @@ export class RouteTable implements DetailsSpans {
     }
     if (text.includes('+')) {
       const greedy = GREEDY_NOT_LAST.exec(text);
-      if (greedy) { checkRoutePath(lineAt(text, greedy.index).split(TAB)[1]); }
+      if (greedy) { checkRoutePath(lineAt(text, greedy.index).split(TAB)[FIELD.path]); }
     }
     if (responses !== undefined) {
       const known = [...responses].map(escapeRegExp).join('|');
       const unknown = new RegExp(`^[^\\t\\n]*\\t[^\\t\\n]*\\t(?!(?:${known})(?:\\t|$))`, 'm').exec(text);
       if (unknown) {
         const index = lineIndexAt(text, unknown.index);
-        throw new Error(`apis[${index}].response "${lineAt(text, unknown.index).split(TAB)[2]}" is not a response of the group`);
+        throw new Error(`apis[${index}].response "${lineAt(text, unknown.index).split(TAB)[FIELD.response]}" is not a response of the group`);
       }
     }
     // (Every line is longer than one character: a count above the text's length is refused before anything is made for it.)
@@ -115,8 +113,7 @@ export class RouteTable implements DetailsSpans {
     if (SOME_ENVIRONMENTS.test(text)) {
       const environments: Array<string[] | undefined> = [];
       for (let i = 0; i < count; i++) {
-        const field = this.fields(i)[ENVIRONMENTS_FIELD];
-        environments.push(field === undefined || field === EVERY_ENVIRONMENT ? undefined : field.split(',').filter(name => name !== ''));
+        environments.push(environmentsOfField(this.fields(i)[FIELD.environments]));
       }
       this.environments = environments;
     }
@@ -128,13 +125,13 @@ export class RouteTable implements DetailsSpans {
 
   /** True for a PREFIX route. */
   public prefix(index: number): boolean {
-    return this.fields(index)[MATCH_MODE_FIELD] === 'PREFIX';
+    return this.fields(index)[FIELD.matchMode] === 'PREFIX';
   }
 
   /** Where API `index`'s line of `apis.jsonl` is: its byte offset and length. */
   public detailsSpan(index: number): readonly [offset: number, length: number] {
     const fields = this.fields(index);
-    return [Number(fields[3]), Number(fields[4])];
+    return [Number(fields[FIELD.detailsOffset]), Number(fields[FIELD.detailsLength])];
   }
 
   /**
@@ -147,9 +144,11 @@ export class RouteTable implements DetailsSpans {
 
   /** Route `index` as the document's routing tuple (when its API is compiled: once per API). */
   public route(index: number): ApiRouteDocument {
-    const [method, , response, , , environments, matchMode] = this.fields(index);
-    const route: ApiRouteDocument = [method, this.text.slice(this.pathStarts[index], this.pathEnds[index]), response];
-    if (environments !== undefined && environments !== EVERY_ENVIRONMENT) { route[3] = this.environments?.[index] as string[]; }
+    const fields = this.fields(index);
+    const route: ApiRouteDocument = [fields[FIELD.method], this.text.slice(this.pathStarts[index], this.pathEnds[index]), fields[FIELD.response]];
+    const environments = this.environments?.[index];
+    if (environments !== undefined) { route[3] = [...environments]; }
+    const matchMode = fields[FIELD.matchMode];
     if (matchMode !== undefined) { route[4] = matchMode as MatchModeName; }
     return route;
   }

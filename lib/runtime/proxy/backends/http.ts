@@ -3,6 +3,7 @@
  * status. The API's timeout covers the whole exchange (connect, request, full response body).
  */
 import type * as http from 'http';
+import { transport } from '../../shared/http-transport';
 import { HttpBackendDocument } from '../../../private/config-document';
 import { keyed, setOwn } from '../../../private/own-keys';
 import { encodeBody, exceedsLambdaLimit, LAMBDA_PAYLOAD_LIMIT } from '../body';
@@ -22,29 +23,6 @@ import { withRemainder } from './prefix-remainder';
 import { forwardingOf, GatewayHeader, setForwardingHeaders } from './forwarding';
 import { withMappedQuery } from '../orchestration';
 import { lambdaTraceHeader } from './trace';
-
-interface Transport {
-  readonly request: typeof http.request;
-  /** Module-level keep-alive agent: connections survive between invocations of a warm Lambda. */
-  readonly agent: http.Agent;
-}
-
-const TRANSPORTS: Partial<Record<'http:' | 'https:', Transport>> = {};
-
-/**
- * The client of a protocol, its module loaded on the first call to a backend that uses it: a cold
- * start whose first request calls none (a mock, a function, a gateway error) does not load them.
- */
-function transport(protocol: 'http:' | 'https:'): Transport {
-  let made = TRANSPORTS[protocol];
-  if (made === undefined) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const client: typeof http = protocol === 'https:' ? require('https') : require('http');
-    made = { request: client.request, agent: new client.Agent({ keepAlive: true }) };
-    TRANSPORTS[protocol] = made;
-  }
-  return made;
-}
 
 type UrlPiece = string | { readonly param: string };
 
